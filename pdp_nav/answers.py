@@ -1,0 +1,89 @@
+"""Answers files (question id -> option id) and their strict replay on a tree."""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+from typing import Any
+
+from .engine import Navigation, NavigationError, replay
+from .errors import InputError, Problem
+from .model import Tree
+from .yamlio import Document, read_yaml
+
+
+def read_answers(path: Path) -> tuple[dict[str, str], Document, tuple[Any, ...]]:
+    """Read an answers file: a mapping, or a scenario whose ``answers:`` holds the mapping.
+
+    Returns:
+        The answers, the document (for positions) and the path of the mapping inside it.
+
+    Raises:
+        InputError: not readable, or not a mapping of texts.
+    """
+    doc = read_yaml(path)
+    data = doc.data
+    base: tuple[Any, ...] = ()
+    if isinstance(data, dict) and isinstance(data.get("answers"), dict):
+        data, base = data["answers"], ("answers",)
+    if data is None:
+        raise InputError(Problem(doc.loc(), (
+            "fichier de réponses vide : écrivez une ligne « question: option » par question")))
+    if not isinstance(data, dict):
+        raise InputError(Problem(doc.loc(base), (
+            "un fichier de réponses est un dictionnaire « question: option » (ou un scénario avec « answers: »)")))
+    problems = list(doc.problems)
+    answers: dict[str, str] = {}
+    for key, value in data.items():
+        if isinstance(value, bool) or not isinstance(value, (str, int)):
+            problems.append(Problem(doc.loc((*base, key)), (
+                f"la réponse à « {key} » doit être un identifiant d'option (texte), pas {value!r}"
+                + (" — mettez-la entre guillemets : YAML lit oui/non/yes/no comme des booléens"
+                   if isinstance(value, bool) else ""))))
+        else:
+            answers[key] = str(value)
+    if problems:
+        raise InputError(problems)
+    return answers, doc, base
+
+
+def resolve(tree: Tree, answers: dict[str, str], doc: Document, base: tuple[Any, ...] = ()) -> Navigation:
+    """Replay ``answers`` from the root; every answer must be used and the path complete.
+
+    Raises:
+        InputError: unknown question or option, an answer off the path, or a missing answer —
+            each with its position in ``doc``.
+    """
+    problems = []
+    for qid, oid in answers.items():
+        question = tree.questions.get(qid)
+        if question is None:
+            kind = "est une issue, pas une question" if qid in tree.outcomes else "n'existe pas dans l'arbre"
+            close = difflib.get_close_matches(qid, list(tree.questions), n=1)
+            hint = f" (vouliez-vous dire « {close[0]} » ?)" if close else ""
+            problems.append(Problem(doc.loc((*base, qid), key=True), (
+                f"la question « {qid} » {kind} (version {tree.version}){hint}"), rule="unknown-question"))
+        elif question.option(oid) is None:
+            valid = ", ".join(o.id for o in question.options)
+            problems.append(Problem(doc.loc((*base, qid)), (
+                f"la question « {qid} » n'a pas d'option « {oid} » (options : {valid})"), rule="unknown-option"))
+    if problems:
+        raise InputError(problems)
+    try:
+        state, unused = replay(tree, answers)
+    except NavigationError as exc:  # pragma: no cover - options were checked above
+        raise InputError(Problem(doc.loc(base), str(exc))) from None
+    for qid in unused:
+        trail = " → ".join(f"{s.question.id}={s.option.id}" for s in state.steps) or tree.root
+        problems.append(Problem(doc.loc((*base, qid), key=True), (
+            f"la question « {qid} » n'est pas posée sur ce parcours ({trail}) : supprimez cette réponse "
+            "ou corrigez une réponse précédente"), rule="off-path"))
+    if not state.done and state.question is not None:
+        q = state.question
+        valid = ", ".join(o.id for o in q.options)
+        problems.append(Problem(doc.loc(base), (
+            f"réponse manquante pour la question « {q.id} » (« {q.text} ») : ajoutez « {q.id}: <option> » "
+            f"(options : {valid})"), rule="missing-answer"))
+    if problems:
+        raise InputError(problems)
+    return state

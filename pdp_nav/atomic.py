@@ -1,0 +1,51 @@
+"""Output files that are either fully written or not at all."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO
+
+from .errors import OutputError
+
+
+@contextlib.contextmanager
+def atomic_open(path: Path, mode: str = "w") -> Iterator[IO[str]]:
+    """Open a temporary file beside ``path``; it replaces ``path`` only if the block succeeds.
+
+    On any error, Ctrl-C included, the temporary file is removed and ``path`` is untouched.
+
+    Raises:
+        OutputError: the directory is missing or not writable, or the disk is full.
+    """
+    path = Path(path)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
+    except OSError as exc:
+        raise OutputError(path, exc.strerror or str(exc)) from None
+    try:
+        with os.fdopen(fd, mode, encoding=None if "b" in mode else "utf-8", newline=None) as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        _remove(tmp)
+        raise OutputError(path, exc.strerror or str(exc)) from None
+    except BaseException:
+        _remove(tmp)
+        raise
+
+
+def write_atomic(path: Path, content: str | bytes) -> None:
+    """Write ``content`` to ``path`` atomically (see :func:`atomic_open`)."""
+    with atomic_open(path, "wb" if isinstance(content, bytes) else "w") as handle:
+        handle.write(content)  # type: ignore[arg-type]
+
+
+def _remove(tmp: str) -> None:
+    with contextlib.suppress(OSError):
+        os.unlink(tmp)

@@ -1,0 +1,109 @@
+"""The command line: builds the Typer app and turns every error into a French message and an exit code."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import typer
+
+from . import __version__
+from .errors import ExitCode, PdpNavError
+
+app = typer.Typer(
+    name="pdp-nav",
+    help=("Navigateur des dispositifs de prévention de la désinsertion professionnelle (PDP) "
+          "pour les médecins du travail. Sans commande : navigation interactive."),
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    no_args_is_help=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"pdp-nav {__version__}")
+        raise typer.Exit()
+
+
+@app.callback(invoke_without_command=True)
+def _root(
+    ctx: typer.Context,
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                 help="Affiche la version et quitte."),
+    debug: bool = typer.Option(False, "--debug", help="Affiche le détail technique des erreurs internes."),
+) -> None:
+    """Navigateur PDP : sans commande, lance la navigation interactive."""
+    if debug:
+        os.environ["PDP_NAV_DEBUG"] = "1"
+    if ctx.invoked_subcommand is None:
+        from .commands import navigate
+
+        navigate.start(ctx)
+
+
+def _register() -> None:
+    from .commands import core, export, navigate, scenario
+
+    for module in (navigate, core, scenario, export):
+        module.register(app)
+
+
+_register()
+
+
+def _err(message: str) -> None:
+    typer.echo(message, err=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; the one place where exceptions become exit codes."""
+    try:
+        result = app(args=argv, prog_name="pdp-nav", standalone_mode=False)
+    except PdpNavError as exc:
+        _err(str(exc))
+        return int(exc.exit_code)
+    except (typer.Abort, KeyboardInterrupt, EOFError):
+        _err("\nInterrompu : aucune donnée n'a été enregistrée. À bientôt.")
+        return int(ExitCode.INTERRUPTED)
+    except BrokenPipeError:
+        # the reader (head, less…) went away: not an error of ours
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return int(ExitCode.OK)
+    except Exception as exc:
+        if type(exc).__name__ == "Exit" and hasattr(exc, "exit_code"):
+            return int(exc.exit_code)
+        if hasattr(exc, "format_message") and hasattr(exc, "exit_code"):
+            # Typer's (vendored) click usage errors: unknown option, bad value…
+            _err(_french_usage(exc))
+            return int(ExitCode.INVALID_INPUT)
+        if os.environ.get("PDP_NAV_DEBUG"):
+            raise
+        _err("Erreur interne de pdp-nav (un bogue) : relancez avec --debug et signalez le message obtenu.")
+        return int(ExitCode.BUG)
+    return int(result) if isinstance(result, int) else int(ExitCode.OK)
+
+
+def _french_usage(exc: Exception) -> str:
+    """Click's usage errors, in French."""
+    text = exc.format_message()  # type: ignore[attr-defined]
+    replacements = [
+        ("No such option:", "Option inconnue :"),
+        ("No such command", "Commande inconnue"),
+        ("Missing argument", "Argument manquant"),
+        ("Missing option", "Option manquante"),
+        ("Invalid value for", "Valeur invalide pour"),
+        ("is not one of", "ne fait pas partie de"),
+        ("does not exist", "n'existe pas"),
+        ("Got unexpected extra argument", "Argument inattendu"),
+        ("Got unexpected extra arguments", "Arguments inattendus"),
+        ("requires an argument", "demande une valeur"),
+        ("Did you mean", "Vouliez-vous dire"),
+        ("Option", "Option"),
+    ]
+    for en, fr in replacements:
+        text = text.replace(en, fr)
+    ctx = getattr(exc, "ctx", None)
+    hint = f"\nAide : {ctx.command_path} --help" if ctx is not None else "\nAide : pdp-nav --help"
+    return f"Erreur : {text}{hint}"

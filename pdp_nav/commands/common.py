@@ -1,0 +1,58 @@
+"""Options and helpers shared by the subcommands (tree location, output, today)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from ..errors import UsageError
+
+TreeDir = Annotated[Optional[Path], typer.Option(
+    "--arbre", envvar="PDP_NAV_ARBRE", show_default=False,
+    help="Dossier de l'arbre (arbre.yaml, catalogue.yaml, contacts.yaml). "
+         "Par défaut : ./trees, sinon l'arbre livré avec pdp-nav.")]
+Departement = Annotated[Optional[str], typer.Option(
+    "--departement", "-d", envvar="PDP_NAV_DEPARTEMENT", show_default=False,
+    help="Ajoute les contacts locaux du département (ex. 56).")]
+Output = Annotated[Optional[Path], typer.Option(
+    "--output", "-o", show_default=False, dir_okay=False,
+    help="Écrit dans ce fichier (atomiquement) au lieu de la sortie standard.")]
+
+
+def load(tree_dir: Path | None, departement: str | None):  # -> Tree
+    """Load the tree (valid, overlay applied) for a command."""
+    from ..loader import load_tree
+
+    return load_tree(tree_dir, departement)
+
+
+def today() -> dt.date:
+    """Today's date; ``PDP_NAV_TODAY=AAAA-MM-JJ`` fixes it (tests, reproducible reports)."""
+    value = os.environ.get("PDP_NAV_TODAY")
+    if not value:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"PDP_NAV_TODAY=« {value} » : écrivez une date AAAA-MM-JJ") from None
+
+
+def emit(text: str, output: Path | None) -> None:
+    """Print ``text`` to stdout, or write it atomically to ``output``."""
+    if output is None:
+        typer.echo(text, nl=not text.endswith("\n"))
+        return
+    from ..atomic import write_atomic
+
+    write_atomic(output, text)
+
+
+def choice(value: str, allowed: tuple[str, ...], option: str) -> str:
+    """Check an enumerated option value, with a French message."""
+    if value not in allowed:
+        raise UsageError(f"{option} « {value} » inconnu : choisissez parmi {', '.join(allowed)}")
+    return value

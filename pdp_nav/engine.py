@@ -1,0 +1,270 @@
+"""The pure navigation engine: state, answers, going back, results and their reasons.
+
+Nothing here prints, prompts or reads files. The interactive navigator, scenario replay
+and the exports all walk the tree through this module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+
+from .conditions import Reason
+from .errors import PdpNavError
+from .model import Contact, Dispositif, Option, Outcome, Question, Tree
+
+
+class NavigationError(PdpNavError):
+    """An answer or move that the tree does not allow (unknown option, nothing to go back to…)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One answered question."""
+
+    question: Question
+    option: Option
+
+
+@dataclass(frozen=True, slots=True)
+class Proposal:
+    """A dispositif that fits, with the answers that made it fit."""
+
+    dispositif: Dispositif
+    reasons: tuple[Reason, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Exclusion:
+    """A dispositif that does not fit, with the answer (or unasked question) that excluded it."""
+
+    dispositif: Dispositif
+    reasons: tuple[Reason, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ContactUse:
+    """A contact to call, and the proposed dispositifs it is there for."""
+
+    contact: Contact
+    dispositifs: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Result:
+    tree: Tree
+    steps: tuple[Step, ...]
+    outcome: Outcome
+    proposals: tuple[Proposal, ...]
+    exclusions: tuple[Exclusion, ...]
+    contacts: tuple[ContactUse, ...]
+
+    @property
+    def dispositif_ids(self) -> tuple[str, ...]:
+        return tuple(p.dispositif.id for p in self.proposals)
+
+
+@dataclass(frozen=True)
+class Navigation:
+    """An immutable navigation state; every move returns a new state."""
+
+    tree: Tree
+    steps: tuple[Step, ...] = ()
+
+    # -- where we are ------------------------------------------------------------------
+    @property
+    def current_id(self) -> str:
+        return self.steps[-1].option.next if self.steps else self.tree.root
+
+    @property
+    def question(self) -> Question | None:
+        """The question to answer now, None once an outcome is reached."""
+        return self.tree.questions.get(self.current_id)
+
+    @property
+    def outcome(self) -> Outcome | None:
+        return self.tree.outcomes.get(self.current_id)
+
+    @property
+    def done(self) -> bool:
+        return self.current_id in self.tree.outcomes
+
+    @property
+    def answers(self) -> dict[str, str]:
+        """Question id -> option id, in the order asked."""
+        return {s.question.id: s.option.id for s in self.steps}
+
+    def remaining(self) -> tuple[int, int]:
+        """Fewest and most questions left before an outcome (0, 0 when done)."""
+        return remaining_bounds(self.tree)[self.current_id]
+
+    # -- moves -------------------------------------------------------------------------
+    def answer(self, option_id: str) -> Navigation:
+        question = self.question
+        if question is None:
+            raise NavigationError("le parcours est terminé : revenez en arrière pour changer une réponse")
+        option = question.option(option_id)
+        if option is None:
+            valid = ", ".join(o.id for o in question.options)
+            raise NavigationError(
+                f"la question « {question.id} » n'a pas d'option « {option_id} » (options : {valid})")
+        return Navigation(self.tree, (*self.steps, Step(question, option)))
+
+    def back(self, count: int = 1) -> Navigation:
+        if count < 1 or count > len(self.steps):
+            raise NavigationError(
+                f"impossible de revenir de {count} question(s) : {len(self.steps)} réponse(s) donnée(s)")
+        return Navigation(self.tree, self.steps[:-count])
+
+    def jump(self, question_id: str) -> Navigation:
+        """Go back to an earlier question of the path (its answer and later ones are undone)."""
+        for index, step in enumerate(self.steps):
+            if step.question.id == question_id:
+                return Navigation(self.tree, self.steps[:index])
+        raise NavigationError(f"la question « {question_id} » n'a pas été posée sur ce parcours")
+
+    def restart(self) -> Navigation:
+        return Navigation(self.tree)
+
+    def revise(self, question_id: str, option_id: str) -> tuple[Navigation, tuple[Step, ...]]:
+        """Change an earlier answer, keeping the later answers that still apply.
+
+        Returns:
+            The new state, and the later steps dropped because their question is no longer
+            on the path.
+        """
+        earlier = self.jump(question_id).answer(option_id)
+        later = {s.question.id: s.option.id for s in self.steps}
+        later.pop(question_id, None)
+        state, unused = follow(earlier, later)
+        dropped = tuple(s for s in self.steps if s.question.id in unused)
+        return state, dropped
+
+    # -- the result --------------------------------------------------------------------
+    def result(self) -> Result:
+        outcome = self.outcome
+        if outcome is None:
+            raise NavigationError("le parcours n'est pas terminé : répondez aux questions restantes")
+        return evaluate(self.tree, self.steps, outcome)
+
+
+def follow(state: Navigation, answers: Mapping[str, str]) -> tuple[Navigation, dict[str, str]]:
+    """Answer from ``state`` with ``answers`` (question id -> option id) as far as they go.
+
+    Returns:
+        The state reached (at the first question without an answer, or an outcome) and
+        the answers that were not used because their question is not on the path.
+
+    Raises:
+        NavigationError: an answer names an option its question does not have.
+    """
+    pending = dict(answers)
+    while (question := state.question) is not None and question.id in pending:
+        state = state.answer(pending.pop(question.id))
+    return state, pending
+
+
+def replay(tree: Tree, answers: Mapping[str, str]) -> tuple[Navigation, dict[str, str]]:
+    """Start from the root and follow ``answers`` (see :func:`follow`)."""
+    return follow(Navigation(tree), answers)
+
+
+def evaluate(tree: Tree, steps: tuple[Step, ...], outcome: Outcome) -> Result:
+    """Which dispositifs fit at ``outcome`` given ``steps``, and why; and which do not."""
+    answers = {s.question.id: s.option.id for s in steps}
+    proposals, exclusions = [], []
+    for dispositif in tree.dispositifs.values():
+        ok, reasons = dispositif.when.explain(answers)
+        (proposals if ok else exclusions).append(
+            Proposal(dispositif, reasons) if ok else Exclusion(dispositif, reasons))
+    rank = {did: i for i, did in enumerate(outcome.first)}
+    proposals.sort(key=lambda p: rank.get(p.dispositif.id, len(rank)))  # stable: catalogue order after
+    uses: dict[str, list[str]] = {}
+    for p in proposals:
+        for cid in tree.contacts_of(p.dispositif):
+            uses.setdefault(cid, []).append(p.dispositif.id)
+    contacts = tuple(ContactUse(tree.contacts[cid], tuple(dids)) for cid, dids in uses.items()
+                     if cid in tree.contacts)
+    return Result(tree, steps, outcome, tuple(proposals), tuple(exclusions), contacts)
+
+
+def proposed_ids(tree: Tree, answers: Mapping[str, str], outcome: Outcome) -> list[str]:
+    """The ids :func:`evaluate` would propose, in order, without building explanations (fast)."""
+    ids = [did for did, d in tree.dispositifs.items() if d.when.matches(answers)]
+    rank = {did: i for i, did in enumerate(outcome.first)}
+    ids.sort(key=lambda did: rank.get(did, len(rank)))
+    return ids
+
+
+def remaining_bounds(tree: Tree) -> dict[str, tuple[int, int]]:
+    """For every node id: fewest and most questions between it and an outcome (memoised)."""
+    memo = tree.memo.get("remaining")
+    if memo is None:
+        memo = {oid: (0, 0) for oid in tree.outcomes}
+        for qid in _postorder(tree):
+            q = tree.questions[qid]
+            below = [memo[o.next] for o in q.options if o.next in memo]
+            memo[qid] = (1 + min(b[0] for b in below), 1 + max(b[1] for b in below)) if below else (1, 1)
+        tree.memo["remaining"] = memo
+    return memo
+
+
+def _postorder(tree: Tree) -> list[str]:
+    """Question ids, each after every question it leads to (iterative; the tree is acyclic)."""
+    order, seen = [], set()
+    for start in tree.questions:
+        if start in seen:
+            continue
+        stack = [(start, iter(tree.questions[start].options))]
+        seen.add(start)
+        while stack:
+            node, children = stack[-1]
+            child = next((o.next for o in children), None)
+            if child is None:
+                stack.pop()
+                order.append(node)
+            elif child in tree.questions and child not in seen:
+                seen.add(child)
+                stack.append((child, iter(tree.questions[child].options)))
+    return order
+
+
+@dataclass(frozen=True, slots=True)
+class Path:
+    """One root-to-outcome path, as (question, option) steps."""
+
+    steps: tuple[tuple[Question, Option], ...]
+    outcome: Outcome
+
+    @property
+    def answers(self) -> dict[str, str]:
+        return {q.id: o.id for q, o in self.steps}
+
+
+def iter_paths(tree: Tree, start: str | None = None) -> Iterator[Path]:
+    """Every path from ``start`` (default the root) to an outcome, depth first, lazily.
+
+    Memory stays proportional to the depth of the tree, whatever the number of paths.
+    """
+    start = start or tree.root
+    if start in tree.outcomes:
+        yield Path((), tree.outcomes[start])
+        return
+    prefix: list[tuple[Question, Option]] = []
+    stack = [iter(tree.questions[start].options)]
+    questions = [tree.questions[start]]
+    while stack:
+        option = next(stack[-1], None)
+        if option is None:
+            stack.pop()
+            questions.pop()
+            if prefix:
+                prefix.pop()
+            continue
+        step = (questions[-1], option)
+        if option.next in tree.outcomes:
+            yield Path((*prefix, step), tree.outcomes[option.next])
+        elif option.next in tree.questions:
+            prefix.append(step)
+            questions.append(tree.questions[option.next])
+            stack.append(iter(questions[-1].options))

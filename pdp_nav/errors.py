@@ -1,0 +1,116 @@
+"""Errors the user can meet, their French messages, and the exit codes they map to."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class ExitCode(enum.IntEnum):
+    """Process exit codes, set in exactly one place (``cli.main``)."""
+
+    OK = 0
+    CHECKS_FAILED = 1
+    """Validation found errors, or a scenario did not give what it expects."""
+    INVALID_INPUT = 2
+    """A file could not be read or used (syntax, unknown ids, unwritable output…)."""
+    BUG = 70
+    """An unexpected internal error (EX_SOFTWARE): a bug to report."""
+    INTERRUPTED = 130
+    """Ctrl-C or Ctrl-D."""
+
+
+class Severity(enum.Enum):
+    ERROR = "erreur"
+    WARNING = "avertissement"
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """A position in a file; line and column count from 1, 0 means unknown."""
+
+    file: str
+    line: int = 0
+    column: int = 0
+
+    def __str__(self) -> str:
+        if self.line:
+            return f"{self.file}:{self.line}:{self.column}"
+        return self.file
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One finding about an input file, with where it is and what to change."""
+
+    location: Location
+    message: str
+    severity: Severity = Severity.ERROR
+    rule: str = ""
+    """Short stable name of the check (``dangling-next``, ``cycle``…), for scripts."""
+
+    def __str__(self) -> str:
+        prefix = "" if self.severity is Severity.ERROR else "avertissement : "
+        return f"{self.location}: {prefix}{self.message}"
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+
+def display_path(path: Path | str) -> str:
+    """Return ``path`` relative to the current directory when possible, for messages."""
+    p = Path(path)
+    try:
+        return str(p.resolve().relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError):
+        return str(p)
+
+
+class PdpNavError(Exception):
+    """Base class of every error shown to the user as a French message (never a traceback)."""
+
+    exit_code: ExitCode = ExitCode.INVALID_INPUT
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class InputError(PdpNavError):
+    """An input file that cannot be read or used; ``problems`` says where and why."""
+
+    def __init__(self, problems: list[Problem] | Problem) -> None:
+        self.problems = [problems] if isinstance(problems, Problem) else list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class TreeInvalidError(InputError):
+    """The tree directory has errors: it cannot be navigated until they are fixed."""
+
+
+class OutputError(PdpNavError):
+    """An output file could not be written; nothing was left half-written."""
+
+    def __init__(self, path: Path | str, reason: str) -> None:
+        super().__init__(
+            f"{display_path(path)}: impossible d'écrire le fichier ({reason}) ; "
+            "aucun fichier partiel n'a été laissé. Choisissez un autre chemin ou libérez de la place."
+        )
+
+
+class UsageError(PdpNavError):
+    """A command-line usage mistake that Typer itself does not catch."""
+
+
+class Interrupted(PdpNavError):
+    """The user pressed Ctrl-C or Ctrl-D."""
+
+    exit_code = ExitCode.INTERRUPTED
+
+    def __init__(self) -> None:
+        super().__init__("Interrompu : aucune donnée n'a été enregistrée. À bientôt.")

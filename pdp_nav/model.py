@@ -1,0 +1,133 @@
+"""The immutable domain model: questions route, dispositifs and contacts hold the facts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from dataclasses import dataclass, field
+
+from .conditions import Condition
+
+
+class Confidence(enum.Enum):
+    """How sure the fact sheet is of a dispositif's rules (``facts.md`` ratings)."""
+
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+    @property
+    def label(self) -> str:
+        return {"high": "élevée", "medium": "moyenne", "low": "faible"}[self.value]
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    id: str
+    label: str
+    next: str
+    """Id of the question or outcome this answer leads to."""
+    help: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    id: str
+    text: str
+    help: str
+    options: tuple[Option, ...]
+
+    def option(self, option_id: str) -> Option | None:
+        return next((o for o in self.options if o.id == option_id), None)
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """Where a path ends: a named situation; the dispositifs come from their conditions."""
+
+    id: str
+    title: str
+    text: str
+    first: tuple[str, ...] = ()
+    """Dispositifs to list first, in this order, when they are proposed here."""
+    allow_empty: bool = False
+    """True for a deliberate « aucun dispositif » ending (otherwise a lint error)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    title: str
+    url: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Channel:
+    """One way to reach a contact: telephone, web, email, address or other."""
+
+    kind: str
+    value: str
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    id: str
+    name: str
+    description: str
+    scope: str
+    """``national``, ``regional`` or ``departemental`` (local details in an overlay)."""
+    channels: tuple[Channel, ...] = ()
+    departement: str = ""
+    """Set when the details come from a département overlay."""
+
+
+@dataclass(frozen=True, slots=True)
+class Dispositif:
+    id: str
+    name: str
+    summary: str
+    """What it is."""
+    for_whom: str
+    conditions: str
+    """Durations, thresholds and conditions, in prose."""
+    decides: str
+    """Who prescribes or decides."""
+    next_step: str
+    """What the médecin du travail does next."""
+    contacts: tuple[str, ...]
+    legal: tuple[str, ...]
+    sources: tuple[Source, ...]
+    checked: dt.date
+    confidence: Confidence
+    to_confirm: str
+    """What to confirm and with whom, required when confidence is not high."""
+    when: Condition
+    category: str = ""
+
+
+@dataclass(frozen=True)
+class Tree:
+    """A loaded tree directory: routing, catalogue and contacts (with an overlay applied)."""
+
+    id: str
+    version: str
+    title: str
+    root: str
+    questions: dict[str, Question]
+    outcomes: dict[str, Outcome]
+    dispositifs: dict[str, Dispositif]
+    contacts: dict[str, Contact]
+    digest: str = ""
+    """sha256 of the tree files' content, to tell two versions apart."""
+    departement: str = ""
+    local_contacts: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Dispositif id -> ids of local contacts an overlay attaches to it."""
+    memo: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
+    """Derived data computed once per tree (remaining-question bounds…)."""
+
+    def node(self, node_id: str) -> Question | Outcome | None:
+        return self.questions.get(node_id) or self.outcomes.get(node_id)
+
+    def contacts_of(self, dispositif: Dispositif) -> tuple[str, ...]:
+        extra = self.local_contacts.get(dispositif.id, ())
+        return tuple(dict.fromkeys((*extra, *dispositif.contacts)))

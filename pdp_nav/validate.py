@@ -1,0 +1,35 @@
+"""The whole check of a tree directory, as run by ``pdp-nav validate``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import InputError, Problem
+from .lint import lint
+from .loader import read_tree
+
+
+@dataclass
+class Report:
+    problems: list[Problem]
+    unreadable: bool
+    summary: str = ""
+
+
+def check(tree_dir: Path, today: dt.date | None = None) -> Report:
+    """Read, schema-check and lint ``tree_dir`` (overlays included); never raises on bad content."""
+    try:
+        loaded = read_tree(tree_dir)
+    except InputError as exc:
+        return Report(exc.problems, True)
+    problems = list(loaded.problems)
+    summary = ""
+    if loaded.tree is not None:
+        problems += lint(loaded.tree, loaded.sources, today)
+        t = loaded.tree
+        summary = (f"{len(t.questions)} questions, {len(t.outcomes)} issues, {len(t.dispositifs)} dispositifs, "
+                   f"{len(t.contacts)} contacts, {len(loaded.sources.overlays)} surcouche(s) départementale(s)")
+    problems.sort(key=lambda p: (p.location.file, p.location.line, p.location.column))
+    return Report(problems, loaded.unreadable, summary)

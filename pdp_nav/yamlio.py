@@ -1,0 +1,261 @@
+"""Safe YAML reading that remembers where every value and key stands in its file.
+
+Only plain data is built (mappings, lists, strings, numbers, booleans, dates, null).
+The document is composed from the parser's event stream without recursion, so that
+aliases ("billion laughs"), Python tags, duplicate keys, huge files and deep nesting
+all become French errors with a file position instead of crashes or silent data loss.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import InputError, Location, Problem, display_path
+
+try:  # the C parser is about 4x faster; fall back when libyaml is absent
+    _Loader: type = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - depends on the PyYAML build
+    _Loader = yaml.SafeLoader
+
+MAX_BYTES = 10 * 1024 * 1024
+"""Largest file read; real trees are a few hundred kilobytes."""
+MAX_DEPTH = 64
+"""Deepest nesting of mappings and lists accepted."""
+
+YamlPath = tuple[str | int, ...]
+
+_ALLOWED_TAGS = {
+    f"tag:yaml.org,2002:{name}"
+    for name in ("str", "int", "float", "bool", "null", "seq", "map", "timestamp")
+} | {None, "!"}
+
+_PARSER_MESSAGES = {
+    "mapping values are not allowed here": "« : » inattendu (une valeur contient-elle « : » sans guillemets ?)",
+    "mapping values are not allowed in this context": "« : » inattendu (une valeur contient-elle « : » sans guillemets ?)",
+    "found character that cannot start any token": "caractère interdit en début de valeur (tabulation ? indentez avec des espaces)",
+    "could not find expected ':'": "« : » attendu après une clé",
+    "found character '\\t' that cannot start any token": "tabulation interdite : indentez avec des espaces",
+    "did not find expected key": "clé attendue (indentation incohérente ?)",
+    "did not find expected '-' indicator": "« - » attendu (indentation incohérente dans une liste ?)",
+    "found unexpected end of stream": "fin de fichier inattendue (guillemet ou crochet non fermé ?)",
+    "did not find expected node content": "valeur attendue",
+    "found undefined tag handle": "balise YAML inconnue",
+}
+
+
+@dataclass
+class Document:
+    """A YAML file read as plain data, with the position of every value and key."""
+
+    file: str
+    """The path as shown in messages."""
+    data: Any
+    marks: dict[YamlPath, tuple[int, int]] = field(default_factory=dict)
+    key_marks: dict[YamlPath, tuple[int, int]] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    """Non-fatal findings (duplicate keys: the first value is kept), for the linter."""
+    digest: str = ""
+    """sha256 of the file's bytes."""
+
+    def loc(self, path: YamlPath = (), *, key: bool = False) -> Location:
+        """Location of the value at ``path`` (of its key with ``key=True``), or its nearest parent."""
+        table = self.key_marks if key else self.marks
+        if key and path not in table:
+            table = self.marks
+        p = tuple(path)
+        while p:
+            if p in table:
+                return Location(self.file, *table[p])
+            p = p[:-1]
+        line, col = self.marks.get((), (1, 1))
+        return Location(self.file, line, col)
+
+
+def read_yaml(path: Path) -> Document:
+    """Read and parse ``path``.
+
+    Raises:
+        InputError: the file is missing, too big, binary, not UTF-8, or not safe plain YAML.
+    """
+    name = display_path(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise InputError(Problem(Location(name), (
+                f"fichier trop volumineux ({size / 1_048_576:.1f} Mo ; maximum "
+                f"{MAX_BYTES // 1_048_576} Mo) : est-ce bien un fichier d'arbre pdp-nav ?")))
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(Problem(Location(name), "fichier introuvable : vérifiez le chemin")) from None
+    except IsADirectoryError:
+        raise InputError(Problem(Location(name), "c'est un dossier, un fichier YAML est attendu")) from None
+    except OSError as exc:
+        raise InputError(Problem(Location(name), f"lecture impossible ({exc.strerror})")) from None
+    return parse_yaml(raw, name)
+
+
+def _decode(raw: bytes, name: str) -> str:
+    if b"\x00" in raw:
+        line = raw[: raw.index(b"\x00")].count(b"\n") + 1
+        raise InputError(Problem(Location(name, line, 1), (
+            "fichier binaire (octet nul) : un fichier texte YAML en UTF-8 est attendu")))
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        column = len(before) - (before.rfind(b"\n") + 1) + 1
+        raise InputError(Problem(Location(name, line, column), (
+            f"encodage invalide (octet 0x{raw[exc.start]:02x}) : enregistrez le fichier en UTF-8"))) from None
+
+
+def parse_yaml(source: bytes | str, name: str = "<texte>") -> Document:
+    """Parse one YAML document from ``source`` into a :class:`Document`.
+
+    Raises:
+        InputError: every problem found (all duplicate keys, forbidden tags… at once).
+    """
+    raw = source if isinstance(source, bytes) else source.encode("utf-8")
+    doc = _Composer(name).compose(_decode(raw, name))
+    doc.digest = hashlib.sha256(raw).hexdigest()
+    return doc
+
+
+class _Composer:
+    """Builds plain data from parser events, iteratively, recording positions."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.doc = Document(name, None)
+        self.problems: list[Problem] = []
+        self.resolver = yaml.resolver.Resolver()
+        self.constructor = yaml.constructor.SafeConstructor()
+
+    def _problem(self, mark: Any, message: str) -> None:
+        self.problems.append(Problem(Location(self.name, mark.line + 1, mark.column + 1), message))
+
+    def compose(self, text: str) -> Document:
+        try:
+            self._run(yaml.parse(text, Loader=_Loader))
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            problem = str(exc.problem or exc.context or "")
+            french = _PARSER_MESSAGES.get(problem, "structure incorrecte")
+            detail = f"erreur de syntaxe YAML : {french} ({problem})" if problem else f"erreur de syntaxe YAML : {french}"
+            loc = Location(self.name, mark.line + 1, mark.column + 1) if mark else Location(self.name)
+            self.problems.append(Problem(loc, detail))
+        except yaml.YAMLError as exc:
+            self.problems.append(Problem(Location(self.name), f"erreur de lecture YAML : {exc}"))
+        except _Abort:
+            pass
+        if self.problems:
+            raise InputError(self.problems)
+        return self.doc
+
+    def _run(self, events: Any) -> None:
+        # Each frame: [container, path, pending_key or _NO_KEY]
+        stack: list[list[Any]] = []
+        documents = 0
+        for event in events:
+            if isinstance(event, yaml.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    self._problem(event.start_mark, (
+                        "plusieurs documents YAML (« --- ») dans un même fichier : n'en gardez qu'un"))
+                    raise _Abort
+                continue
+            if isinstance(event, yaml.AliasEvent):
+                self._problem(event.start_mark, (
+                    f"alias YAML « *{event.anchor} » refusé : pdp-nav n'accepte ni ancres ni alias, "
+                    "recopiez la valeur"))
+                raise _Abort
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                if event.tag not in _ALLOWED_TAGS:
+                    self._forbidden_tag(event)
+                    raise _Abort
+                if len(stack) >= MAX_DEPTH:
+                    self._problem(event.start_mark, (
+                        f"imbrication trop profonde (plus de {MAX_DEPTH} niveaux) : simplifiez la structure"))
+                    raise _Abort
+                container: Any = {} if isinstance(event, yaml.MappingStartEvent) else []
+                path = self._place(stack, container, event)
+                stack.append([container, path, _NO_KEY])
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                stack.pop()
+            elif isinstance(event, yaml.ScalarEvent):
+                if event.tag not in _ALLOWED_TAGS:
+                    self._forbidden_tag(event)
+                    raise _Abort
+                frame = stack[-1] if stack else None
+                if frame is not None and isinstance(frame[0], dict) and frame[2] is _NO_KEY:
+                    self._take_key(frame, event)
+                else:
+                    self._place(stack, self._scalar(event), event)
+
+    def _forbidden_tag(self, event: Any) -> None:
+        tag = event.tag.replace("tag:yaml.org,2002:", "!!")
+        self._problem(event.start_mark, (
+            f"balise YAML « {tag} » refusée : seules les données simples (texte, nombres, listes, "
+            "dictionnaires, dates) sont acceptées"))
+
+    def _take_key(self, frame: list[Any], event: Any) -> None:
+        key = event.value
+        mapping, path = frame[0], frame[1]
+        if key in mapping:
+            first = self.doc.key_marks[(*path, key)]
+            self.doc.problems.append(Problem(
+                Location(self.name, event.start_mark.line + 1, event.start_mark.column + 1),
+                f"clé « {key} » en double (déjà définie ligne {first[0]}) : YAML ne garderait "
+                "que la dernière ; supprimez ou renommez l'une des deux", rule="duplicate-key"))
+            frame[2] = _DUPLICATE
+            return
+        self.doc.key_marks[(*path, key)] = (event.start_mark.line + 1, event.start_mark.column + 1)
+        frame[2] = key
+
+    def _place(self, stack: list[list[Any]], value: Any, event: Any) -> YamlPath:
+        mark = (event.start_mark.line + 1, event.start_mark.column + 1)
+        if not stack:
+            self.doc.data = value
+            self.doc.marks[()] = mark
+            return ()
+        frame = stack[-1]
+        parent, ppath = frame[0], frame[1]
+        if isinstance(parent, list):
+            path = (*ppath, len(parent))
+            parent.append(value)
+        else:
+            key = frame[2]
+            frame[2] = _NO_KEY
+            if key is _DUPLICATE:
+                return (*ppath, "\0duplicate")
+            if key is _NO_KEY:  # a mapping or list used as a key
+                self._problem(event.start_mark, "une clé doit être un simple texte")
+                raise _Abort
+            path = (*ppath, key)
+            parent[key] = value
+        self.doc.marks[path] = mark
+        return path
+
+    def _scalar(self, event: Any) -> Any:
+        tag = event.tag
+        if tag in (None, "!"):
+            tag = self.resolver.resolve(yaml.ScalarNode, event.value, event.implicit)
+        node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+        try:
+            return self.constructor.construct_object(node)
+        except (yaml.YAMLError, ValueError, TypeError):
+            self._problem(event.start_mark, f"valeur « {event.value} » illisible pour le type {tag.rsplit(':', 1)[-1]}")
+            return event.value
+
+
+class _Abort(Exception):
+    """Stops composing after a problem that makes the rest meaningless."""
+
+
+_NO_KEY = object()
+_DUPLICATE = object()

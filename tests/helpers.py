@@ -1,0 +1,177 @@
+"""Small real trees written into tmp_path, and helpers to run the CLI in-process."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+ARBRE = """\
+format_version: 1
+tree:
+  id: mini
+  version: "1.0"
+  title: "Mini-arbre PDP"
+  root: phase
+questions:
+  phase:
+    text: "Où en est la personne ?"
+    help: "La phase du parcours détermine les visites possibles."
+    options:
+      - id: en_poste
+        label: "En poste, sans arrêt"
+        next: en_poste_prevention
+      - id: arret
+        label: "Pendant l'arrêt"
+        next: duree_arret
+      - id: reprise
+        label: "À la reprise"
+        next: rqth
+  duree_arret:
+    text: "Depuis combien de temps dure l'arrêt ?"
+    help: "Au-delà de 30 jours, la visite de pré-reprise est possible."
+    options:
+      - id: moins_30
+        label: "30 jours ou moins"
+        next: arret_court
+      - id: plus_30
+        label: "Plus de 30 jours"
+        next: rqth
+  rqth:
+    text: "La personne a-t-elle une RQTH ?"
+    help: "La RQTH ouvre l'accompagnement de Cap emploi."
+    options:
+      - id: oui
+        label: "Oui"
+        next: synthese
+      - id: non
+        label: "Non"
+        next: synthese
+outcomes:
+  en_poste_prevention:
+    title: "Prévenir pendant l'activité"
+    text: "La visite à la demande permet d'agir tôt."
+  arret_court:
+    title: "Arrêt court"
+    text: "Pas de pré-reprise avant 30 jours d'arrêt."
+  synthese:
+    title: "Préparer le maintien"
+    text: "Mobiliser les acteurs du maintien."
+    first: [cap-emploi-maintien]
+"""
+
+CATALOGUE = """\
+format_version: 1
+dispositifs:
+  visite-demande:
+    name: "Visite à la demande"
+    summary: "Examen par le médecin du travail à tout moment."
+    for_whom: "Tout salarié suivi par un SPST."
+    conditions: "Sans condition de durée."
+    decides: "Le salarié, l'employeur ou le médecin du travail."
+    next_step: "Recevoir le salarié et proposer des mesures."
+    contacts: [spst]
+    legal: ["C. trav., art. R4624-34"]
+    sources: ["travail-emploi.gouv.fr"]
+    checked: 2026-11-01
+    confidence: high
+    when:
+      any:
+        - phase: en_poste
+        - duree_arret: moins_30
+  visite-pre-reprise:
+    name: "Visite de pré-reprise"
+    summary: "Examen pendant l'arrêt pour préparer le retour."
+    for_whom: "Salarié en arrêt de plus de 30 jours."
+    conditions: "Arrêt de plus de 30 jours."
+    decides: "Le salarié, le médecin traitant, le médecin-conseil ou le médecin du travail."
+    next_step: "Organiser la visite."
+    contacts: [spst]
+    legal: ["C. trav., art. L4624-2-4", "C. trav., art. R4624-29"]
+    sources: [{title: "Code du travail", url: "https://www.legifrance.gouv.fr/"}]
+    checked: 2026-11-01
+    confidence: high
+    when:
+      duree_arret: plus_30
+  visite-reprise:
+    name: "Visite de reprise"
+    summary: "Examen au retour."
+    for_whom: "Salarié après un arrêt long."
+    conditions: "Dans les 8 jours de la reprise."
+    decides: "L'employeur l'organise."
+    next_step: "Vérifier la compatibilité du poste."
+    contacts: [spst]
+    legal: ["C. trav., art. R4624-31"]
+    sources: ["travail-emploi.gouv.fr"]
+    checked: 2026-11-01
+    confidence: high
+    when:
+      phase: reprise
+  cap-emploi-maintien:
+    name: "Cap emploi — maintien"
+    summary: "Accompagnement du maintien des travailleurs handicapés."
+    for_whom: "Bénéficiaires de l'obligation d'emploi."
+    conditions: "RQTH obtenue ou en cours."
+    decides: "Cap emploi."
+    next_step: "Orienter vers Cap emploi."
+    contacts: [cap-emploi]
+    legal: ["C. trav., art. L5214-3-1"]
+    sources: ["capemploi.info"]
+    checked: 2026-11-01
+    confidence: medium
+    to_confirm: "À confirmer auprès du Cap emploi du département."
+    when:
+      rqth: oui
+      not:
+        phase: en_poste
+"""
+
+CONTACTS = """\
+format_version: 1
+contacts:
+  spst:
+    name: "Service de prévention et de santé au travail"
+    description: "Le SPST auquel adhère l'employeur."
+    scope: departemental
+    channels:
+      - {kind: autre, value: "Coordonnées auprès de l'employeur"}
+  cap-emploi:
+    name: "Cap emploi"
+    description: "Organisme de placement spécialisé."
+    scope: departemental
+    channels: []
+"""
+
+OVERLAY = """\
+format_version: 1
+departement: "56"
+name: Morbihan
+contacts:
+  cap-emploi:
+    name: "Cap emploi 56"
+    channels:
+      - {kind: telephone, value: "À COMPLÉTER"}
+"""
+
+
+def write_tree(root: Path, *, arbre: str = ARBRE, catalogue: str = CATALOGUE,
+               contacts: str = CONTACTS, overlays: dict[str, str] | None = None) -> Path:
+    """Write a tree directory under ``root`` and return its path."""
+    tree = root / "tree"
+    (tree / "departements").mkdir(parents=True, exist_ok=True)
+    (tree / "arbre.yaml").write_text(arbre, encoding="utf-8")
+    (tree / "catalogue.yaml").write_text(catalogue, encoding="utf-8")
+    (tree / "contacts.yaml").write_text(contacts, encoding="utf-8")
+    for dep, text in (overlays or {}).items():
+        (tree / "departements" / f"{dep}.yaml").write_text(text, encoding="utf-8")
+    return tree
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+def line_of(text: str, needle: str, nth: int = 1) -> int:
+    """1-based line number of the ``nth`` line containing ``needle``."""
+    hits = [i for i, line in enumerate(text.splitlines(), 1) if needle in line]
+    return hits[nth - 1]
