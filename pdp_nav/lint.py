@@ -231,19 +231,17 @@ def _facts(tree: Tree, src: Sources, today: dt.date) -> list[Problem]:
 def _overlays(tree: Tree, src: Sources) -> list[Problem]:
     problems = []
     for dep, doc in src.overlays.items():
-        data = doc.data
-        if not isinstance(data, dict) or not isinstance(data.get("contacts"), dict):
+        if dep in src.invalid_overlays:
             continue  # the schema check has said what is wrong
+        data = doc.data
         for cid, contact in data["contacts"].items():
-            if not isinstance(contact, dict):
-                continue
             if cid not in tree.contacts:
                 for key in ("name", "description"):
                     if key not in contact:
                         problems.append(Problem(doc.loc(("contacts", cid), key=True), (
                             f"le contact local « {cid} » n'existe pas au niveau national : "
                             f"donnez-lui « {key} »"), rule="overlay-contact"))
-            for i, did in enumerate(contact.get("dispositifs", ()) or ()):
+            for i, did in enumerate(contact.get("dispositifs", ())):
                 if did not in tree.dispositifs:
                     problems.append(Problem(doc.loc(("contacts", cid, "dispositifs", i)), (
                         f"le contact local « {cid} » est rattaché au dispositif « {did} » qui n'existe pas"

@@ -45,6 +45,8 @@ class Sources:
 
     docs: dict[str, Document] = field(default_factory=dict)
     overlays: dict[str, Document] = field(default_factory=dict)
+    invalid_overlays: set[str] = field(default_factory=set)
+    """Overlays whose structure is wrong: reported, then left out of the later checks."""
 
     def loc(self, role: str, *path: Any, key: bool = False) -> Location:
         doc = self.docs.get(role) or self.overlays.get(role)
@@ -133,6 +135,7 @@ def _schema_problem(doc: Document, err: Any) -> Problem:
     field_name = str(path[-1]) if path else ""
     rule = "schema"
     if kind == "required":
+        where = doc.loc(path, key=True)
         missing = next(k for k in err.validator_value if k not in value)
         if missing in _MISSING and path[:1] == ("dispositifs",):
             rule, text = _MISSING[missing]
@@ -293,12 +296,16 @@ def read_tree(tree_dir: Path) -> Loaded:
     for role in FILES:
         problems += _check_top(sources.docs[role], role)
     for dep, doc in sources.overlays.items():
-        problems += _check_top(doc, "departement")
+        found = _check_top(doc, "departement")
+        if any(p.rule != "duplicate-key" for p in found):
+            sources.invalid_overlays.add(dep)
+        problems += found
         if doc.data and isinstance(doc.data, dict) and doc.data.get("departement") not in (None, dep):
             problems.append(Problem(doc.loc(("departement",)), (
                 f"le fichier {dep}.yaml déclare le département « {doc.data.get('departement')} » : "
                 f"renommez le fichier ou corrigez « departement: \"{dep}\" »"), rule="overlay-name"))
-    structural = [p for p in problems if p.rule != "duplicate-key"]
+    main_files = {d.file for d in sources.docs.values()}
+    structural = [p for p in problems if p.rule != "duplicate-key" and p.location.file in main_files]
     tree = None if structural else build_tree(sources)
     return Loaded(tree, sources, problems, False)
 
