@@ -133,10 +133,9 @@ class Navigation:
             The new state, and the later steps dropped because their question is no longer
             on the path.
         """
-        earlier = self.jump(question_id).answer(option_id)
-        later = {s.question.id: s.option.id for s in self.steps}
-        later.pop(question_id, None)
-        state, unused = follow(earlier, later)
+        before = self.jump(question_id)
+        later = {s.question.id: s.option.id for s in self.steps[len(before.steps) + 1:]}
+        state, unused = follow(before.answer(option_id), later)
         dropped = tuple(s for s in self.steps if s.question.id in unused)
         return state, dropped
 

@@ -10,7 +10,7 @@ import pytest
 from pdp_nav.cli import main
 from pdp_nav.validate import check
 
-from .helpers import ARBRE, CATALOGUE, CONTACTS, OVERLAY, line_of, write_tree
+from .helpers import ARBRE, CATALOGUE, OVERLAY, line_of, shipped_tree_or_skip, write_tree
 
 TODAY = dt.date(2026, 11, 23)
 
@@ -311,7 +311,5 @@ def test_json_format(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
 
 def test_shipped_tree_is_valid(capsys: pytest.CaptureFixture[str]) -> None:
     """`pdp-nav validate trees/` exits 0 on the shipped content."""
-    trees = Path(__file__).resolve().parent.parent / "trees"
-    if not (trees / "arbre.yaml").is_file():
-        pytest.skip("le contenu de trees/ n'est pas encore présent")
+    trees = shipped_tree_or_skip()
     assert main(["validate", str(trees)]) == 0, capsys.readouterr().out

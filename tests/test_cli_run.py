@@ -1,0 +1,151 @@
+"""`pdp-nav run --answers`: every path replays; bad answers files are clear errors (exit 2)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from pdp_nav.cli import main
+from pdp_nav.engine import iter_paths
+from pdp_nav.loader import load_tree
+
+from .helpers import shipped_tree_or_skip, write
+
+TREES = Path(__file__).resolve().parent.parent / "trees"
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(["run", *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_json_result_layout(tree_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The documented, stable JSON layout: ids, labels, dispositifs, contacts, explanations."""
+    answers = write(tmp_path / "a.yaml", "phase: reprise\nrqth: oui\n")
+    code, out, err = run(capsys, "--answers", str(answers), "--arbre", str(tree_dir), "--format", "json")
+    assert (code, err) == (0, "")
+    data = json.loads(out)
+    assert list(data) == ["format_version", "kind", "tree", "answers", "outcome", "dispositifs",
+                          "not_proposed", "contacts", "notice"]
+    assert data["format_version"] == 1 and data["kind"] == "pdp-nav-result"
+    assert data["tree"]["id"] == "mini" and data["tree"]["version"] == "1.0"
+    assert data["answers"] == [
+        {"question": "phase", "text": "Où en est la personne ?", "answer": "reprise", "label": "À la reprise"},
+        {"question": "rqth", "text": "La personne a-t-elle une RQTH ?", "answer": "oui", "label": "Oui"}]
+    assert data["outcome"]["id"] == "synthese"
+    assert [d["id"] for d in data["dispositifs"]] == ["cap-emploi-maintien", "visite-reprise"]
+    first = data["dispositifs"][0]
+    assert first["confidence"] == "medium" and first["to_confirm"].startswith("À confirmer")
+    assert first["why"][0] == {"question": "rqth", "answer": "oui", "expected": ["oui"], "negated": False,
+                               "text": "« La personne a-t-elle une RQTH ? » : « Oui »"}
+    assert {d["id"] for d in data["not_proposed"]} == {"visite-demande", "visite-pre-reprise"}
+    assert [(c["id"], c["for"]) for c in data["contacts"]] == [
+        ("cap-emploi", ["cap-emploi-maintien"]), ("spst", ["visite-reprise"])]
+
+
+def test_text_and_markdown(tree_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                           monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "200")
+    answers = write(tmp_path / "a.yaml", "phase: arret\nduree_arret: plus_30\nrqth: non\n")
+    code, out, _ = run(capsys, "-a", str(answers), "--arbre", str(tree_dir))
+    assert code == 0 and "Visite de pré-reprise" in out and "Qui contacter" in out
+    assert "C. trav., art. L4624-2-4" in out and "vérifié le 01/11/2026" in out
+    code, out, _ = run(capsys, "-a", str(answers), "--arbre", str(tree_dir), "-f", "markdown")
+    assert code == 0 and out.startswith("# Orientation PDP — Préparer le maintien\n")
+    assert "### 1. Visite de pré-reprise" in out and "| Service de prévention et de santé au travail |" in out
+
+
+def test_scenario_file_is_accepted(tree_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    scenario = write(tmp_path / "s.yaml", """\
+        format_version: 1
+        title: "Reprise avec RQTH"
+        case: "Salarié qui reprend."
+        answers:
+          phase: reprise
+          rqth: oui
+        expect:
+          present: [visite-reprise]
+        """)
+    code, out, _ = run(capsys, "-a", str(scenario), "--arbre", str(tree_dir), "-f", "json")
+    assert code == 0 and json.loads(out)["outcome"]["id"] == "synthese"
+
+
+def test_output_file(tree_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    answers = write(tmp_path / "a.yaml", "phase: en_poste\n")
+    target = tmp_path / "resultat.md"
+    code, out, _ = run(capsys, "-a", str(answers), "--arbre", str(tree_dir), "-f", "markdown", "-o", str(target))
+    assert (code, out) == (0, "")
+    assert "Visite à la demande" in target.read_text(encoding="utf-8")
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+@pytest.mark.parametrize(("answers", "message"), [
+    ("phase: arret\nduree: plus_30\n",
+     "a.yaml:2:1: la question « duree » n'existe pas dans l'arbre (version 1.0) "
+     "(vouliez-vous dire « duree_arret » ?)"),
+    ("phase: apres\n",
+     "a.yaml:1:8: la question « phase » n'a pas d'option « apres » (options : en_poste, arret, reprise)"),
+    ("phase: arret\n",
+     "a.yaml:1:1: réponse manquante pour la question « duree_arret » (« Depuis combien de temps dure "
+     "l'arrêt ? ») : ajoutez « duree_arret: <option> » (options : moins_30, plus_30)"),
+    ("phase: en_poste\nrqth: oui\n",
+     "a.yaml:2:1: la question « rqth » n'est pas posée sur ce parcours (phase=en_poste) : supprimez cette "
+     "réponse ou corrigez une réponse précédente"),
+    ("phase: reprise\nrqth: yes\n",
+     "a.yaml:2:7: la réponse à « rqth » doit être un identifiant d'option (texte), pas True — mettez-la "
+     "entre guillemets : YAML lit oui/non/yes/no comme des booléens"),
+    ("synthese: oui\n",
+     "a.yaml:1:1: la question « synthese » est une issue, pas une question (version 1.0)"),
+    ("- phase\n",
+     "a.yaml:1:1: un fichier de réponses est un dictionnaire « question: option » (ou un scénario avec "
+     "« answers: »)"),
+    ("", "a.yaml:1:1: fichier de réponses vide : écrivez une ligne « question: option » par question"),
+])
+def test_bad_answers(tree_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                     capsys: pytest.CaptureFixture[str], answers: str, message: str) -> None:
+    """Each mistake in an answers file: exit 2, the file position and what to change."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.yaml").write_text(answers, encoding="utf-8")
+    code, out, err = run(capsys, "-a", "a.yaml", "--arbre", str(tree_dir))
+    assert (code, out) == (2, "")
+    assert err == message + "\n"
+
+
+def test_invalid_tree_is_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from .helpers import ARBRE, write_tree
+
+    tree = write_tree(tmp_path, arbre=ARBRE.replace("next: arret_court", "next: ailleurs"))
+    answers = write(tmp_path / "a.yaml", "phase: en_poste\n")
+    code, out, err = run(capsys, "-a", str(answers), "--arbre", str(tree))
+    assert (code, out) == (2, "")
+    assert "l'option « moins_30 » renvoie vers le nœud « ailleurs » qui n'existe pas" in err
+
+
+def test_unknown_format(tree_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    answers = write(tmp_path / "a.yaml", "phase: en_poste\n")
+    code, _, err = run(capsys, "-a", str(answers), "--arbre", str(tree_dir), "-f", "pdf")
+    assert code == 2 and err == "--format « pdf » inconnu : choisissez parmi text, json, markdown\n"
+
+
+def test_unknown_departement(tree_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    answers = write(tmp_path / "a.yaml", "phase: en_poste\n")
+    code, _, err = run(capsys, "-a", str(answers), "--arbre", str(tree_dir), "-d", "99")
+    assert code == 2 and "aucune surcouche pour le département « 99 » (disponibles : aucune)" in err
+
+
+def test_every_path_of_the_shipped_tree(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Each root-to-outcome path of trees/ replays through the CLI and proposes a dispositif."""
+    shipped_tree_or_skip()
+    tree = load_tree(TREES)
+    paths = list(iter_paths(tree))
+    assert paths
+    for n, path in enumerate(paths):
+        answers = tmp_path / f"p{n}.yaml"
+        answers.write_text("".join(f"{q}: {o}\n" for q, o in path.answers.items()), encoding="utf-8")
+        code, out, err = run(capsys, "-a", str(answers), "--arbre", str(TREES), "-f", "json")
+        assert (code, err) == (0, ""), (path.answers, err)
+        data = json.loads(out)
+        assert data["outcome"]["id"] == path.outcome.id and data["dispositifs"], path.answers

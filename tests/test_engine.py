@@ -1,0 +1,196 @@
+"""The pure engine: moves, DAG merges, results with why / why not, path enumeration."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pdp_nav.engine import Navigation, NavigationError, iter_paths, proposed_ids, replay
+from pdp_nav.loader import load_tree
+from pdp_nav.summary import describe_reason
+
+
+@pytest.fixture
+def tree(tree_dir: Path):
+    return load_tree(tree_dir)
+
+
+def walk(tree, *options: str) -> Navigation:
+    state = Navigation(tree)
+    for option in options:
+        state = state.answer(option)
+    return state
+
+
+class TestMoves:
+    def test_starts_at_root(self, tree) -> None:
+        """A new navigation asks the root question with no answers."""
+        state = Navigation(tree)
+        assert state.question.id == "phase" and state.answers == {} and not state.done
+
+    def test_answer_moves_to_next_question(self, tree) -> None:
+        state = walk(tree, "arret")
+        assert state.question.id == "duree_arret"
+        assert state.answers == {"phase": "arret"}
+
+    def test_unknown_option_is_refused(self, tree) -> None:
+        """The message lists the options that exist."""
+        with pytest.raises(NavigationError) as info:
+            Navigation(tree).answer("apres")
+        assert str(info.value) == ("la question « phase » n'a pas d'option « apres » "
+                                   "(options : en_poste, arret, reprise)")
+
+    def test_no_answer_after_the_end(self, tree) -> None:
+        with pytest.raises(NavigationError, match="le parcours est terminé"):
+            walk(tree, "en_poste").answer("oui")
+
+    def test_back_undoes_any_number_of_steps(self, tree) -> None:
+        full = walk(tree, "arret", "plus_30", "oui")
+        assert full.done
+        assert full.back() == walk(tree, "arret", "plus_30")
+        assert full.back(3) == Navigation(tree)
+        with pytest.raises(NavigationError, match="impossible de revenir de 4 question"):
+            full.back(4)
+
+    def test_jump_to_an_earlier_question(self, tree) -> None:
+        state = walk(tree, "arret", "plus_30", "oui").jump("duree_arret")
+        assert state.question.id == "duree_arret" and state.answers == {"phase": "arret"}
+        with pytest.raises(NavigationError, match="la question « rqth » n'a pas été posée"):
+            walk(tree, "arret").jump("rqth")
+
+    def test_restart(self, tree) -> None:
+        assert walk(tree, "reprise", "non").restart() == Navigation(tree)
+
+    def test_states_are_immutable(self, tree) -> None:
+        """Moves return new states; the old one is unchanged (back = undo, exactly)."""
+        first = walk(tree, "arret")
+        first.answer("plus_30")
+        assert first.answers == {"phase": "arret"}
+
+
+class TestRevise:
+    def test_keeps_later_answers_that_still_apply(self, tree) -> None:
+        """Changing phase arret → reprise keeps the RQTH answer: rqth is asked on both branches (DAG)."""
+        state, dropped = walk(tree, "arret", "plus_30", "oui").revise("phase", "reprise")
+        assert state.answers == {"phase": "reprise", "rqth": "oui"} and state.done
+        assert [(s.question.id, s.option.id) for s in dropped] == [("duree_arret", "plus_30")]
+
+    def test_drops_answers_no_longer_on_the_path(self, tree) -> None:
+        state, dropped = walk(tree, "arret", "plus_30", "non").revise("duree_arret", "moins_30")
+        assert state.answers == {"phase": "arret", "duree_arret": "moins_30"}
+        assert [s.question.id for s in dropped] == ["rqth"]
+
+    def test_stops_at_the_first_new_question(self, tree) -> None:
+        state, dropped = walk(tree, "en_poste").revise("phase", "arret")
+        assert state.question.id == "duree_arret" and dropped == ()
+
+
+class TestDagMerges:
+    def test_shared_question_reached_by_two_paths(self, tree) -> None:
+        """rqth is reached from « arret / plus de 30 jours » and from « reprise »."""
+        a, b = walk(tree, "arret", "plus_30"), walk(tree, "reprise")
+        assert a.question is b.question
+        assert a.remaining() == b.remaining() == (1, 1)
+
+    def test_results_differ_by_earlier_answers(self, tree) -> None:
+        a = walk(tree, "arret", "plus_30", "oui").result()
+        b = walk(tree, "reprise", "oui").result()
+        assert a.outcome is b.outcome
+        assert a.dispositif_ids == ("cap-emploi-maintien", "visite-pre-reprise")
+        assert b.dispositif_ids == ("cap-emploi-maintien", "visite-reprise")
+
+    def test_remaining_bounds_from_root(self, tree) -> None:
+        """Honest progress: 1 question at least (en poste), 3 at most (arrêt > 30 j → RQTH)."""
+        assert Navigation(tree).remaining() == (1, 3)
+        assert walk(tree, "en_poste").remaining() == (0, 0)
+
+
+class TestResult:
+    def test_result_before_the_end_is_refused(self, tree) -> None:
+        with pytest.raises(NavigationError, match="le parcours n'est pas terminé"):
+            walk(tree, "arret").result()
+
+    def test_why_a_dispositif_is_proposed(self, tree) -> None:
+        result = walk(tree, "arret", "plus_30", "non").result()
+        (proposal,) = result.proposals
+        assert proposal.dispositif.id == "visite-pre-reprise"
+        assert [describe_reason(tree, r, proposed=True) for r in proposal.reasons] == [
+            "« Depuis combien de temps dure l'arrêt ? » : « Plus de 30 jours »"]
+
+    def test_why_not_names_the_excluding_answer(self, tree) -> None:
+        result = walk(tree, "arret", "plus_30", "non").result()
+        why_not = {e.dispositif.id: [describe_reason(tree, r, proposed=False) for r in e.reasons]
+                   for e in result.exclusions}
+        assert why_not == {
+            "visite-demande": [
+                "« Où en est la personne ? » : « Pendant l'arrêt » (il faudrait « En poste, sans arrêt »)",
+                "« Depuis combien de temps dure l'arrêt ? » : « Plus de 30 jours » (il faudrait « 30 jours ou "
+                "moins »)"],
+            "visite-reprise": [
+                "« Où en est la personne ? » : « Pendant l'arrêt » (il faudrait « À la reprise »)"],
+            "cap-emploi-maintien": [
+                "« La personne a-t-elle une RQTH ? » : « Non » (il faudrait « Oui »)"],
+        }
+
+    def test_why_not_for_an_unasked_question(self, tree) -> None:
+        result = walk(tree, "en_poste").result()
+        exclusion = next(e for e in result.exclusions if e.dispositif.id == "visite-pre-reprise")
+        assert [describe_reason(tree, r, proposed=False) for r in exclusion.reasons] == [
+            "« Depuis combien de temps dure l'arrêt ? » : question non posée sur ce parcours "
+            "(il faudrait « Plus de 30 jours »)"]
+
+    def test_negated_condition_explained(self, tree) -> None:
+        """cap-emploi-maintien requires « not phase: en_poste »; the reason says so."""
+        result = walk(tree, "reprise", "oui").result()
+        proposal = result.proposals[0]
+        assert [describe_reason(tree, r, proposed=True) for r in proposal.reasons] == [
+            "« La personne a-t-elle une RQTH ? » : « Oui »",
+            "« Où en est la personne ? » : « À la reprise » (pas « En poste, sans arrêt »)"]
+
+    def test_outcome_first_orders_the_proposals(self, tree) -> None:
+        """« first: [cap-emploi-maintien] » puts it before catalogue order."""
+        result = walk(tree, "reprise", "oui").result()
+        assert result.dispositif_ids[0] == "cap-emploi-maintien"
+
+    def test_contacts_are_merged(self, tree) -> None:
+        result = walk(tree, "reprise", "oui").result()
+        assert [(u.contact.id, u.dispositifs) for u in result.contacts] == [
+            ("cap-emploi", ("cap-emploi-maintien",)), ("spst", ("visite-reprise",))]
+
+
+def test_overlay_contacts_come_first(tmp_path: Path) -> None:
+    from .helpers import OVERLAY, write_tree
+
+    tree = load_tree(write_tree(tmp_path, overlays={"56": OVERLAY + (
+        "  kerpape:\n    name: \"Kerpape\"\n    description: \"Centre.\"\n    dispositifs: [visite-reprise]\n")}),
+        "56")
+    result = walk(tree, "reprise", "oui").result()
+    cap = next(u.contact for u in result.contacts if u.contact.id == "cap-emploi")
+    assert cap.name == "Cap emploi 56" and cap.departement == "56"
+    assert [c.value for c in cap.channels] == ["À COMPLÉTER"]
+    assert [u.contact.id for u in result.contacts] == ["cap-emploi", "kerpape", "spst"]
+
+
+def test_replay_reports_unused_answers(tree) -> None:
+    state, unused = replay(tree, {"phase": "en_poste", "rqth": "oui"})
+    assert state.done and unused == {"rqth": "oui"}
+
+
+def test_iter_paths_lists_every_path(tree) -> None:
+    paths = [(p.answers, p.outcome.id) for p in iter_paths(tree)]
+    assert paths == [
+        ({"phase": "en_poste"}, "en_poste_prevention"),
+        ({"phase": "arret", "duree_arret": "moins_30"}, "arret_court"),
+        ({"phase": "arret", "duree_arret": "plus_30", "rqth": "oui"}, "synthese"),
+        ({"phase": "arret", "duree_arret": "plus_30", "rqth": "non"}, "synthese"),
+        ({"phase": "reprise", "rqth": "oui"}, "synthese"),
+        ({"phase": "reprise", "rqth": "non"}, "synthese"),
+    ]
+    assert [(p.answers) for p in iter_paths(tree, "rqth")] == [{"rqth": "oui"}, {"rqth": "non"}]
+
+
+def test_proposed_ids_matches_full_evaluation(tree) -> None:
+    for path in iter_paths(tree):
+        state, _ = replay(tree, path.answers)
+        assert proposed_ids(tree, path.answers, path.outcome) == list(state.result().dispositif_ids)

@@ -1,0 +1,109 @@
+"""Property-based tests: random valid trees and random answer sequences keep the engine's invariants."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from pdp_nav.engine import Navigation, iter_paths, replay
+from pdp_nav.errors import TreeInvalidError
+from pdp_nav.loader import load_tree
+
+LEGAL = {"legal": ["C. trav., art. L4624-3"], "sources": ["test"], "checked": "2026-11-01",
+         "confidence": "high", "summary": "s", "for_whom": "f", "conditions": "c", "decides": "d",
+         "next_step": "n", "contacts": ["spst"]}
+
+
+@st.composite
+def trees(draw: st.DrawFn) -> dict:
+    """A random acyclic tree: question i only leads to questions after it, or to an outcome."""
+    n = draw(st.integers(1, 7))
+    outcomes = [f"o{k}" for k in range(draw(st.integers(1, 3)))]
+    questions = {}
+    for i in range(n):
+        width = draw(st.integers(2, 3))
+        targets = [f"q{j}" for j in range(i + 1, n)] + outcomes
+        questions[f"q{i}"] = {"text": f"Question {i} ?", "help": "Aide.", "options": [
+            {"id": f"r{k}", "label": f"Réponse {k}", "next": draw(st.sampled_from(targets))}
+            for k in range(width)]}
+    atoms = [(q, f"r{k}") for q in questions for k in range(2)]
+    dispositifs = {}
+    for d in range(draw(st.integers(1, 4))):
+        chosen = draw(st.lists(st.sampled_from(atoms), min_size=1, max_size=3))
+        kind = draw(st.sampled_from(["all", "any", "not"]))
+        parts = [{q: o} for q, o in chosen]
+        when = {"not": {"any": parts}} if kind == "not" else {kind: parts}
+        dispositifs[f"d{d}"] = {"name": f"Dispositif {d}", **LEGAL, "when": when}
+    if draw(st.booleans()):
+        dispositifs["socle"] = {"name": "Socle", **LEGAL, "when": True}
+    return {
+        "arbre": {"format_version": 1, "tree": {"id": "t", "version": "1", "title": "T", "root": "q0"},
+                  "questions": questions,
+                  "outcomes": {o: {"title": o, "text": "Issue."} for o in outcomes}},
+        "catalogue": {"format_version": 1, "dispositifs": dispositifs},
+        "contacts": {"format_version": 1, "contacts": {"spst": {
+            "name": "SPST", "description": "Service.", "scope": "departemental", "channels": []}}},
+    }
+
+
+class NoAliasDumper(yaml.SafeDumper):
+    """pdp-nav refuses YAML aliases: write shared values out in full."""
+
+    def ignore_aliases(self, data: object) -> bool:
+        return True
+
+
+def load(files: dict):
+    """Load the generated tree through the real loader; None when the linter rejects it."""
+    root = Path(tempfile.mkdtemp())
+    for name, data in files.items():
+        text = yaml.dump(data, Dumper=NoAliasDumper, allow_unicode=True)
+        (root / f"{name}.yaml").write_text(text, encoding="utf-8")
+    try:
+        return load_tree(root)
+    except TreeInvalidError as exc:
+        # only the expected lint findings on random trees: unreachable nodes, empty paths
+        assert {p.rule for p in exc.problems} <= {"unreachable", "empty-path"}, exc.message
+        return None
+
+
+SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@SETTINGS
+@given(trees(), st.lists(st.integers(0, 2), max_size=10))
+def test_random_walks_keep_invariants(files: dict, picks: list[int]) -> None:
+    tree = load(files)
+    if tree is None:
+        return
+    state = Navigation(tree)
+    for pick in picks:
+        if state.done:
+            break
+        low, high = state.remaining()
+        options = state.question.options
+        after = state.answer(options[pick % len(options)].id)
+        assert after.back() == state                       # back undoes answer exactly
+        assert after.remaining()[0] >= low - 1 and after.remaining()[1] <= high - 1
+        assert replay(tree, after.answers)[0] == after      # replay reaches the same state
+        revised, dropped = after.revise(after.steps[-1].question.id, after.steps[-1].option.id)
+        assert revised == after and dropped == ()           # re-giving an answer changes nothing
+        state = after
+    if state.done:
+        assert state.result().proposals                    # every complete path proposes something
+
+
+@SETTINGS
+@given(trees())
+def test_every_path_of_a_valid_tree_proposes_a_dispositif(files: dict) -> None:
+    tree = load(files)
+    if tree is None:
+        return
+    for path in iter_paths(tree):
+        state, unused = replay(tree, path.answers)
+        assert state.done and not unused and state.outcome is path.outcome
+        assert state.result().proposals
