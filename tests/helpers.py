@@ -187,3 +187,46 @@ def line_of(text: str, needle: str, nth: int = 1) -> int:
     """1-based line number of the ``nth`` line containing ``needle``."""
     hits = [i for i, line in enumerate(text.splitlines(), 1) if needle in line]
     return hits[nth - 1]
+
+
+def big_dag_tree(root: Path, depth: int, width: int) -> Path:
+    """Write a valid tree with ``width ** depth`` paths: ``depth`` questions in a row, each with
+    ``width`` options all leading to the next one (the last ones to ``width`` outcomes).
+
+    The sub-trees are shared, so the files stay tiny while the number of paths explodes:
+    what path exports must stream. Three dispositifs (``true``, an atom, ``not``/``any``)
+    keep every path non-empty.
+    """
+    qids = [f"q{i}" for i in range(1, depth + 1)]
+    lines = ["format_version: 1", "tree:", "  id: dag", '  version: "1.0"',
+             f'  title: "DAG {depth}×{width}"', f"  root: {qids[0]}", "questions:"]
+    for i, qid in enumerate(qids):
+        lines += [f"  {qid}:", f'    text: "Question {i + 1} ?"', '    help: "Aide."', "    options:"]
+        for k in range(1, width + 1):
+            target = qids[i + 1] if i + 1 < depth else f"fin{k}"
+            lines += [f"      - id: r{k}", f'        label: "Réponse {k}"', f"        next: {target}"]
+    lines.append("outcomes:")
+    for k in range(1, width + 1):
+        lines += [f"  fin{k}:", f'    title: "Issue {k}"', '    text: "Fin du parcours."']
+    whens = {"toujours": "true", "premier": f"{{{qids[0]}: r1}}",
+             "sauf-dernier": f"{{any: [{{not: {{{qids[-1]}: r1}}}}, {{{qids[0]}: r2}}]}}"}
+    catalogue = ["format_version: 1", "dispositifs:"]
+    for did, when in whens.items():
+        catalogue += [f"  {did}:", f'    name: "Dispositif {did}"', '    summary: "Résumé."',
+                      '    for_whom: "Tous."', '    conditions: "Aucune."', '    decides: "Le médecin."',
+                      '    next_step: "Orienter."', "    contacts: [spst]", '    legal: ["C. trav., art. L4624-1"]',
+                      '    sources: ["travail-emploi.gouv.fr"]', "    checked: 2026-11-01",
+                      "    confidence: high", f"    when: {when}"]
+    return write_tree(root, arbre="\n".join(lines) + "\n", catalogue="\n".join(catalogue) + "\n")
+
+
+def output_validator(name: str):  # -> jsonschema.Draft202012Validator
+    """The validator of a published output schema, ``docs/schema/<name>.schema.json``."""
+    import json
+
+    import jsonschema
+
+    path = Path(__file__).resolve().parent.parent / "docs" / "schema" / f"{name}.schema.json"
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(schema)

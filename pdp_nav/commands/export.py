@@ -1,9 +1,205 @@
-"""Export commands for scripts (issue #6)."""
+"""Exports for scripts and for sharing (issue #6): ``paths``, ``graph``, ``catalogue``,
+``export html`` and ``diff``. Formats are documented in ``docs/formats.md``."""
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import IO, Annotated, Any, Optional
+
 import typer
+
+from ..errors import ExitCode
+from .common import Departement, Output, TreeDir, choice, emit, load, today
+
+export_app = typer.Typer(
+    name="export", add_completion=False, help="Exporte l'arbre pour le partager (page HTML hors ligne).")
+
+
+@export_app.callback(invoke_without_command=True)
+def _export(ctx: typer.Context) -> None:
+    """Exporte l'arbre pour le partager (page HTML hors ligne)."""
+    if ctx.invoked_subcommand is None:
+        from ..errors import UsageError
+
+        raise UsageError("indiquez quoi exporter, par exemple : pdp-nav export html --output pdp.html "
+                         "(aide : pdp-nav export --help)")
 
 
 def register(app: typer.Typer) -> None:
-    """Export commands are added by issue #6."""
+    app.command("paths")(_ctrl_c(paths))
+    app.command("graph")(_ctrl_c(graph))
+    app.command("catalogue")(_ctrl_c(catalogue))
+    app.command("diff")(_ctrl_c(diff))
+    export_app.command("html")(_ctrl_c(html))
+    app.add_typer(export_app, name="export")
+
+
+def _ctrl_c(command: Callable[..., int]) -> Callable[..., int]:
+    """Ctrl-C becomes :class:`Interrupted` (French message, exit 130).
+
+    Typer turns a bare KeyboardInterrupt into a silent exit 130; output files are already
+    cleaned up by ``atomic_open`` when this runs.
+    """
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> int:
+        try:
+            return command(*args, **kwargs)
+        except KeyboardInterrupt:
+            from ..errors import Interrupted
+
+            raise Interrupted() from None
+    return wrapper
+
+
+@contextlib.contextmanager
+def _sink(output: Path | None) -> Iterator[IO[str]]:
+    """Standard output, or a file that appears only once it is completely written."""
+    if output is None:
+        yield sys.stdout
+        sys.stdout.flush()
+        return
+    from ..atomic import atomic_open
+
+    with atomic_open(output) as handle:
+        yield handle
+
+
+def _written(output: Path | None, what: str) -> None:
+    if output is not None:
+        from ..errors import display_path
+
+        typer.echo(f"{what} dans {display_path(output)}.", err=True)
+
+
+def paths(
+    fmt: Annotated[str, typer.Option("--format", "-f", help="jsonl (une ligne par parcours), json, csv ou markdown.")] = "jsonl",
+    phase: Annotated[Optional[str], typer.Option(
+        "--phase", show_default=False, metavar="OPTION",
+        help="Ne garde que les parcours dont la première réponse est cette option (ex. arret).")] = None,
+    dispositif: Annotated[Optional[list[str]], typer.Option(
+        "--dispositif", show_default=False, metavar="ID",
+        help="Ne garde que les parcours qui proposent ce dispositif (répétable : tous à la fois).")] = None,
+    start: Annotated[Optional[str], typer.Option(
+        "--from", show_default=False, metavar="NŒUD",
+        help="Part de cette question au lieu de la racine (les questions d'avant sont considérées "
+             "comme non posées).")] = None,
+    tree_dir: TreeDir = None,
+    departement: Departement = None,
+    output: Output = None,
+) -> int:
+    """Liste tous les parcours, de la première question à une issue, avec les dispositifs et contacts.
+
+    Chaque parcours donne, pour chaque question, son identifiant, son texte, l'option choisie
+    et son libellé ; puis l'issue, les dispositifs proposés et les contacts. Le format jsonl
+    est produit au fil de l'eau : la mémoire ne dépend pas du nombre de parcours.
+    """
+    from ..export.paths import FORMATS, WRITERS, select
+
+    choice(fmt, FORMATS, "--format")
+    tree = load(tree_dir, departement)
+    selection = select(tree, start=start, phase=phase, dispositifs=dispositif or ())
+    with _sink(output) as handle:
+        count = WRITERS[fmt](tree, selection, handle)
+    if count == 0:
+        typer.echo("Aucun parcours ne correspond à ces filtres.", err=True)
+    _written(output, f"{count} parcours écrit" + ("s" if count > 1 else ""))
+    return ExitCode.OK
+
+
+def graph(
+    fmt: Annotated[str, typer.Option("--format", "-f", help="mermaid ou dot (Graphviz).")] = "mermaid",
+    with_dispositifs: Annotated[bool, typer.Option(
+        "--dispositifs", help="Liste sur chaque issue les dispositifs proposés (parcourt tous les chemins).")] = False,
+    tree_dir: TreeDir = None,
+    output: Output = None,
+) -> int:
+    """Dessine l'arbre : organigramme Mermaid ou graphe Graphviz (dot -Tsvg pour l'image)."""
+    from ..export.graph import FORMATS, RENDERERS
+
+    choice(fmt, FORMATS, "--format")
+    tree = load(tree_dir, None)
+    emit(RENDERERS[fmt](tree, with_dispositifs=with_dispositifs), output)
+    _written(output, "Graphe écrit")
+    return ExitCode.OK
+
+
+def catalogue(
+    fmt: Annotated[str, typer.Option("--format", "-f", help="json, csv ou markdown.")] = "json",
+    table: Annotated[Optional[str], typer.Option(
+        "--table", show_default=False,
+        help="Pour le format csv : dispositifs (par défaut) ou contacts.")] = None,
+    tree_dir: TreeDir = None,
+    departement: Departement = None,
+    output: Output = None,
+) -> int:
+    """Exporte le catalogue : chaque dispositif (tous les champs, fiabilité, à confirmer) et les contacts."""
+    from ..errors import UsageError
+    from ..export import catalogue as cat
+
+    choice(fmt, cat.FORMATS, "--format")
+    if table is not None and fmt != "csv":
+        raise UsageError("--table ne s'applique qu'au format csv : json et markdown contiennent les deux listes")
+    tree = load(tree_dir, departement)
+    if fmt == "json":
+        text = cat.catalogue_json(tree)
+    elif fmt == "csv":
+        text = cat.catalogue_csv(tree, table or "dispositifs")
+    else:
+        text = cat.catalogue_markdown(tree)
+    emit(text, output)
+    _written(output, "Catalogue écrit")
+    return ExitCode.OK
+
+
+def html(
+    output: Annotated[Path, typer.Option(
+        "--output", "-o", dir_okay=False, show_default=False,
+        help="Fichier HTML à écrire (atomiquement), ex. pdp.html.")],
+    tree_dir: TreeDir = None,
+    departement: Departement = None,
+) -> int:
+    """Écrit une page HTML autonome, utilisable hors ligne, pour parcourir l'arbre à la souris.
+
+    Un seul fichier, sans connexion ni ressource externe : questions, retour en arrière,
+    fiches des dispositifs proposés, contacts ; imprimable.
+    """
+    from ..atomic import write_atomic
+    from ..errors import display_path
+    from ..export.html import build_html
+
+    tree = load(tree_dir, departement)
+    write_atomic(output, build_html(tree, today()))
+    typer.echo(f"Page écrite dans {display_path(output)} : ouvrez-la dans un navigateur "
+               "(elle fonctionne hors ligne).", err=True)
+    return ExitCode.OK
+
+
+def diff(
+    old_dir: Annotated[Path, typer.Argument(help="Dossier de l'ancienne version de l'arbre.", show_default=False)],
+    new_dir: Annotated[Path, typer.Argument(help="Dossier de la nouvelle version de l'arbre.", show_default=False)],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="text ou json.")] = "text",
+    exit_code: Annotated[bool, typer.Option(
+        "--exit-code", help="Code de sortie 1 s'il y a des différences (pour l'intégration continue).")] = False,
+    output: Output = None,
+) -> int:
+    """Compare deux versions de l'arbre : questions, options, issues, dispositifs, contacts, et les
+    parcours dont le résultat change (avant → après)."""
+    import json
+
+    from ..export.diff import diff_trees
+
+    choice(fmt, ("text", "json"), "--format")
+    old, new = load(old_dir, None), load(new_dir, None)
+    data = diff_trees(old, new)
+    if fmt == "json":
+        emit(json.dumps(data, ensure_ascii=False, indent=2) + "\n", output)
+    else:
+        from ..export.diff_text import diff_text
+
+        emit(diff_text(data, old, new), output)
+    _written(output, "Comparaison écrite")
+    return ExitCode.CHECKS_FAILED if exit_code and not data["identical"] else ExitCode.OK

@@ -1,0 +1,146 @@
+"""What changed between two versions of a tree, in terms a reviewer understands.
+
+:func:`diff_trees` compares the content (questions and their options, outcomes,
+dispositifs field by field, contacts) and the results of every path, keyed by its
+answers. The result is plain data in the ``pdp-nav-diff`` layout; :mod:`.diff_text`
+writes it in French for a reviewer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from ..engine import iter_paths, proposed_ids
+from ..model import Tree
+from ..summary import tree_dict
+from . import FORMAT_VERSION
+from .catalogue import condition_data
+
+MAX_PATHS = 200_000
+"""Beyond this many paths in the old tree, the comparison of results stops (and says so)."""
+
+Key = tuple[tuple[str, str], ...]
+
+
+def _question(tree: Tree, qid: str) -> dict[str, Any]:
+    q = tree.questions[qid]
+    return {"text": q.text, "help": q.help}
+
+
+def _option_records(tree: Tree, qid: str) -> dict[str, dict[str, Any]]:
+    return {o.id: {"label": o.label, "help": o.help, "next": o.next} for o in tree.questions[qid].options}
+
+
+def _outcomes(tree: Tree) -> dict[str, dict[str, Any]]:
+    return {oid: {"title": o.title, "text": o.text, "first": list(o.first), "allow_empty": o.allow_empty}
+            for oid, o in tree.outcomes.items()}
+
+
+def _dispositifs(tree: Tree) -> dict[str, dict[str, Any]]:
+    return {did: {"name": d.name, "category": d.category, "summary": d.summary, "for_whom": d.for_whom,
+                  "conditions": d.conditions, "decides": d.decides, "next_step": d.next_step,
+                  "contacts": list(d.contacts), "legal": list(d.legal),
+                  "sources": [{"title": s.title, "url": s.url} for s in d.sources],
+                  "checked": d.checked.isoformat(), "confidence": d.confidence.value,
+                  "to_confirm": d.to_confirm or None, "when": condition_data(d.when)}
+            for did, d in tree.dispositifs.items()}
+
+
+def _contacts(tree: Tree) -> dict[str, dict[str, Any]]:
+    return {cid: {"name": c.name, "description": c.description, "scope": c.scope,
+                  "channels": [{"kind": ch.kind, "value": ch.value, "note": ch.note} for ch in c.channels]}
+            for cid, c in tree.contacts.items()}
+
+
+def _fields(before: dict[str, Any], after: dict[str, Any]) -> list[dict[str, Any]]:
+    """The fields whose value differs, in the record's order."""
+    return [{"field": k, "before": before.get(k), "after": after.get(k)}
+            for k in dict.fromkeys([*after, *before]) if before.get(k) != after.get(k)]
+
+
+def _section(old: dict[str, dict[str, Any]], new: dict[str, dict[str, Any]], title: str) -> dict[str, Any]:
+    """Added, removed and changed records; each names itself by ``title`` (text, name…)."""
+    return {
+        "added": [{"id": k, title: v[title]} for k, v in new.items() if k not in old],
+        "removed": [{"id": k, title: v[title]} for k, v in old.items() if k not in new],
+        "changed": [{"id": k, title: v[title], "fields": f} for k, v in new.items()
+                    if k in old and (f := _fields(old[k], v))],
+    }
+
+
+def _questions(old: Tree, new: Tree) -> dict[str, Any]:
+    section = _section({q: _question(old, q) for q in old.questions},
+                       {q: _question(new, q) for q in new.questions}, "text")
+    section["changed"] = []
+    for qid in new.questions:
+        if qid not in old.questions:
+            continue
+        fields = _fields(_question(old, qid), _question(new, qid))
+        before, after = _option_records(old, qid), _option_records(new, qid)
+        options = _section(before, after, "label")
+        for o in options["added"]:
+            o["next"] = after[o["id"]]["next"]
+        common = [o for o in after if o in before]
+        if [o for o in before if o in after] != common:
+            fields.append({"field": "options_order", "before": list(before), "after": list(after)})
+        if fields or any(options.values()):
+            section["changed"].append({"id": qid, "text": new.questions[qid].text, "fields": fields,
+                                       "options": options})
+    return section
+
+
+def _results(tree: Tree) -> Iterator[tuple[Key, dict[str, str], dict[str, Any]]]:
+    for path in iter_paths(tree):
+        answers = path.answers
+        yield (tuple(sorted(answers.items())), answers,
+               {"outcome": path.outcome.id, "dispositifs": proposed_ids(tree, answers, path.outcome)})
+
+
+def _paths(old: Tree, new: Tree) -> dict[str, Any]:
+    """Paths (keyed by their answers) whose result changed, that appeared or that disappeared."""
+    before: dict[Key, tuple[dict[str, str], dict[str, Any]]] = {}
+    complete = True
+    for n, (key, answers, result) in enumerate(_results(old), 1):
+        if n > MAX_PATHS:
+            complete = False
+            break
+        before[key] = (answers, result)
+    changed, added, same, seen = [], [], 0, set()
+    for n, (key, answers, result) in enumerate(_results(new), 1):
+        if not complete and n > MAX_PATHS:
+            break
+        seen.add(key)
+        if key not in before:
+            if complete:
+                added.append({"answers": answers, "after": result})
+        elif before[key][1] != result:
+            changed.append({"answers": answers, "before": before[key][1], "after": result})
+        else:
+            same += 1
+    removed = [{"answers": answers, "before": result}
+               for key, (answers, result) in before.items() if key not in seen] if complete else []
+    return {"complete": complete, "changed": changed, "added": added, "removed": removed, "unchanged": same}
+
+
+def diff_trees(old: Tree, new: Tree) -> dict[str, Any]:
+    """Every difference between ``old`` and ``new`` (layout ``pdp-nav-diff``, ``format_version`` 1)."""
+    meta = _fields({"id": old.id, "version": old.version, "title": old.title, "root": old.root},
+                   {"id": new.id, "version": new.version, "title": new.title, "root": new.root})
+    data: dict[str, Any] = {
+        "format_version": FORMAT_VERSION,
+        "kind": "pdp-nav-diff",
+        "old": tree_dict(old),
+        "new": tree_dict(new),
+        "tree": meta,
+        "questions": _questions(old, new),
+        "outcomes": _section(_outcomes(old), _outcomes(new), "title"),
+        "dispositifs": _section(_dispositifs(old), _dispositifs(new), "name"),
+        "contacts": _section(_contacts(old), _contacts(new), "name"),
+        "paths": _paths(old, new),
+    }
+    content = sum(len(data[s][k]) for s in ("questions", "outcomes", "dispositifs", "contacts")
+                  for k in ("added", "removed", "changed")) + len(meta)
+    paths = data["paths"]
+    data["identical"] = content == 0 and not (paths["changed"] or paths["added"] or paths["removed"])
+    return data

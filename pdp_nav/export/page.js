@@ -1,0 +1,395 @@
+/* pdp-nav offline page: click through the questions, read the dispositifs and contacts.
+ * The tree is embedded as JSON in #pdp-data. Eligibility is evaluated exactly as
+ * pdp_nav/conditions.py and pdp_nav/engine.py do (same results, same order, same reasons).
+ * All data text goes through textContent: nothing from the tree is parsed as HTML. */
+(function () {
+  "use strict";
+
+  var raw = JSON.parse(document.getElementById("pdp-data").textContent);
+  var tree = raw.tree;
+  var questions = new Map(raw.questions.map(function (q) { return [q.id, q]; }));
+  var outcomes = new Map(raw.outcomes.map(function (o) { return [o.id, o]; }));
+  var dispositifs = raw.dispositifs; /* catalogue order matters */
+  var dispositifById = new Map(dispositifs.map(function (d) { return [d.id, d]; }));
+  var contacts = new Map(raw.contacts.map(function (c) { return [c.id, c]; }));
+  var has = function (obj, key) { return Object.prototype.hasOwnProperty.call(obj, key); };
+
+  /* --- Conditions: port of conditions.py (explain) ------------------------------- */
+  function reason(node, option, expected, negated) {
+    return { node: node, option: option, expected: expected, negated: negated };
+  }
+
+  function explain(cond, answers) {
+    var i, r, acc = [];
+    if (cond === true) return [true, []];
+    if (has(cond, "all")) {
+      for (i = 0; i < cond.all.length; i++) {
+        r = explain(cond.all[i], answers);
+        if (!r[0]) return [false, r[1]]; /* the first failing part is why it fails */
+        acc = acc.concat(r[1]);
+      }
+      return [true, acc];
+    }
+    if (has(cond, "any")) {
+      for (i = 0; i < cond.any.length; i++) {
+        r = explain(cond.any[i], answers);
+        if (r[0]) return [true, r[1]]; /* the first part that holds is why it holds */
+        acc = acc.concat(r[1]);
+      }
+      return [false, acc];
+    }
+    if (has(cond, "not")) {
+      r = explain(cond.not, answers);
+      return [!r[0], r[1].map(function (x) { return reason(x.node, x.option, x.expected, !x.negated); })];
+    }
+    var node = Object.keys(cond)[0];
+    var options = cond[node];
+    /* a question not asked on the path never satisfies an atom */
+    var given = answers.has(node) ? answers.get(node) : null;
+    return [given !== null && options.indexOf(given) >= 0, [reason(node, given, options, false)]];
+  }
+
+  /* --- Results: port of engine.evaluate ------------------------------------------ */
+  function answersOf(steps) {
+    return new Map(steps.map(function (s) { return [s.question, s.option]; }));
+  }
+
+  function evaluate(steps, outcome) {
+    var answers = answersOf(steps), proposals = [], exclusions = [];
+    dispositifs.forEach(function (d) {
+      var r = explain(d.when, answers);
+      (r[0] ? proposals : exclusions).push({ dispositif: d, reasons: r[1] });
+    });
+    var rank = new Map(outcome.first.map(function (id, i) { return [id, i]; }));
+    var rankOf = function (p) { return rank.has(p.dispositif.id) ? rank.get(p.dispositif.id) : rank.size; };
+    proposals.sort(function (a, b) { return rankOf(a) - rankOf(b); }); /* stable */
+    var uses = new Map();
+    proposals.forEach(function (p) {
+      p.dispositif.contacts.forEach(function (cid) {
+        if (!uses.has(cid)) uses.set(cid, []);
+        uses.get(cid).push(p.dispositif.id);
+      });
+    });
+    var contactUses = [];
+    uses.forEach(function (ids, cid) {
+      if (contacts.has(cid)) contactUses.push({ contact: contacts.get(cid), dispositifs: ids });
+    });
+    return { outcome: outcome, proposals: proposals, exclusions: exclusions, contacts: contactUses };
+  }
+
+  /* --- French wording: port of summary.describe_reason ------------------------------ */
+  function labelOf(qid, oid) {
+    var q = questions.get(qid), o = null;
+    if (q && oid) o = q.options.find(function (x) { return x.id === oid; }) || null;
+    return o ? o.label : (oid || "");
+  }
+
+  function questionText(qid) {
+    var q = questions.get(qid);
+    return q ? q.text : qid;
+  }
+
+  function describe(r, proposed) {
+    var question = questionText(r.node);
+    var expected = r.expected.map(function (o) { return "« " + labelOf(r.node, o) + " »"; }).join(" ou ");
+    if (r.option === null) {
+      if (r.negated) return "« " + question + " » : question non posée sur ce parcours";
+      return "« " + question + " » : question non posée sur ce parcours (il faudrait " + expected + ")";
+    }
+    var given = "« " + labelOf(r.node, r.option) + " »";
+    if (proposed) return "« " + question + " » : " + given + (r.negated ? " (pas " + expected + ")" : "");
+    if (r.negated) return "« " + question + " » : " + given + " exclut ce dispositif";
+    return "« " + question + " » : " + given + " (il faudrait " + expected + ")";
+  }
+
+  /* --- Navigation state ------------------------------------------------------------ */
+  var steps = []; /* [{question, option}] */
+
+  function currentId(list) {
+    if (!list.length) return tree.root;
+    var last = list[list.length - 1];
+    return optionOf(last.question, last.option).next;
+  }
+
+  function optionOf(qid, oid) {
+    var q = questions.get(qid);
+    return q ? q.options.find(function (o) { return o.id === oid; }) || null : null;
+  }
+
+  var bounds = new Map();
+  function remaining(id) { /* port of engine.remaining_bounds */
+    if (outcomes.has(id)) return [0, 0];
+    if (bounds.has(id)) return bounds.get(id);
+    var lo = Infinity, hi = 0;
+    questions.get(id).options.forEach(function (o) {
+      var b = remaining(o.next);
+      lo = Math.min(lo, b[0]);
+      hi = Math.max(hi, b[1]);
+    });
+    bounds.set(id, [1 + lo, 1 + hi]);
+    return bounds.get(id);
+  }
+
+  /* Follow "q:o,q:o" answers from the root as far as they go. */
+  function replay(spec) {
+    var given = new Map();
+    spec.split(",").forEach(function (pair) {
+      var at = pair.indexOf(":");
+      if (at > 0) given.set(pair.slice(0, at), pair.slice(at + 1));
+    });
+    var list = [];
+    for (;;) {
+      var qid = currentId(list);
+      if (!questions.has(qid) || !given.has(qid) || !optionOf(qid, given.get(qid))) return list;
+      list.push({ question: qid, option: given.get(qid) });
+    }
+  }
+
+  function hashOf(list) {
+    return list.length ? "#reponses=" + list.map(function (s) { return s.question + ":" + s.option; }).join(",") : "";
+  }
+
+  function go(list) {
+    steps = list;
+    render();
+    var hash = hashOf(steps);
+    if (location.hash !== hash) {
+      try { history.pushState(null, "", hash || location.pathname + location.search); } catch (e) { /* file: */ }
+    }
+  }
+
+  function answer(qid, oid) { go(steps.concat([{ question: qid, option: oid }])); }
+  function back() { if (steps.length) go(steps.slice(0, -1)); }
+  function restart() { go([]); }
+  function jump(index) { go(steps.slice(0, index)); }
+
+  /* --- DOM helpers ----------------------------------------------------------------- */
+  function el(tag, attrs) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) {
+      if (k === "class") node.className = attrs[k];
+      else if (k.slice(0, 5) === "data-") node.setAttribute(k, attrs[k]);
+      else if (k === "onclick") node.addEventListener("click", attrs[k]);
+      else node.setAttribute(k, attrs[k]);
+    });
+    for (var i = 2; i < arguments.length; i++) {
+      var child = arguments[i];
+      if (child === null || child === undefined || child === "") continue;
+      node.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
+    }
+    return node;
+  }
+
+  function frDate(iso) {
+    var p = iso.split("-");
+    return p.length === 3 ? p[2] + "/" + p[1] + "/" + p[0] : iso;
+  }
+
+  function link(href, text) {
+    return el("a", { href: href, rel: "noopener noreferrer" }, text);
+  }
+
+  var CHANNEL = { telephone: "Tél.", web: "Web", email: "Courriel", adresse: "Adresse", autre: "" };
+
+  function channelItem(ch) {
+    var value = ch.value, body = value;
+    if (ch.kind === "web" && /^https?:\/\//.test(value)) body = link(value, value);
+    else if (ch.kind === "email" && /^[^\s@]+@[^\s@]+$/.test(value)) body = link("mailto:" + value, value);
+    else if (ch.kind === "telephone" && /^[+0-9 .]+$/.test(value)) body = link("tel:" + value.replace(/[ .]/g, ""), value);
+    var name = has(CHANNEL, ch.kind) ? CHANNEL[ch.kind] : ch.kind;
+    return el("li", { class: "channel" }, name ? name + " " : "", body, ch.note ? " (" + ch.note + ")" : "");
+  }
+
+  /* --- Rendering ------------------------------------------------------------------- */
+  var main = document.getElementById("pdp-main");
+  var crumbs = document.getElementById("pdp-crumbs");
+  var backButton = document.getElementById("pdp-back");
+
+  function renderCrumbs() {
+    crumbs.textContent = "";
+    steps.forEach(function (s, i) {
+      var q = questions.get(s.question);
+      crumbs.appendChild(el("li", {},
+        el("button", { type: "button", class: "crumb", "data-crumb": s.question, title: "Revenir à cette question",
+                       onclick: function () { jump(i); } },
+           q.text + " ", el("strong", {}, labelOf(s.question, s.option)))));
+    });
+    document.getElementById("pdp-trail").hidden = steps.length === 0;
+  }
+
+  function renderQuestion(q) {
+    var b = remaining(q.id);
+    var more = b[0] === b[1] ? b[0] + " question" + (b[0] > 1 ? "s" : "") : b[0] + " à " + b[1] + " questions";
+    var progress = "Question " + (steps.length + 1) + " · encore " + more + ", celle-ci comprise";
+    var group = el("div", { id: "pdp-options", class: "options", role: "group", "aria-label": "Réponses possibles" });
+    q.options.forEach(function (o, i) {
+      group.appendChild(el("button", {
+        type: "button", class: "option", "data-question": q.id, "data-option": o.id,
+        onclick: function () { answer(q.id, o.id); }
+      }, i < 9 ? el("span", { class: "key", "aria-hidden": "true" }, String(i + 1)) : null,
+      el("span", { class: "label" }, o.label), o.help ? el("span", { class: "option-help" }, o.help) : null));
+    });
+    return el("section", { class: "question", "data-node": q.id },
+      el("p", { class: "progress" }, progress),
+      el("h2", { tabindex: "-1" }, q.text),
+      q.help ? el("p", { class: "help" }, q.help) : null, group);
+  }
+
+  function field(dl, title, value) {
+    if (!value || (value.length !== undefined && value.length === 0)) return;
+    dl.appendChild(el("dt", {}, title));
+    dl.appendChild(el("dd", {}, value));
+  }
+
+  function list(items) {
+    var ul = el("ul", {});
+    items.forEach(function (item) { ul.appendChild(el("li", {}, item)); });
+    return ul;
+  }
+
+  function card(p, n) {
+    var d = p.dispositif, dl = el("dl", {});
+    field(dl, "Pour qui", d.for_whom);
+    field(dl, "Durée et conditions", d.conditions);
+    field(dl, "Qui décide", d.decides);
+    field(dl, "Prochaine étape", d.next_step);
+    field(dl, "Base légale", list(d.legal));
+    field(dl, "Sources", list(d.sources.map(function (s) {
+      return s.url && /^https?:\/\//.test(s.url) ? link(s.url, s.title) : s.title;
+    })));
+    field(dl, "Vérifié le", frDate(d.checked));
+    var why = p.reasons.map(function (r) { return describe(r, true); });
+    field(dl, "Pourquoi", why.length ? list(why) : "proposé dans toutes les situations");
+    field(dl, "Contacts", d.contacts.filter(function (c) { return contacts.has(c); })
+      .map(function (c) { return contacts.get(c).name; }).join(", "));
+    var warning = d.confidence === "high" ? null : el("p", { class: "warning", role: "note" },
+      "⚠ Fiabilité " + d.confidence_label + " — " + (d.to_confirm || ""));
+    return el("article", { class: "card", "data-dispositif": d.id },
+      el("h4", {}, n + ". " + d.name), d.category ? el("p", { class: "category" }, d.category) : null,
+      el("p", { class: "summary" }, d.summary), warning, dl);
+  }
+
+  function renderOutcome(o) {
+    var result = evaluate(steps, o);
+    var ids = result.proposals.map(function (p) { return p.dispositif.id; });
+    var section = el("section", {
+      class: "outcome", "data-outcome": o.id, "data-dispositifs": ids.join(" "),
+      "data-contacts": result.contacts.map(function (u) { return u.contact.id; }).join(" ")
+    }, el("p", { class: "progress" }, "Résultat"), el("h2", { tabindex: "-1" }, o.title), el("p", { class: "text" }, o.text));
+    section.appendChild(el("h3", {}, "Dispositifs proposés (" + ids.length + ")"));
+    result.proposals.forEach(function (p, i) { section.appendChild(card(p, i + 1)); });
+    if (!ids.length) section.appendChild(el("p", { class: "empty" }, "Aucun dispositif ne correspond à cette situation."));
+    section.appendChild(el("h3", {}, "Qui contacter"));
+    var ul = el("ul", { class: "contacts" });
+    result.contacts.forEach(function (u) {
+      var c = u.contact, channels = el("ul", { class: "channels" });
+      c.channels.forEach(function (ch) { channels.appendChild(channelItem(ch)); });
+      ul.appendChild(el("li", { class: "contact", "data-contact": c.id },
+        el("strong", {}, c.name), c.departement ? " (département " + c.departement + ")" : "",
+        c.description ? el("p", {}, c.description) : null, c.channels.length ? channels : null,
+        el("p", { class: "for" }, "Pour : " + u.dispositifs.map(function (id) {
+          return dispositifById.get(id).name;
+        }).join(", "))));
+    });
+    section.appendChild(result.contacts.length ? ul : el("p", {}, "Aucun contact."));
+    if (result.exclusions.length) {
+      var why = el("ul", {});
+      result.exclusions.forEach(function (e) {
+        why.appendChild(el("li", { "data-excluded": e.dispositif.id }, el("strong", {}, e.dispositif.name), " : ",
+          e.reasons.map(function (r) { return describe(r, false); }).join(" ; ")));
+      });
+      section.appendChild(el("details", { class: "not-proposed" },
+        el("summary", {}, "Dispositifs non proposés, et pourquoi (" + result.exclusions.length + ")"), why));
+    }
+    return section;
+  }
+
+  function render() {
+    var id = currentId(steps);
+    main.textContent = "";
+    main.appendChild(outcomes.has(id) ? renderOutcome(outcomes.get(id)) : renderQuestion(questions.get(id)));
+    renderCrumbs();
+    backButton.disabled = steps.length === 0;
+    var heading = main.querySelector("h2");
+    if (heading && document.body.dataset.started) heading.focus();
+    document.body.dataset.started = "1";
+  }
+
+  /* --- Test hooks (activated only by a hash flag; used by the project's tests) ------ */
+  function allPaths() { /* port of engine.iter_paths: depth first, options in order */
+    var out = [];
+    (function walk(id, prefix) {
+      if (outcomes.has(id)) { out.push(prefix); return; }
+      questions.get(id).options.forEach(function (o) {
+        walk(o.next, prefix.concat([{ question: id, option: o.id }]));
+      });
+    })(tree.root, []);
+    return out;
+  }
+
+  function selfTest() {
+    return allPaths().map(function (list) {
+      var r = evaluate(list, outcomes.get(currentId(list)));
+      return {
+        answers: list.map(function (s) { return [s.question, s.option]; }),
+        outcome: r.outcome.id,
+        dispositifs: r.proposals.map(function (p) {
+          return { id: p.dispositif.id, why: p.reasons.map(function (x) { return describe(x, true); }) };
+        }),
+        not_proposed: r.exclusions.map(function (e) {
+          return { id: e.dispositif.id, why_not: e.reasons.map(function (x) { return describe(x, false); }) };
+        }),
+        contacts: r.contacts.map(function (u) { return { id: u.contact.id, "for": u.dispositifs }; })
+      };
+    });
+  }
+
+  function clickThrough(tokens) {
+    var log = [];
+    tokens.forEach(function (token) {
+      if (log.length && log[log.length - 1].slice(0, 6) === "ERREUR") return;
+      var target = null, sep = token.indexOf(":");
+      if (token === "back") target = backButton;
+      else if (token === "restart") target = document.getElementById("pdp-restart");
+      else if (token.slice(0, 6) === "crumb:") {
+        target = Array.prototype.find.call(document.querySelectorAll("[data-crumb]"),
+          function (b) { return b.dataset.crumb === token.slice(6); });
+      } else if (sep > 0) {
+        target = Array.prototype.find.call(document.querySelectorAll("#pdp-options button"), function (b) {
+          return b.dataset.question === token.slice(0, sep) && b.dataset.option === token.slice(sep + 1);
+        });
+      }
+      log.push(target && !target.disabled ? "clic " + token : "ERREUR pas de bouton pour " + token);
+      if (target && !target.disabled) target.click();
+    });
+    return log;
+  }
+
+  function testOutput(value) {
+    document.body.appendChild(el("pre", { id: "pdp-test-output", hidden: "hidden" }, JSON.stringify(value)));
+  }
+
+  /* --- Start --------------------------------------------------------------------- */
+  backButton.addEventListener("click", back);
+  document.getElementById("pdp-restart").addEventListener("click", restart);
+  document.getElementById("pdp-print").addEventListener("click", function () { window.print(); });
+  window.addEventListener("beforeprint", function () { /* print the reasons too */
+    document.querySelectorAll("details").forEach(function (d) { d.open = true; });
+  });
+  window.addEventListener("popstate", function () {
+    steps = location.hash.slice(0, 10) === "#reponses=" ? replay(decodeURIComponent(location.hash.slice(10))) : [];
+    render();
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.altKey || event.ctrlKey || event.metaKey || !/^[1-9]$/.test(event.key)) return;
+    var buttons = document.querySelectorAll("#pdp-options button");
+    var chosen = buttons[Number(event.key) - 1];
+    if (chosen) { event.preventDefault(); chosen.click(); }
+  });
+
+  var hash = location.hash;
+  steps = hash.slice(0, 10) === "#reponses=" ? replay(decodeURIComponent(hash.slice(10))) : [];
+  render();
+  if (hash === "#pdp-test-all") testOutput(selfTest());
+  else if (hash.slice(0, 16) === "#pdp-test-click=") testOutput(clickThrough(decodeURIComponent(hash.slice(16)).split(",")));
+})();

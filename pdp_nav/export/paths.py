@@ -1,0 +1,224 @@
+"""Every root-to-outcome path of a tree, streamed as JSON Lines, JSON, CSV or Markdown.
+
+Paths come lazily from :func:`pdp_nav.engine.iter_paths` and are written one at a time,
+so memory does not depend on how many there are (a DAG whose sub-trees are shared can
+have millions). The layouts are documented in ``docs/formats.md``.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import functools
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import IO, Any
+
+from ..engine import Path, iter_paths, proposed_ids, remaining_bounds
+from ..errors import UsageError
+from ..model import Tree
+from ..summary import _md, tree_dict
+from . import FORMAT_VERSION
+
+FORMATS = ("jsonl", "json", "csv", "markdown")
+KIND = "pdp-nav-paths"
+CSV_FIXED = ("format_version", "index", "answers", "outcome", "outcome_title", "dispositifs", "contacts")
+CSV_STEP = ("question", "text", "answer", "label")
+
+
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """Which paths to export."""
+
+    start: str
+    """The node the paths start at (the root unless ``--from``)."""
+    phase: str | None = None
+    """Keep only the paths whose first answer is this option of the first question."""
+    dispositifs: tuple[str, ...] = ()
+    """Keep only the paths that propose every one of these dispositifs."""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"from": self.start, "phase": self.phase, "dispositifs": list(self.dispositifs)}
+
+
+def _hint(name: str, known: list[str]) -> str:
+    close = difflib.get_close_matches(name, known, n=1)
+    return f" (vouliez-vous dire « {close[0]} » ?)" if close else ""
+
+
+def select(tree: Tree, *, start: str | None = None, phase: str | None = None,
+           dispositifs: tuple[str, ...] | list[str] = ()) -> Selection:
+    """Check the filters against ``tree`` and return the selection.
+
+    Raises:
+        UsageError: an unknown node, option or dispositif (French message with the valid ids).
+    """
+    start = start or tree.root
+    if tree.node(start) is None:
+        nodes = [*tree.questions, *tree.outcomes]
+        raise UsageError(
+            f"--from « {start} » : ce nœud n'existe pas dans l'arbre{_hint(start, nodes)} ; "
+            f"questions : {', '.join(tree.questions)}")
+    if phase is not None:
+        question = tree.questions.get(start)
+        if question is None:
+            raise UsageError(f"--phase : « {start} » est une issue, il n'y a pas de réponse à filtrer")
+        if question.option(phase) is None:
+            valid = [o.id for o in question.options]
+            raise UsageError(
+                f"--phase « {phase} » : la question « {start} » n'a pas cette option{_hint(phase, valid)} ; "
+                f"options : {', '.join(valid)}")
+    for did in dispositifs:
+        if did not in tree.dispositifs:
+            known = list(tree.dispositifs)
+            raise UsageError(
+                f"--dispositif « {did} » : dispositif inconnu{_hint(did, known)} ; "
+                f"dispositifs du catalogue : {', '.join(known)}")
+    return Selection(start, phase, tuple(dict.fromkeys(dispositifs)))
+
+
+def iter_selected(tree: Tree, sel: Selection) -> Iterator[tuple[Path, dict[str, str], list[str]]]:
+    """The selected paths, lazily, each with its answers and the ids of the dispositifs it proposes."""
+    if sel.phase is None:
+        paths = iter_paths(tree, sel.start)
+    else:  # only walk below the chosen answer
+        question = tree.questions[sel.start]
+        option = question.option(sel.phase)
+        assert option is not None  # checked by select()
+        step = (question, option)
+        paths = (Path((step, *p.steps), p.outcome) for p in iter_paths(tree, option.next))
+    wanted = set(sel.dispositifs)
+    for path in paths:
+        answers = path.answers
+        ids = proposed_ids(tree, answers, path.outcome)
+        if wanted.issubset(ids):
+            yield path, answers, ids
+
+
+def contacts_for(tree: Tree) -> Callable[[list[str]], list[str]]:
+    """A function giving the contact ids of proposed dispositifs, in the order of the results."""
+    per = {did: [c for c in tree.contacts_of(d) if c in tree.contacts] for did, d in tree.dispositifs.items()}
+
+    def contacts(ids: list[str]) -> list[str]:
+        return list(dict.fromkeys(c for did in ids for c in per[did]))
+    return contacts
+
+
+def records(tree: Tree, sel: Selection) -> Iterator[dict[str, Any]]:
+    """One dict per selected path (the ``path`` object of the schemas), lazily."""
+    contacts = contacts_for(tree)
+    for index, (path, answers, ids) in enumerate(iter_selected(tree, sel), 1):
+        yield {
+            "index": index,
+            "answers": answers,
+            "steps": [{"question": q.id, "text": q.text, "answer": o.id, "label": o.label}
+                      for q, o in path.steps],
+            "outcome": {"id": path.outcome.id, "title": path.outcome.title},
+            "dispositifs": ids,
+            "contacts": contacts(ids),
+        }
+
+
+def json_records(tree: Tree, sel: Selection) -> Iterator[str]:
+    """The records of :func:`records`, compact JSON, built from cached fragments.
+
+    Paths share their steps, so each step, outcome and list of ids is encoded once: several
+    times faster than ``json.dumps`` on each record, with a bounded cache.
+    """
+    contacts = contacts_for(tree)
+    steps = {(q.id, o.id): (f"{_dumps(q.id)}:{_dumps(o.id)}",
+                            _dumps({"question": q.id, "text": q.text, "answer": o.id, "label": o.label}))
+             for q in tree.questions.values() for o in q.options}
+    outcomes = {oid: _dumps({"id": oid, "title": o.title}) for oid, o in tree.outcomes.items()}
+
+    @functools.lru_cache(maxsize=1024)
+    def lists(ids: tuple[str, ...]) -> str:
+        return f'"dispositifs":{_dumps(list(ids))},"contacts":{_dumps(contacts(list(ids)))}'
+
+    for index, (path, _answers, ids) in enumerate(iter_selected(tree, sel), 1):
+        parts = [steps[q.id, o.id] for q, o in path.steps]
+        yield (f'{{"index":{index},"answers":{{{",".join(p[0] for p in parts)}}},'
+               f'"steps":[{",".join(p[1] for p in parts)}],"outcome":{outcomes[path.outcome.id]},'
+               f"{lists(tuple(ids))}}}")
+
+
+def header(tree: Tree, sel: Selection) -> dict[str, Any]:
+    return {"format_version": FORMAT_VERSION, "kind": KIND, "tree": tree_dict(tree), "filters": sel.as_dict()}
+
+
+def _dumps(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def write_jsonl(tree: Tree, sel: Selection, out: IO[str]) -> int:
+    """A header line, one line per path (``"kind": "path"``), then an end line with the count."""
+    out.write(_dumps(header(tree, sel)) + "\n")
+    count = 0
+    for count, record in enumerate(json_records(tree, sel), 1):
+        out.write('{"kind":"path",' + record[1:] + "\n")
+    out.write(_dumps({"kind": "end", "count": count}) + "\n")
+    return count
+
+
+def write_json(tree: Tree, sel: Selection, out: IO[str]) -> int:
+    """One JSON document, written path by path (it is never held whole in memory)."""
+    head = json.dumps(header(tree, sel), ensure_ascii=False, indent=2)
+    out.write(head[:-2] + ',\n  "paths": [')
+    count = 0
+    for count, record in enumerate(json_records(tree, sel), 1):
+        out.write(("\n    " if count == 1 else ",\n    ") + record)
+    out.write(("\n  " if count else "") + f'],\n  "count": {count}\n}}\n')
+    return count
+
+
+def csv_columns(tree: Tree, sel: Selection) -> list[str]:
+    """The CSV header: fixed columns, then four per step up to the longest path."""
+    depth = remaining_bounds(tree)[sel.start][1]
+    steps = [f"step_{n}_{name}" for n in range(1, depth + 1) for name in CSV_STEP]
+    return [*CSV_FIXED, *steps]
+
+
+def write_csv(tree: Tree, sel: Selection, out: IO[str]) -> int:
+    """One row per path; lists of ids are joined with « ; », answers as « question=option »."""
+    columns = csv_columns(tree, sel)
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns)
+    count = 0
+    for count, r in enumerate(records(tree, sel), 1):
+        row = [FORMAT_VERSION, r["index"], ";".join(f"{q}={o}" for q, o in r["answers"].items()),
+               r["outcome"]["id"], r["outcome"]["title"], ";".join(r["dispositifs"]), ";".join(r["contacts"])]
+        for step in r["steps"]:
+            row += [step[name] for name in CSV_STEP]
+        writer.writerow(row + [""] * (len(columns) - len(row)))
+    return count
+
+
+def write_markdown(tree: Tree, sel: Selection, out: IO[str]) -> int:
+    """A readable list of the paths, one section each."""
+    filters = [f"depuis « {_md(sel.start)} »"]
+    if sel.phase:
+        filters.append(f"première réponse « {_md(sel.phase)} »")
+    if sel.dispositifs:
+        filters.append("proposant " + ", ".join(f"« {_md(d)} »" for d in sel.dispositifs))
+    out.write(f"# Parcours de l'arbre « {_md(tree.title)} »\n\n"
+              f"_Version {_md(tree.version)} — format_version {FORMAT_VERSION} — {' ; '.join(filters)}_\n")
+    count = 0
+    for count, r in enumerate(records(tree, sel), 1):
+        lines = ["", f"## Parcours {count} — {_md(r['outcome']['title'])}", ""]
+        lines += [f"{n}. {_md(s['text'])} → **{_md(s['label'])}** (`{s['question']}` = `{s['answer']}`)"
+                  for n, s in enumerate(r["steps"], 1)]
+        names = [f"{_md(tree.dispositifs[d].name)} (`{d}`)" for d in r["dispositifs"]]
+        contacts = [f"{_md(tree.contacts[c].name)} (`{c}`)" for c in r["contacts"]]
+        if not r["steps"]:
+            lines.append("_(aucune question : le nœud de départ est une issue)_")
+        lines += ["", f"- Issue : {_md(r['outcome']['title'])} (`{r['outcome']['id']}`)",
+                  f"- Dispositifs : {', '.join(names) or 'aucun'}",
+                  f"- Contacts : {', '.join(contacts) or 'aucun'}"]
+        out.write("\n".join(lines) + "\n")
+    out.write(f"\n_{count} parcours._\n")
+    return count
+
+
+WRITERS: dict[str, Callable[[Tree, Selection, IO[str]], int]] = {
+    "jsonl": write_jsonl, "json": write_json, "csv": write_csv, "markdown": write_markdown}

@@ -1,0 +1,159 @@
+"""`pdp-nav catalogue`: dispositifs (every field, confidence, to confirm) and contacts, as JSON,
+CSV or Markdown, with the département overlay applied on request."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from pdp_nav.cli import main
+from pdp_nav.export.catalogue import condition_text
+from pdp_nav.loader import load_tree
+
+from .helpers import OVERLAY, output_validator, write_tree
+
+
+@pytest.fixture
+def tree56(tmp_path: Path) -> Path:
+    return write_tree(tmp_path, overlays={"56": OVERLAY})
+
+
+def catalogue(capsys: pytest.CaptureFixture[str], tree: Path, *args: str) -> tuple[int, str, str]:
+    code = main(["catalogue", "--arbre", str(tree), *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+class TestJson:
+    def test_every_field_of_every_dispositif(self, tree_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        code, out, err = catalogue(capsys, tree_dir)
+        assert (code, err) == (0, "")
+        data = json.loads(out)
+        output_validator("catalogue").validate(data)
+        assert (data["format_version"], data["kind"]) == (1, "pdp-nav-catalogue")
+        assert [d["id"] for d in data["dispositifs"]] == [
+            "visite-demande", "visite-pre-reprise", "visite-reprise", "cap-emploi-maintien"]
+        cap = data["dispositifs"][3]
+        assert cap == {
+            "id": "cap-emploi-maintien", "name": "Cap emploi — maintien", "category": "",
+            "summary": "Accompagnement du maintien des travailleurs handicapés.",
+            "for_whom": "Bénéficiaires de l'obligation d'emploi.", "conditions": "RQTH obtenue ou en cours.",
+            "decides": "Cap emploi.", "next_step": "Orienter vers Cap emploi.",
+            "legal": ["C. trav., art. L5214-3-1"], "sources": [{"title": "capemploi.info", "url": ""}],
+            "checked": "2026-11-01", "confidence": "medium",
+            "to_confirm": "À confirmer auprès du Cap emploi du département.", "contacts": ["cap-emploi"],
+            "confidence_label": "moyenne", "when": {"all": [{"rqth": ["oui"]}, {"not": {"phase": ["en_poste"]}}]},
+            "when_text": "« La personne a-t-elle une RQTH ? » : « Oui » ET NON (« Où en est la personne ? » : "
+                         "« En poste, sans arrêt »)"}
+        assert data["dispositifs"][0]["to_confirm"] is None
+        assert data["contacts"] == [
+            {"id": "spst", "name": "Service de prévention et de santé au travail",
+             "description": "Le SPST auquel adhère l'employeur.", "scope": "departemental", "departement": None,
+             "channels": [{"kind": "autre", "value": "Coordonnées auprès de l'employeur", "note": ""}],
+             "dispositifs": ["visite-demande", "visite-pre-reprise", "visite-reprise"]},
+            {"id": "cap-emploi", "name": "Cap emploi", "description": "Organisme de placement spécialisé.",
+             "scope": "departemental", "departement": None, "channels": [], "dispositifs": ["cap-emploi-maintien"]}]
+
+    def test_departement_overlay(self, tree56: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        """--departement: local names and channels first; the tree says which département."""
+        code, out, _ = catalogue(capsys, tree56, "--departement", "56")
+        data = json.loads(out)
+        output_validator("catalogue").validate(data)
+        assert code == 0 and data["tree"]["departement"] == "56"
+        cap = data["contacts"][1]
+        assert (cap["name"], cap["departement"], cap["channels"]) == (
+            "Cap emploi 56", "56", [{"kind": "telephone", "value": "À COMPLÉTER", "note": ""}])
+
+    def test_condition_text_nesting(self, tree_dir: Path) -> None:
+        """any inside all is bracketed; `true` reads « toujours proposé »."""
+        from pdp_nav.conditions import parse_condition
+
+        tree = load_tree(tree_dir)
+        cond = parse_condition({"rqth": "oui", "any": [{"phase": ["arret", "reprise"]}, {"duree_arret": "plus_30"}]})
+        assert condition_text(tree, cond) == (
+            "« La personne a-t-elle une RQTH ? » : « Oui » ET (« Où en est la personne ? » : « Pendant l'arrêt » "
+            "ou « À la reprise » OU « Depuis combien de temps dure l'arrêt ? » : « Plus de 30 jours »)")
+        assert condition_text(tree, parse_condition(True)) == "toujours proposé"
+
+
+class TestCsv:
+    def test_dispositifs_table(self, tree_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        code, out, err = catalogue(capsys, tree_dir, "--format", "csv")
+        assert (code, err) == (0, "")
+        rows = list(csv.DictReader(io.StringIO(out)))
+        validator = output_validator("catalogue-dispositifs-csv")
+        for row in rows:
+            validator.validate(row)
+        assert out.splitlines()[0] == ("format_version,id,name,category,summary,for_whom,conditions,decides,"
+                                       "next_step,legal,sources,checked,confidence,to_confirm,contacts,when")
+        pre = rows[1]
+        assert pre["legal"] == "C. trav., art. L4624-2-4\nC. trav., art. R4624-29"
+        assert pre["sources"] == "Code du travail <https://www.legifrance.gouv.fr/>"
+        assert (pre["checked"], pre["confidence"], pre["to_confirm"], pre["contacts"]) == (
+            "2026-11-01", "high", "", "spst")
+        assert rows[3]["to_confirm"] == "À confirmer auprès du Cap emploi du département."
+
+    def test_contacts_table(self, tree56: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        code, out, _ = catalogue(capsys, tree56, "--format", "csv", "--table", "contacts", "-d", "56")
+        assert code == 0
+        assert out == (
+            "format_version,id,name,description,scope,departement,channels,dispositifs\n"
+            "1,spst,Service de prévention et de santé au travail,Le SPST auquel adhère l'employeur.,"
+            "departemental,,Coordonnées auprès de l'employeur,visite-demande;visite-pre-reprise;visite-reprise\n"
+            "1,cap-emploi,Cap emploi 56,Organisme de placement spécialisé.,departemental,56,Tél. À COMPLÉTER,"
+            "cap-emploi-maintien\n")
+        validator = output_validator("catalogue-contacts-csv")
+        for row in csv.DictReader(io.StringIO(out)):
+            validator.validate(row)
+
+
+class TestMarkdown:
+    def test_sections(self, tree56: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        code, out, _ = catalogue(capsys, tree56, "--format", "markdown", "-d", "56")
+        assert code == 0
+        assert out.startswith("# Catalogue de l'arbre « Mini-arbre PDP »\n\n"
+                              "_Version 1.0 — format_version 1 — contacts locaux du département 56_\n\n"
+                              "## Dispositifs\n\n### Visite à la demande (`visite-demande`)\n")
+        block = out.split("### Cap emploi — maintien (`cap-emploi-maintien`)\n")[1].split("\n## Contacts")[0]
+        assert block == (
+            "\nAccompagnement du maintien des travailleurs handicapés.\n\n"
+            "- **Pour qui** : Bénéficiaires de l'obligation d'emploi.\n"
+            "- **Durée et conditions** : RQTH obtenue ou en cours.\n"
+            "- **Qui décide** : Cap emploi.\n"
+            "- **Prochaine étape** : Orienter vers Cap emploi.\n"
+            "- **Proposé quand** : « La personne a-t-elle une RQTH ? » : « Oui » ET NON "
+            "(« Où en est la personne ? » : « En poste, sans arrêt »)\n"
+            "- **Base légale** : C. trav., art. L5214-3-1\n"
+            "- **Sources** : capemploi.info\n"
+            "- **Vérifié le** : 01/11/2026\n"
+            "- **Fiabilité** : moyenne\n"
+            "- **À confirmer** : À confirmer auprès du Cap emploi du département.\n"
+            "- **Contacts** : Cap emploi 56 (`cap-emploi`)\n")
+        assert out.endswith("### Cap emploi 56 (`cap-emploi`)\n\nOrganisme de placement spécialisé.\n\n"
+                            "- **Portée** : départementale, département 56\n- Tél. À COMPLÉTER\n"
+                            "- **Pour** : Cap emploi — maintien (`cap-emploi-maintien`)\n")
+
+
+class TestErrors:
+    def test_table_only_for_csv(self, tree_dir: Path, capsys) -> None:
+        assert catalogue(capsys, tree_dir, "--table", "contacts") == (
+            2, "", "--table ne s'applique qu'au format csv : json et markdown contiennent les deux listes\n")
+
+    def test_unknown_table(self, tree_dir: Path, capsys) -> None:
+        assert catalogue(capsys, tree_dir, "-f", "csv", "--table", "organismes") == (
+            2, "", "--table « organismes » inconnu : choisissez parmi dispositifs, contacts\n")
+
+    def test_unknown_departement(self, tree_dir: Path, capsys) -> None:
+        code, out, err = catalogue(capsys, tree_dir, "-d", "29")
+        assert (code, out) == (2, "")
+        assert err.endswith("aucune surcouche pour le département « 29 » (disponibles : aucune) : "
+                            "créez departements/29.yaml ou choisissez un autre département\n")
+
+    def test_output_file(self, tree_dir: Path, tmp_path: Path, capsys) -> None:
+        target = tmp_path / "catalogue.json"
+        assert catalogue(capsys, tree_dir, "-o", str(target)) == (0, "", f"Catalogue écrit dans {target}.\n")
+        output_validator("catalogue").validate(json.loads(target.read_text(encoding="utf-8")))
