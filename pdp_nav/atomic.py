@@ -27,6 +27,7 @@ def atomic_open(path: Path, mode: str = "w") -> Iterator[IO[str]]:
     except OSError as exc:
         raise OutputError(path, exc.strerror or str(exc)) from None
     try:
+        os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes 0600: give the usual permissions of a new file
         with os.fdopen(fd, mode, encoding=None if "b" in mode else "utf-8", newline=None) as handle:
             yield handle
             handle.flush()
@@ -44,6 +45,12 @@ def write_atomic(path: Path, content: str | bytes) -> None:
     """Write ``content`` to ``path`` atomically (see :func:`atomic_open`)."""
     with atomic_open(path, "wb" if isinstance(content, bytes) else "w") as handle:
         handle.write(content)  # type: ignore[arg-type]
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _remove(tmp: str) -> None:

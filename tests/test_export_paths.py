@@ -208,6 +208,16 @@ class TestOutputFile:
         assert target.read_text(encoding="utf-8").count("\n") == 7
         assert sorted(p.name for p in tmp_path.iterdir()) == ["p.csv", "tree"]
 
+    def test_new_file_has_the_usual_permissions(self, tree_dir: Path, tmp_path: Path, capsys) -> None:
+        """Not the 0600 of a temporary file: a shared export must be readable by others (umask 022)."""
+        target = tmp_path / "p.md"
+        old = os.umask(0o022)
+        try:
+            assert paths(capsys, tree_dir, "-f", "markdown", "-o", str(target))[0] == 0
+        finally:
+            os.umask(old)
+        assert target.stat().st_mode & 0o777 == 0o644
+
     def test_failure_midway_leaves_no_file(self, tree_dir: Path, tmp_path: Path, monkeypatch, capsys) -> None:
         """An error after some lines were written: no file, no temporary file left."""
         target = tmp_path / "p.jsonl"

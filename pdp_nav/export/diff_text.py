@@ -80,7 +80,8 @@ def _questions(data: dict[str, Any], old: Tree, new: Tree) -> list[str]:
     for e in data["changed"]:
         qid = e["id"]
         for f in e["fields"]:
-            verb = "reformulée" if f["field"] == "text" else FIELDS[f["field"]] + " modifiée"
+            verb = {"text": "reformulée", "help": "aide modifiée",
+                    "options_order": "ordre des options modifié"}[f["field"]]
             lines.append(f"~ « {qid} » {verb} : {_change(old, new, f)}")
         options = e["options"]
         lines += [f"+ « {qid} », option « {o['id']} » ajoutée : « {o['label']} » (mène à « {o['next']} »)"

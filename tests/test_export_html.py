@@ -1,0 +1,243 @@
+"""`pdp-nav export html`: one offline page; clicked through in headless Chromium, where its
+JavaScript must give exactly the results (and reasons) of the Python engine on every path."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from pdp_nav.cli import main
+from pdp_nav.engine import iter_paths, replay
+from pdp_nav.export.html import build_html, script_json
+from pdp_nav.loader import load_tree
+from pdp_nav.summary import result_dict
+
+from .helpers import ARBRE, CATALOGUE, OVERLAY, output_validator, write_tree
+
+CHROMIUM = next((p for p in map(shutil.which, ("chromium", "chromium-browser", "google-chrome")) if p), None)
+needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="Chromium absent : apt-get install chromium")
+
+EXTRA = """\
+  toujours:
+    name: "Information générale"
+    summary: "Toujours utile."
+    for_whom: "Tous."
+    conditions: "Aucune."
+    decides: "Personne."
+    next_step: "Informer."
+    contacts: [spst]
+    legal: ["C. trav., art. L4624-1"]
+    sources: ["travail-emploi.gouv.fr"]
+    checked: 2026-11-01
+    confidence: low
+    to_confirm: "Vérifier auprès du SPST."
+    when: true
+  combinaison:
+    name: "Combinaison « any / all / not »"
+    summary: "Pour tester l'évaluation."
+    for_whom: "Tous."
+    conditions: "Complexes."
+    decides: "Le médecin."
+    next_step: "Orienter."
+    contacts: [cap-emploi]
+    legal: ["C. trav., art. L4624-1"]
+    sources: ["travail-emploi.gouv.fr"]
+    checked: 2026-11-01
+    confidence: high
+    when:
+      any:
+        - all: [{phase: arret}, {rqth: [oui, non]}]
+        - not: {any: [{phase: en_poste}, {rqth: oui}]}
+  non-posee:
+    name: "Sauf arrêt court"
+    summary: "Une négation sur une question parfois non posée."
+    for_whom: "Tous."
+    conditions: "Pas d'arrêt court."
+    decides: "Le médecin."
+    next_step: "Orienter."
+    contacts: [spst]
+    legal: ["C. trav., art. L4624-1"]
+    sources: ["travail-emploi.gouv.fr"]
+    checked: 2026-11-01
+    confidence: high
+    when:
+      not: {duree_arret: moins_30}
+"""
+LOCAL = OVERLAY + """\
+  kerpape:
+    name: "Centre de Kerpape"
+    description: "Équipe locale."
+    channels: [{kind: web, value: "https://example.org"}, {kind: email, value: "contact@example.org"}]
+    dispositifs: [visite-reprise, toujours]
+"""
+
+
+@pytest.fixture
+def rich_tree(tmp_path: Path):
+    """The helper tree with conditions of every kind and a local contact, overlay 56 applied."""
+    return load_tree(write_tree(tmp_path, catalogue=CATALOGUE + EXTRA, overlays={"56": LOCAL}), "56")
+
+
+def chromium(page: Path, fragment: str, tmp_path: Path) -> str:
+    """The DOM after the page ran in headless Chromium (no network, fresh profile)."""
+    profile = tmp_path / f"profile-{len(list(tmp_path.glob('profile-*')))}"
+    cmd = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+           "--disable-background-networking", "--disable-component-update", "--disable-sync",
+           "--disable-extensions", "--host-resolver-rules=MAP * ~NOTFOUND", f"--user-data-dir={profile}",
+           "--dump-dom", page.as_uri() + fragment]
+    done = subprocess.run(cmd, capture_output=True, timeout=120, check=True)
+    return done.stdout.decode("utf-8")
+
+
+def hook_output(dom: str):
+    found = re.search(r'<pre id="pdp-test-output" hidden="(?:hidden)?">(.*?)</pre>', dom, re.S)
+    assert found, dom[-2000:]
+    return json.loads(html.unescape(found.group(1)))
+
+
+def section(dom: str) -> str:
+    return re.search(r'<main id="pdp-main"[^>]*>(.*)</main>', dom, re.S).group(1)
+
+
+class TestPage:
+    def test_self_contained(self, rich_tree, tmp_path: Path) -> None:
+        """No external asset, no request possible (CSP), data embedded as JSON, print CSS."""
+        page = build_html(rich_tree)
+        assert page.startswith("<!DOCTYPE html>\n<html lang=\"fr\">")
+        assert "default-src 'none'" in page
+        assert not re.search(r"<link|\ssrc=|url\(|@import|\bfetch\(|XMLHttpRequest", page)
+        assert page.count("<script") == 2 and '<script type="application/json" id="pdp-data">' in page
+        assert "@media print" in page and ".controls, .no-print" in page
+
+    def test_embedded_data_follows_its_schema(self, rich_tree) -> None:
+        data = re.search(r'id="pdp-data">(.*?)</script>', build_html(rich_tree), re.S).group(1)
+        parsed = json.loads(data)
+        output_validator("page-data").validate(parsed)
+        assert [d["id"] for d in parsed["dispositifs"]][-3:] == ["toujours", "combinaison", "non-posee"]
+        assert parsed["tree"]["departement"] == "56"
+
+    def test_script_end_cannot_escape_the_data(self) -> None:
+        text = script_json({"label": "</script><script>alert(1)</script> <!-- & \u2028"})
+        assert "<" not in text and ">" not in text and "&" not in text and "\u2028" not in text
+        assert json.loads(text) == {"label": "</script><script>alert(1)</script> <!-- & \u2028"}
+
+    def test_cli_writes_the_page(self, tree_dir: Path, tmp_path: Path, capsys) -> None:
+        target = tmp_path / "pdp.html"
+        assert main(["export", "html", "--arbre", str(tree_dir), "-o", str(target)]) == 0
+        assert capsys.readouterr().err == (f"Page écrite dans {target} : ouvrez-la dans un navigateur "
+                                           "(elle fonctionne hors ligne).\n")
+        page = target.read_text(encoding="utf-8")
+        assert "Page produite par pdp-nav" in page and " le 23/11/2026, arbre « Mini-arbre PDP »" in page
+
+    def test_cli_needs_an_output(self, tree_dir: Path, capsys) -> None:
+        assert main(["export", "html", "--arbre", str(tree_dir)]) == 2
+        assert capsys.readouterr().err == ("Erreur : Option manquante '--output' / '-o'.\n"
+                                           "Aide : pdp-nav export html --help\n")
+
+    def test_export_alone_says_what_to_do(self, capsys) -> None:
+        assert main(["export"]) == 2
+        assert capsys.readouterr().err == ("indiquez quoi exporter, par exemple : pdp-nav export html "
+                                           "--output pdp.html (aide : pdp-nav export --help)\n")
+
+
+@needs_chromium
+class TestInChromium:
+    def test_javascript_equals_python_on_every_path(self, rich_tree, tmp_path: Path) -> None:
+        """Same paths in the same order; same dispositifs, order, reasons, exclusions and contacts."""
+        page = tmp_path / "page.html"
+        page.write_text(build_html(rich_tree), encoding="utf-8")
+        from_js = hook_output(chromium(page, "#pdp-test-all", tmp_path))
+        expected = []
+        for path in iter_paths(rich_tree):
+            data = result_dict(replay(rich_tree, path.answers)[0].result())
+            expected.append({
+                "answers": [[a["question"], a["answer"]] for a in data["answers"]],
+                "outcome": data["outcome"]["id"],
+                "dispositifs": [{"id": d["id"], "why": [r["text"] for r in d["why"]]} for d in data["dispositifs"]],
+                "not_proposed": [{"id": d["id"], "why_not": [r["text"] for r in d["why_not"]]}
+                                 for d in data["not_proposed"]],
+                "contacts": [{"id": c["id"], "for": c["for"]} for c in data["contacts"]],
+            })
+        assert len(expected) == 6
+        assert from_js == expected
+
+    def test_click_through_to_an_outcome(self, rich_tree, tmp_path: Path) -> None:
+        """Real clicks on the answer buttons lead to the cards, the warning and the merged contacts."""
+        page = tmp_path / "page.html"
+        page.write_text(build_html(rich_tree), encoding="utf-8")
+        dom = chromium(page, "#pdp-test-click=phase:arret,duree_arret:plus_30,rqth:oui", tmp_path)
+        assert hook_output(dom) == ["clic phase:arret", "clic duree_arret:plus_30", "clic rqth:oui"]
+        main_part = section(dom)
+        assert ('<section class="outcome" data-outcome="synthese" data-dispositifs="cap-emploi-maintien '
+                'visite-pre-reprise toujours combinaison non-posee" data-contacts="cap-emploi spst kerpape">'
+                ) in main_part
+        assert '<h2 tabindex="-1">Préparer le maintien</h2>' in main_part
+        card = re.search(r'<article class="card" data-dispositif="cap-emploi-maintien">(.*?)</article>',
+                         main_part).group(1)
+        assert card == (
+            "<h4>1. Cap emploi — maintien</h4><p class=\"summary\">Accompagnement du maintien des travailleurs "
+            "handicapés.</p><p class=\"warning\" role=\"note\">⚠ Fiabilité moyenne — À confirmer auprès du Cap "
+            "emploi du département.</p><dl><dt>Pour qui</dt><dd>Bénéficiaires de l'obligation d'emploi.</dd>"
+            "<dt>Durée et conditions</dt><dd>RQTH obtenue ou en cours.</dd><dt>Qui décide</dt><dd>Cap emploi.</dd>"
+            "<dt>Prochaine étape</dt><dd>Orienter vers Cap emploi.</dd><dt>Base légale</dt><dd><ul><li>C. trav., "
+            "art. L5214-3-1</li></ul></dd><dt>Sources</dt><dd><ul><li>capemploi.info</li></ul></dd>"
+            "<dt>Vérifié le</dt><dd>01/11/2026</dd><dt>Pourquoi</dt><dd><ul><li>« La personne a-t-elle une "
+            "RQTH ? » : « Oui »</li><li>« Où en est la personne ? » : « Pendant l'arrêt » (pas « En poste, sans "
+            "arrêt »)</li></ul></dd><dt>Contacts</dt><dd>Cap emploi 56</dd></dl>")
+        assert '<a href="https://www.legifrance.gouv.fr/" rel="noopener noreferrer">Code du travail</a>' in main_part
+        assert ('<li class="contact" data-contact="kerpape"><strong>Centre de Kerpape</strong> (département 56)'
+                '<p>Équipe locale.</p><ul class="channels"><li class="channel">Web <a href="https://example.org" '
+                'rel="noopener noreferrer">https://example.org</a></li><li class="channel">Courriel <a '
+                'href="mailto:contact@example.org" rel="noopener noreferrer">contact@example.org</a></li></ul>'
+                '<p class="for">Pour : Information générale</p></li>') in main_part
+        crumbs = re.findall(r'data-crumb="([a-z_]+)"', dom)
+        assert crumbs == ["phase", "duree_arret", "rqth"]
+        assert '<button type="button" id="pdp-back">← Retour</button>' in dom
+
+    def test_back_breadcrumb_and_restart(self, rich_tree, tmp_path: Path) -> None:
+        """Back undoes one answer; a breadcrumb entry goes back to that question; restart empties all."""
+        page = tmp_path / "page.html"
+        page.write_text(build_html(rich_tree), encoding="utf-8")
+        clicks = "phase:arret,duree_arret:plus_30,back,duree_arret:moins_30,crumb:phase,phase:reprise,rqth:non"
+        dom = chromium(page, "#pdp-test-click=" + clicks, tmp_path)
+        assert hook_output(dom) == [f"clic {c}" for c in clicks.split(",")]
+        assert 'data-outcome="synthese" data-dispositifs="visite-reprise toujours combinaison non-posee"' in dom
+        assert re.findall(r'data-crumb="([a-z_]+)"', dom) == ["phase", "rqth"]
+        dom = chromium(page, "#pdp-test-click=phase:en_poste,restart,back", tmp_path)
+        assert hook_output(dom) == ["clic phase:en_poste", "clic restart", "ERREUR pas de bouton pour back"]
+        assert '<section class="question" data-node="phase">' in dom
+        assert '<button type="button" id="pdp-back" disabled="">← Retour</button>' in dom
+        assert '<nav id="pdp-trail" aria-label="Réponses données" hidden="">' in dom
+
+    def test_question_screen_and_link_to_a_situation(self, rich_tree, tmp_path: Path) -> None:
+        """#reponses=… opens a situation; a question shows its help, options and the questions left."""
+        page = tmp_path / "page.html"
+        page.write_text(build_html(rich_tree), encoding="utf-8")
+        dom = chromium(page, "#reponses=phase:arret", tmp_path)
+        assert section(dom) == (
+            '<section class="question" data-node="duree_arret"><p class="progress">Question 2 · encore 1 à 2 '
+            'questions, celle-ci comprise</p><h2 tabindex="-1">Depuis combien de temps dure l\'arrêt ?</h2>'
+            '<p class="help">Au-delà de 30 jours, la visite de pré-reprise est possible.</p><div id="pdp-options" '
+            'class="options" role="group" aria-label="Réponses possibles"><button type="button" class="option" '
+            'data-question="duree_arret" data-option="moins_30"><span class="key" aria-hidden="true">1</span>'
+            '<span class="label">30 jours ou moins</span></button><button type="button" class="option" '
+            'data-question="duree_arret" data-option="plus_30"><span class="key" aria-hidden="true">2</span>'
+            '<span class="label">Plus de 30 jours</span></button></div></section>')
+
+    def test_hostile_text_is_shown_as_text(self, tmp_path: Path) -> None:
+        """A label holding </script> and HTML neither breaks the page nor becomes markup."""
+        hostile = '</script><script>document.title=\\"pirate\\"</script><b>gras</b>'
+        tree = load_tree(write_tree(tmp_path, arbre=ARBRE.replace('"En poste, sans arrêt"', f'"{hostile}"')))
+        page = tmp_path / "page.html"
+        page.write_text(build_html(tree), encoding="utf-8")
+        dom = chromium(page, "#pdp-test-click=phase:en_poste", tmp_path)
+        assert hook_output(dom) == ["clic phase:en_poste"]
+        assert "<title>Mini-arbre PDP</title>" in dom
+        assert ("<strong>&lt;/script&gt;&lt;script&gt;document.title=\"pirate\"&lt;/script&gt;&lt;b&gt;gras"
+                "&lt;/b&gt;</strong>") in dom
