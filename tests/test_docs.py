@@ -1,0 +1,70 @@
+"""Meta-tests: the README opens with the two commands, CI runs the same test command, every command has French help."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def commands_in_readme_head() -> list[str]:
+    """The shell commands of the first two code blocks of the README."""
+    blocks = re.findall(r"```sh\n(.*?)```", README, flags=re.S)[:2]
+    return [b.strip() for b in blocks]
+
+
+def test_readme_starts_with_install_and_test_commands() -> None:
+    install, test = commands_in_readme_head()
+    assert "pip install ." in install and install.endswith("pdp-nav")
+    assert "pip install" in test and "pytest" in test
+    assert README.index(install) < 1500, "the two commands must come first"
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    _, test = commands_in_readme_head()
+    lines = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    assert test in lines
+
+
+def _command_paths() -> list[list[str]]:
+    from typer.main import get_command
+
+    from pdp_nav.cli import app
+
+    root = get_command(app)
+    paths = []
+    for name, cmd in root.commands.items():  # type: ignore[attr-defined]
+        paths.append([name])
+        for sub in getattr(cmd, "commands", {}):
+            paths.append([name, sub])
+    return paths
+
+
+@pytest.mark.parametrize("path", _command_paths(), ids=lambda p: " ".join(p))
+def test_every_command_has_french_help(path: list[str]) -> None:
+    """`pdp-nav CMD --help` works and describes the command in French; the README names it."""
+    from typer.main import get_command
+
+    from pdp_nav.cli import app
+
+    cmd = get_command(app)
+    for name in path:
+        cmd = cmd.commands[name]  # type: ignore[attr-defined]
+    help_text = cmd.help or ""
+    assert help_text, f"pdp-nav {' '.join(path)} n'a pas d'aide"
+    assert re.search(r"[éèàêçô]|\b(le|la|les|des|du|un|une|ou|et)\b|\b[ld]'", help_text), help_text
+    assert f"pdp-nav {' '.join(path)}" in README, f"README ne mentionne pas « pdp-nav {' '.join(path)} »"
+
+
+def test_installed_entry_point_runs() -> None:
+    """The console script is installed and answers --help in French."""
+    out = subprocess.run([sys.executable, "-m", "pdp_nav", "--help"], capture_output=True, text=True,
+                         timeout=60, cwd=ROOT)
+    assert out.returncode == 0, out.stderr
+    assert "Navigateur des dispositifs" in out.stdout
