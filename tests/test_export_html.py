@@ -172,7 +172,8 @@ class TestInChromium:
         page = tmp_path / "page.html"
         page.write_text(build_html(rich_tree), encoding="utf-8")
         dom = chromium(page, "#pdp-test-click=phase:arret,duree_arret:plus_30,rqth:oui", tmp_path)
-        assert hook_output(dom) == ["clic phase:arret", "clic duree_arret:plus_30", "clic rqth:oui"]
+        assert hook_output(dom) == ["clic phase:arret", "clic duree_arret:plus_30", "clic rqth:oui",
+                                    "adresse #reponses=phase:arret,duree_arret:plus_30,rqth:oui"]
         main_part = section(dom)
         assert ('<section class="outcome" data-outcome="synthese" data-dispositifs="cap-emploi-maintien '
                 'visite-pre-reprise toujours combinaison non-posee" data-contacts="cap-emploi spst kerpape">'
@@ -206,14 +207,23 @@ class TestInChromium:
         page.write_text(build_html(rich_tree), encoding="utf-8")
         clicks = "phase:arret,duree_arret:plus_30,back,duree_arret:moins_30,crumb:phase,phase:reprise,rqth:non"
         dom = chromium(page, "#pdp-test-click=" + clicks, tmp_path)
-        assert hook_output(dom) == [f"clic {c}" for c in clicks.split(",")]
+        assert hook_output(dom) == [f"clic {c}" for c in clicks.split(",")] + ["adresse #reponses=phase:reprise,rqth:non"]
         assert 'data-outcome="synthese" data-dispositifs="visite-reprise toujours combinaison non-posee"' in dom
         assert re.findall(r'data-crumb="([a-z_]+)"', dom) == ["phase", "rqth"]
         dom = chromium(page, "#pdp-test-click=phase:en_poste,restart,back", tmp_path)
-        assert hook_output(dom) == ["clic phase:en_poste", "clic restart", "ERREUR pas de bouton pour back"]
+        assert hook_output(dom) == ["clic phase:en_poste", "clic restart", "ERREUR pas de bouton pour back",
+                                    "adresse "]
         assert '<section class="question" data-node="phase">' in dom
         assert '<button type="button" id="pdp-back" disabled="">← Retour</button>' in dom
         assert '<nav id="pdp-trail" aria-label="Réponses données" hidden="">' in dom
+
+    def test_keyboard_digits_choose_an_answer(self, rich_tree, tmp_path: Path) -> None:
+        """Typing 2 then 1 answers « Pendant l'arrêt » then « 30 jours ou moins »."""
+        page = tmp_path / "page.html"
+        page.write_text(build_html(rich_tree), encoding="utf-8")
+        dom = chromium(page, "#pdp-test-click=key:2,key:1", tmp_path)
+        assert hook_output(dom) == ["touche 2", "touche 1", "adresse #reponses=phase:arret,duree_arret:moins_30"]
+        assert '<section class="outcome" data-outcome="arret_court"' in dom
 
     def test_question_screen_and_link_to_a_situation(self, rich_tree, tmp_path: Path) -> None:
         """#reponses=… opens a situation; a question shows its help, options and the questions left."""
@@ -237,7 +247,7 @@ class TestInChromium:
         page = tmp_path / "page.html"
         page.write_text(build_html(tree), encoding="utf-8")
         dom = chromium(page, "#pdp-test-click=phase:en_poste", tmp_path)
-        assert hook_output(dom) == ["clic phase:en_poste"]
+        assert hook_output(dom) == ["clic phase:en_poste", "adresse #reponses=phase:en_poste"]
         assert "<title>Mini-arbre PDP</title>" in dom
         assert ("<strong>&lt;/script&gt;&lt;script&gt;document.title=\"pirate\"&lt;/script&gt;&lt;b&gt;gras"
                 "&lt;/b&gt;</strong>") in dom

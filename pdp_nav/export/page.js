@@ -349,6 +349,11 @@
     tokens.forEach(function (token) {
       if (log.length && log[log.length - 1].slice(0, 6) === "ERREUR") return;
       var target = null, sep = token.indexOf(":");
+      if (token.slice(0, 4) === "key:") { /* a digit typed on the keyboard */
+        document.dispatchEvent(new KeyboardEvent("keydown", { key: token.slice(4), bubbles: true }));
+        log.push("touche " + token.slice(4));
+        return;
+      }
       if (token === "back") target = backButton;
       else if (token === "restart") target = document.getElementById("pdp-restart");
       else if (token.slice(0, 6) === "crumb:") {
@@ -362,7 +367,7 @@
       log.push(target && !target.disabled ? "clic " + token : "ERREUR pas de bouton pour " + token);
       if (target && !target.disabled) target.click();
     });
-    return log;
+    return log.concat(["adresse " + location.hash]);
   }
 
   function testOutput(value) {

@@ -1,0 +1,95 @@
+"""The published output schemas (docs/schema/): valid, documented, matching the examples of
+docs/formats.md and what `run`, `validate` and the exports really write (shipped tree too)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from pdp_nav.cli import main
+from pdp_nav.engine import iter_paths
+from pdp_nav.export import paths as export_paths
+from pdp_nav.export.catalogue import catalogue_dict
+from pdp_nav.export.html import page_data
+from pdp_nav.loader import load_tree
+
+from .helpers import ARBRE, OVERLAY, output_validator, shipped_tree_or_skip, write, write_tree
+
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+SCHEMAS = sorted((DOCS / "schema").glob("*.schema.json"))
+EXAMPLE = re.compile(r"<!-- schema: ([a-z-]+)(?: \((jsonl|csv)\))? -->\n```[a-z]*\n(.*?)```", re.S)
+
+
+@pytest.mark.parametrize("path", SCHEMAS, ids=lambda p: p.name)
+def test_schema_is_valid_and_documented(path: Path) -> None:
+    """Each schema is valid draft 2020-12, self-contained, named by its $id, listed in formats.md."""
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    assert schema["$id"] == f"https://pdp-nav.example/docs/schema/{path.name}"
+    assert "Format version 1." in schema["description"]
+    refs = re.findall(r'"\$ref": "([^"]+)"', path.read_text(encoding="utf-8"))
+    assert all(ref.startswith("#/$defs/") for ref in refs)
+    assert f"(schema/{path.name})" in (DOCS / "formats.md").read_text(encoding="utf-8")
+
+
+def test_every_example_of_the_documentation_validates() -> None:
+    examples = EXAMPLE.findall((DOCS / "formats.md").read_text(encoding="utf-8"))
+    assert {name for name, _, _ in examples} == {
+        "paths-line", "paths", "paths-csv", "catalogue", "catalogue-contacts-csv", "diff", "result", "validation"}
+    for name, mode, body in examples:
+        validator = output_validator(name)
+        if mode == "jsonl":
+            items = [json.loads(line) for line in body.splitlines()]
+        elif mode == "csv":
+            items = list(csv.DictReader(io.StringIO(body)))
+        else:
+            items = [json.loads(body)]
+        for item in items:
+            validator.validate(item)
+
+
+def test_run_json_follows_result_schema(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`run --format json` on every path of the helper tree, with the overlay's local contacts."""
+    tree_dir = write_tree(tmp_path, overlays={"56": OVERLAY})
+    validator = output_validator("result")
+    for n, path in enumerate(iter_paths(load_tree(tree_dir)), 1):
+        answers = write(tmp_path / f"a{n}.yaml", "".join(f"{q}: {o}\n" for q, o in path.answers.items()))
+        assert main(["run", "-a", str(answers), "--arbre", str(tree_dir), "-d", "56", "-f", "json"]) == 0
+        validator.validate(json.loads(capsys.readouterr().out))
+
+
+def test_validate_json_follows_validation_schema(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A clean tree, a tree with warnings and a tree with errors."""
+    validator = output_validator("validation")
+    clean = write_tree(tmp_path / "clean")
+    warned = write_tree(tmp_path / "warned", overlays={"56": OVERLAY})
+    broken = write_tree(tmp_path / "broken", arbre=ARBRE.replace("next: arret_court", "next: arret_cour"))
+    for tree, code in ((clean, 0), (warned, 0), (broken, 1)):
+        assert main(["validate", "--format", "json", str(tree)]) == code
+        data = json.loads(capsys.readouterr().out)
+        validator.validate(data)
+        assert (data["errors"] > 0) == (code == 1)
+
+
+class TestShippedTree:
+    """The real content of trees/: its exports follow the published schemas."""
+
+    def test_paths_catalogue_and_page_data(self) -> None:
+        shipped = shipped_tree_or_skip()
+        departements = sorted(p.stem for p in (shipped / "departements").glob("*.yaml"))
+        for dep in [None, *departements]:
+            tree = load_tree(shipped, dep)
+            output_validator("catalogue").validate(catalogue_dict(tree))
+            output_validator("page-data").validate(page_data(tree))
+        tree = load_tree(shipped)
+        sel = export_paths.select(tree)
+        line = output_validator("paths-line")
+        for n, record in enumerate(export_paths.json_records(tree, sel)):
+            if n % 97 == 0:  # a sample spread over the whole tree keeps the test fast
+                line.validate({"kind": "path", **json.loads(record)})
