@@ -230,3 +230,12 @@ def output_validator(name: str):  # -> jsonschema.Draft202012Validator
     schema = json.loads(path.read_text(encoding="utf-8"))
     jsonschema.Draft202012Validator.check_schema(schema)
     return jsonschema.Draft202012Validator(schema)
+
+
+def invoke(capsys, *args: object) -> tuple[int, str, str]:
+    """Run ``pdp-nav ARGS`` in-process: exit code, stdout and stderr (``capsys``: pytest's fixture)."""
+    from pdp_nav.cli import main
+
+    code = main([str(a) for a in args])
+    out, err = capsys.readouterr()
+    return code, out, err

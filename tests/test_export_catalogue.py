@@ -10,11 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from pdp_nav.cli import main
 from pdp_nav.export.catalogue import condition_text
 from pdp_nav.loader import load_tree
 
-from .helpers import OVERLAY, output_validator, write_tree
+from .helpers import OVERLAY, invoke, output_validator, write_tree
 
 
 @pytest.fixture
@@ -23,9 +22,7 @@ def tree56(tmp_path: Path) -> Path:
 
 
 def catalogue(capsys: pytest.CaptureFixture[str], tree: Path, *args: str) -> tuple[int, str, str]:
-    code = main(["catalogue", "--arbre", str(tree), *args])
-    out, err = capsys.readouterr()
-    return code, out, err
+    return invoke(capsys, "catalogue", "--arbre", tree, *args)
 
 
 class TestJson:

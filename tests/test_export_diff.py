@@ -8,9 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from pdp_nav.cli import main
 
-from .helpers import ARBRE, CATALOGUE, CONTACTS, output_validator, write_tree
+from .helpers import ARBRE, CATALOGUE, CONTACTS, invoke, output_validator, write_tree
 
 NEW_ARBRE = (ARBRE
     .replace('text: "Où en est la personne ?"', 'text: "Où en est le salarié ?"')
@@ -70,9 +69,7 @@ def versions(tmp_path: Path) -> tuple[Path, Path]:
 
 
 def diff(capsys: pytest.CaptureFixture[str], *args: str | Path) -> tuple[int, str, str]:
-    code = main(["diff", *map(str, args)])
-    out, err = capsys.readouterr()
-    return code, out, err
+    return invoke(capsys, "diff", *args)
 
 
 REPORT = """\

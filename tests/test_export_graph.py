@@ -9,10 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from pdp_nav.cli import main
 from pdp_nav.export.graph import dot_label, mermaid_text
 
-from .helpers import ARBRE, write_tree
+from .helpers import ARBRE, invoke, write_tree
 
 NASTY = 'Le salarié dit « je reviens \\"lundi\\" »\\nC:\\\\dossier\\\\N <b>gras</b> & #35; | `x`'
 """A question text in YAML double quotes: quotes, « », accents, a line break, backslashes
@@ -58,9 +57,7 @@ needs_dot = pytest.mark.skipif(shutil.which("dot") is None,
 
 
 def graph(capsys: pytest.CaptureFixture[str], tree: Path, *args: str) -> tuple[int, str, str]:
-    code = main(["graph", "--arbre", str(tree), *args])
-    out, err = capsys.readouterr()
-    return code, out, err
+    return invoke(capsys, "graph", "--arbre", tree, *args)
 
 
 class TestMermaid:

@@ -21,7 +21,7 @@ from pdp_nav.engine import iter_paths, replay
 from pdp_nav.export import paths as export_paths
 from pdp_nav.loader import load_tree
 
-from .helpers import OVERLAY, big_dag_tree, output_validator, write_tree
+from .helpers import OVERLAY, big_dag_tree, invoke, output_validator, write_tree
 
 ALL = [  # the six paths of helpers.ARBRE, depth first: answers, outcome, dispositifs, contacts
     ({"phase": "en_poste"}, "en_poste_prevention", ["visite-demande"], ["spst"]),
@@ -41,9 +41,7 @@ def default_sigint() -> None:
 
 
 def paths(capsys: pytest.CaptureFixture[str], tree: Path, *args: str) -> tuple[int, str, str]:
-    code = main(["paths", "--arbre", str(tree), *args])
-    out, err = capsys.readouterr()
-    return code, out, err
+    return invoke(capsys, "paths", "--arbre", tree, *args)
 
 
 def summary(records: list[dict]) -> list[tuple]:

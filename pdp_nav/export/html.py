@@ -1,8 +1,9 @@
 """One self-contained, offline HTML page to click through the tree (no network, no asset).
 
-The page is ``page.html`` with ``page.css`` and ``page.js`` inlined and the tree embedded
-as JSON in ``<script type="application/json">``. The script evaluates the eligibility
-conditions as :mod:`pdp_nav.conditions` does; the tests compare both on every path.
+The page is ``page.html`` with ``page.css``, ``engine.js`` (the tree's evaluation, a port
+of the Python engine) and ``page.js`` (the screens) inlined, and the tree embedded as JSON
+in ``<script type="application/json">``. The tests compare the JavaScript results with
+the Python ones on every path.
 """
 
 from __future__ import annotations
@@ -58,9 +59,9 @@ def _asset(name: str) -> str:
 
 def build_html(tree: Tree, generated: dt.date | None = None) -> str:
     """The whole page as one string."""
-    script = _asset("page.js")
-    if "</script" in script.lower():  # pragma: no cover - guards edits of page.js
-        raise ValueError("page.js must not contain </script>")
+    script = _asset("engine.js") + "\n" + _asset("page.js")
+    if "</script" in script.lower():  # pragma: no cover - guards edits of the scripts
+        raise ValueError("engine.js and page.js must not contain </script>")
     meta = f"Version {tree.version} de l'arbre"
     if tree.departement:
         meta += f" · contacts locaux du département {tree.departement}"

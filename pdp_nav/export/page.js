@@ -1,149 +1,18 @@
-/* pdp-nav offline page: click through the questions, read the dispositifs and contacts.
- * The tree is embedded as JSON in #pdp-data. Eligibility is evaluated exactly as
- * pdp_nav/conditions.py and pdp_nav/engine.py do (same results, same order, same reasons).
+/* pdp-nav offline page, part 2: click through the questions, read the dispositifs and contacts.
+ * The tree is embedded as JSON in #pdp-data and evaluated by pdpEngine (engine.js).
  * All data text goes through textContent: nothing from the tree is parsed as HTML. */
 (function () {
   "use strict";
 
-  var raw = JSON.parse(document.getElementById("pdp-data").textContent);
-  var tree = raw.tree;
-  var questions = new Map(raw.questions.map(function (q) { return [q.id, q]; }));
-  var outcomes = new Map(raw.outcomes.map(function (o) { return [o.id, o]; }));
-  var dispositifs = raw.dispositifs; /* catalogue order matters */
-  var dispositifById = new Map(dispositifs.map(function (d) { return [d.id, d]; }));
-  var contacts = new Map(raw.contacts.map(function (c) { return [c.id, c]; }));
+  var engine = pdpEngine(JSON.parse(document.getElementById("pdp-data").textContent));
+  var tree = engine.tree, questions = engine.questions, outcomes = engine.outcomes;
+  var contacts = engine.contacts, dispositifById = engine.dispositifById;
+  var evaluate = engine.evaluate, describe = engine.describe, labelOf = engine.labelOf;
+  var currentId = engine.currentId, remaining = engine.remaining, replay = engine.replay;
   var has = function (obj, key) { return Object.prototype.hasOwnProperty.call(obj, key); };
-
-  /* --- Conditions: port of conditions.py (explain) ------------------------------- */
-  function reason(node, option, expected, negated) {
-    return { node: node, option: option, expected: expected, negated: negated };
-  }
-
-  function explain(cond, answers) {
-    var i, r, acc = [];
-    if (cond === true) return [true, []];
-    if (has(cond, "all")) {
-      for (i = 0; i < cond.all.length; i++) {
-        r = explain(cond.all[i], answers);
-        if (!r[0]) return [false, r[1]]; /* the first failing part is why it fails */
-        acc = acc.concat(r[1]);
-      }
-      return [true, acc];
-    }
-    if (has(cond, "any")) {
-      for (i = 0; i < cond.any.length; i++) {
-        r = explain(cond.any[i], answers);
-        if (r[0]) return [true, r[1]]; /* the first part that holds is why it holds */
-        acc = acc.concat(r[1]);
-      }
-      return [false, acc];
-    }
-    if (has(cond, "not")) {
-      r = explain(cond.not, answers);
-      return [!r[0], r[1].map(function (x) { return reason(x.node, x.option, x.expected, !x.negated); })];
-    }
-    var node = Object.keys(cond)[0];
-    var options = cond[node];
-    /* a question not asked on the path never satisfies an atom */
-    var given = answers.has(node) ? answers.get(node) : null;
-    return [given !== null && options.indexOf(given) >= 0, [reason(node, given, options, false)]];
-  }
-
-  /* --- Results: port of engine.evaluate ------------------------------------------ */
-  function answersOf(steps) {
-    return new Map(steps.map(function (s) { return [s.question, s.option]; }));
-  }
-
-  function evaluate(steps, outcome) {
-    var answers = answersOf(steps), proposals = [], exclusions = [];
-    dispositifs.forEach(function (d) {
-      var r = explain(d.when, answers);
-      (r[0] ? proposals : exclusions).push({ dispositif: d, reasons: r[1] });
-    });
-    var rank = new Map(outcome.first.map(function (id, i) { return [id, i]; }));
-    var rankOf = function (p) { return rank.has(p.dispositif.id) ? rank.get(p.dispositif.id) : rank.size; };
-    proposals.sort(function (a, b) { return rankOf(a) - rankOf(b); }); /* stable */
-    var uses = new Map();
-    proposals.forEach(function (p) {
-      p.dispositif.contacts.forEach(function (cid) {
-        if (!uses.has(cid)) uses.set(cid, []);
-        uses.get(cid).push(p.dispositif.id);
-      });
-    });
-    var contactUses = [];
-    uses.forEach(function (ids, cid) {
-      if (contacts.has(cid)) contactUses.push({ contact: contacts.get(cid), dispositifs: ids });
-    });
-    return { outcome: outcome, proposals: proposals, exclusions: exclusions, contacts: contactUses };
-  }
-
-  /* --- French wording: port of summary.describe_reason ------------------------------ */
-  function labelOf(qid, oid) {
-    var q = questions.get(qid), o = null;
-    if (q && oid) o = q.options.find(function (x) { return x.id === oid; }) || null;
-    return o ? o.label : (oid || "");
-  }
-
-  function questionText(qid) {
-    var q = questions.get(qid);
-    return q ? q.text : qid;
-  }
-
-  function describe(r, proposed) {
-    var question = questionText(r.node);
-    var expected = r.expected.map(function (o) { return "« " + labelOf(r.node, o) + " »"; }).join(" ou ");
-    if (r.option === null) {
-      if (r.negated) return "« " + question + " » : question non posée sur ce parcours";
-      return "« " + question + " » : question non posée sur ce parcours (il faudrait " + expected + ")";
-    }
-    var given = "« " + labelOf(r.node, r.option) + " »";
-    if (proposed) return "« " + question + " » : " + given + (r.negated ? " (pas " + expected + ")" : "");
-    if (r.negated) return "« " + question + " » : " + given + " exclut ce dispositif";
-    return "« " + question + " » : " + given + " (il faudrait " + expected + ")";
-  }
 
   /* --- Navigation state ------------------------------------------------------------ */
   var steps = []; /* [{question, option}] */
-
-  function currentId(list) {
-    if (!list.length) return tree.root;
-    var last = list[list.length - 1];
-    return optionOf(last.question, last.option).next;
-  }
-
-  function optionOf(qid, oid) {
-    var q = questions.get(qid);
-    return q ? q.options.find(function (o) { return o.id === oid; }) || null : null;
-  }
-
-  var bounds = new Map();
-  function remaining(id) { /* port of engine.remaining_bounds */
-    if (outcomes.has(id)) return [0, 0];
-    if (bounds.has(id)) return bounds.get(id);
-    var lo = Infinity, hi = 0;
-    questions.get(id).options.forEach(function (o) {
-      var b = remaining(o.next);
-      lo = Math.min(lo, b[0]);
-      hi = Math.max(hi, b[1]);
-    });
-    bounds.set(id, [1 + lo, 1 + hi]);
-    return bounds.get(id);
-  }
-
-  /* Follow "q:o,q:o" answers from the root as far as they go. */
-  function replay(spec) {
-    var given = new Map();
-    spec.split(",").forEach(function (pair) {
-      var at = pair.indexOf(":");
-      if (at > 0) given.set(pair.slice(0, at), pair.slice(at + 1));
-    });
-    var list = [];
-    for (;;) {
-      var qid = currentId(list);
-      if (!questions.has(qid) || !given.has(qid) || !optionOf(qid, given.get(qid))) return list;
-      list.push({ question: qid, option: given.get(qid) });
-    }
-  }
 
   function hashOf(list) {
     return list.length ? "#reponses=" + list.map(function (s) { return s.question + ":" + s.option; }).join(",") : "";
@@ -316,16 +185,7 @@
   }
 
   /* --- Test hooks (activated only by a hash flag; used by the project's tests) ------ */
-  function allPaths() { /* port of engine.iter_paths: depth first, options in order */
-    var out = [];
-    (function walk(id, prefix) {
-      if (outcomes.has(id)) { out.push(prefix); return; }
-      questions.get(id).options.forEach(function (o) {
-        walk(o.next, prefix.concat([{ question: id, option: o.id }]));
-      });
-    })(tree.root, []);
-    return out;
-  }
+  var allPaths = engine.allPaths;
 
   function selfTest() {
     return allPaths().map(function (list) {
