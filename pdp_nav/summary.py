@@ -1,7 +1,7 @@
 """A result as data (the stable JSON format) and as Markdown; French wording of the reasons.
 
 Pure functions: no printing, no Rich. The JSON layout is documented in ``docs/formats.md``
-and published as ``schema/result.schema.json``; bump ``FORMAT_VERSION`` on any
+and published as ``docs/schema/result.schema.json``; bump ``FORMAT_VERSION`` on any
 incompatible change.
 """
 
