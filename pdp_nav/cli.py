@@ -33,10 +33,15 @@ def _root(
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
                                  help="Affiche la version et quitte."),
     debug: bool = typer.Option(False, "--debug", help="Affiche le détail technique des erreurs internes."),
+    no_cache: bool = typer.Option(False, "--no-cache", help=(
+        "Relit et revérifie l'arbre sans utiliser ni écrire le cache compilé "
+        "(aussi : PDP_NAV_NO_CACHE=1).")),
 ) -> None:
     """Navigateur PDP : sans commande, lance la navigation interactive."""
     if debug:
         os.environ["PDP_NAV_DEBUG"] = "1"
+    if no_cache:
+        os.environ["PDP_NAV_NO_CACHE"] = "1"
     if ctx.invoked_subcommand is None:
         from .commands import navigate
 

@@ -317,9 +317,24 @@ def load_tree(tree_dir: Path | None = None, departement: str | None = None) -> T
         InputError: a file cannot be read.
         TreeInvalidError: the tree has errors (all of them are in the exception).
     """
-    from .lint import lint  # the linter builds on this module
+    from . import cache  # a tree already checked is rebuilt from its compiled cache
 
     tree_dir = tree_dir or default_tree_dir()
+    warm = cache.load(tree_dir)
+    if warm is None:
+        sources, tree = _load_checked(tree_dir)
+        cache.store(tree_dir, sources)
+    else:
+        sources, tree = warm
+    if departement:
+        tree = apply_overlay(tree, overlay_doc(sources, tree_dir, departement))
+    return tree
+
+
+def _load_checked(tree_dir: Path) -> tuple[Sources, Tree]:
+    """Read, schema-check and lint ``tree_dir``; raise unless it is valid."""
+    from .lint import lint  # the linter builds on this module
+
     loaded = read_tree(tree_dir)
     problems = loaded.problems
     if loaded.tree is not None:
@@ -329,10 +344,7 @@ def load_tree(tree_dir: Path | None = None, departement: str | None = None) -> T
         raise InputError(errors)
     if errors or loaded.tree is None:
         raise TreeInvalidError(errors)
-    tree = loaded.tree
-    if departement:
-        tree = apply_overlay(tree, overlay_doc(loaded.sources, tree_dir, departement))
-    return tree
+    return loaded.sources, loaded.tree
 
 
 def overlay_doc(sources: Sources, tree_dir: Path, departement: str) -> Document:

@@ -12,7 +12,8 @@ from .helpers import write_tree
 @pytest.fixture(autouse=True)
 def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
     """Tests never read the user's config/cache nor a département set in the environment."""
-    for var in ("PDP_NAV_DEPARTEMENT", "PDP_NAV_ARBRE", "PDP_NAV_DEBUG", "ACCESSIBLE", "NO_COLOR"):
+    for var in ("PDP_NAV_DEPARTEMENT", "PDP_NAV_ARBRE", "PDP_NAV_DEBUG", "ACCESSIBLE", "NO_COLOR",
+                "PDP_NAV_NO_CACHE", "PDP_NAV_CACHE_DIR"):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("PDP_NAV_TODAY", "2026-11-23")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
