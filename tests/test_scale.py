@@ -1,0 +1,68 @@
+"""Large trees: the benchmark generator gives valid trees; fast path results equal the explained ones."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+from pdp_nav import engine
+from pdp_nav.loader import load_tree
+from pdp_nav.validate import check
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _gen():
+    spec = importlib.util.spec_from_file_location("pdp_nav_bench_gen", ROOT / "benchmarks" / "gen.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+gen = _gen()
+
+
+@pytest.mark.parametrize("nodes", [100, 400])
+def test_generated_wide_trees_are_valid(nodes: int, tmp_path: Path) -> None:
+    """The benchmark trees pass every check, so the timings measure real work."""
+    tree_dir = gen.write_wide_tree(tmp_path / "t", nodes)
+    report = check(tree_dir, dt.date.today())
+    assert report.problems == [] and not report.unreadable
+    tree = load_tree(tree_dir)
+    assert abs(len(tree.questions) + len(tree.outcomes) - nodes) <= 3
+
+
+def test_generated_layered_tree_has_width_power_layers_paths(tmp_path: Path) -> None:
+    tree_dir = gen.write_layered_tree(tmp_path / "t", layers=5, width=3)
+    assert check(tree_dir, dt.date.today()).problems == []
+    assert sum(1 for _ in engine.iter_paths(load_tree(tree_dir))) == 3 ** 5
+    with pytest.raises(ValueError):
+        gen.write_layered_tree(tmp_path / "small", layers=3)
+
+
+@pytest.mark.parametrize("memo_size", [1, 7, 4096])
+def test_memoised_proposals_equal_the_explained_result(memo_size: int, tmp_path: Path, tree_dir: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """proposed_ids (memoised, the table emptied when full) gives evaluate()'s ids on every path."""
+    monkeypatch.setattr(engine, "_PROPOSED_MEMO", memo_size)
+    for directory in (tree_dir, gen.write_layered_tree(tmp_path / "l", layers=4, width=4)):
+        tree = load_tree(directory)
+        for _ in range(2):  # the second pass is served from the memo
+            for path in engine.iter_paths(tree):
+                state, _ = engine.replay(tree, path.answers)
+                expected = list(state.result().dispositif_ids)
+                assert engine.proposed_ids(tree, path.answers, path.outcome) == expected
+        assert len(tree.memo["proposed"][1]) <= memo_size
+
+
+def test_outcome_order_applies_to_memoised_results(tree_dir: Path) -> None:
+    """Two outcomes reached with the same cited answers keep their own « first » order."""
+    tree = load_tree(tree_dir)
+    answers = {"phase": "reprise", "rqth": "oui"}
+    plain = engine.Outcome("autre", "Autre", "…")
+    assert engine.proposed_ids(tree, answers, tree.outcomes["synthese"]) == ["cap-emploi-maintien", "visite-reprise"]
+    assert engine.proposed_ids(tree, answers, plain) == ["visite-reprise", "cap-emploi-maintien"]
