@@ -137,15 +137,28 @@ def test_unknown_departement(tree_dir: Path, tmp_path: Path, capsys: pytest.Capt
 
 
 def test_every_path_of_the_shipped_tree(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """Each root-to-outcome path of trees/ replays through the CLI and proposes a dispositif."""
-    shipped_tree_or_skip()
-    tree = load_tree(TREES)
+    """Every root-to-outcome path of trees/ replays as an answers file and proposes a dispositif.
+
+    All paths go through the same resolution as `run` (answers.resolve); an evenly spread
+    sample of them also goes through the whole command line, JSON output included.
+    """
+    from pdp_nav.answers import resolve
+    from pdp_nav.yamlio import parse_yaml
+
+    trees = shipped_tree_or_skip()
+    tree = load_tree(trees)
     paths = list(iter_paths(tree))
     assert paths
+    step = max(1, len(paths) // 40)
     for n, path in enumerate(paths):
+        text = "".join(f"{q}: {o}\n" for q, o in path.answers.items())
+        if n % step:
+            state = resolve(tree, path.answers, parse_yaml(text, "p.yaml"))
+            assert state.outcome is path.outcome and state.result().proposals, path.answers
+            continue
         answers = tmp_path / f"p{n}.yaml"
-        answers.write_text("".join(f"{q}: {o}\n" for q, o in path.answers.items()), encoding="utf-8")
-        code, out, err = run(capsys, "-a", str(answers), "--arbre", str(TREES), "-f", "json")
+        answers.write_text(text, encoding="utf-8")
+        code, out, err = run(capsys, "-a", str(answers), "--arbre", str(trees), "-f", "json")
         assert (code, err) == (0, ""), (path.answers, err)
         data = json.loads(out)
         assert data["outcome"]["id"] == path.outcome.id and data["dispositifs"], path.answers
