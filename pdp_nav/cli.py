@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import importlib
 import os
 import sys
 
@@ -10,15 +12,15 @@ import typer
 from . import __version__
 from .errors import ExitCode, PdpNavError
 
-app = typer.Typer(
-    name="pdp-nav",
-    help=("Navigateur des dispositifs de prévention de la désinsertion professionnelle (PDP) "
-          "pour les médecins du travail. Sans commande : navigation interactive."),
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    no_args_is_help=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
+MODULES = ("navigate", "core", "scenario", "export")
+"""The modules of :mod:`pdp_nav.commands`, each registering its commands with ``register(app)``."""
+COMMAND_MODULES = {
+    "navigate": "navigate", "run": "core", "validate": "core", "scenario": "scenario",
+    "paths": "export", "graph": "export", "catalogue": "export", "diff": "export", "export": "export",
+}
+"""The module of each command: ``pdp-nav run …`` only builds the commands of ``core``, which
+keeps the other modules' imports and Typer's per-command set-up out of its start-up (issue #7).
+A command missing here still works: all of them are then built."""
 
 
 def _version(value: bool) -> None:
@@ -27,7 +29,6 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback(invoke_without_command=True)
 def _root(
     ctx: typer.Context,
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
@@ -48,14 +49,36 @@ def _root(
         navigate.start(ctx)
 
 
-def _register() -> None:
-    from .commands import core, export, navigate, scenario
+@functools.cache
+def build_app(modules: tuple[str, ...] = MODULES) -> typer.Typer:
+    """The Typer app with the commands of ``modules`` (all of them by default), built once."""
+    new = typer.Typer(
+        name="pdp-nav",
+        help=("Navigateur des dispositifs de prévention de la désinsertion professionnelle (PDP) "
+              "pour les médecins du travail. Sans commande : navigation interactive."),
+        add_completion=False,
+        pretty_exceptions_enable=False,
+        no_args_is_help=False,
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
+    new.callback(invoke_without_command=True)(_root)
+    for name in modules:
+        importlib.import_module(f"{__package__}.commands.{name}").register(new)
+    return new
 
-    for module in (navigate, core, scenario, export):
-        module.register(app)
+
+def __getattr__(name: str) -> typer.Typer:
+    """``pdp_nav.cli.app``: the complete app (built on first use)."""
+    if name == "app":
+        return build_app()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-_register()
+def _app_for(args: list[str]) -> typer.Typer:
+    """Only the commands of the invoked one's module (the root options are all flags)."""
+    command = next((a for a in args if not a.startswith("-")), None)
+    module = COMMAND_MODULES.get(command or "")
+    return build_app((module,)) if module else build_app()
 
 
 def _err(message: str) -> None:
@@ -64,8 +87,9 @@ def _err(message: str) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; the one place where exceptions become exit codes."""
+    args = list(sys.argv[1:] if argv is None else argv)
     try:
-        result = app(args=argv, prog_name="pdp-nav", standalone_mode=False)
+        result = _app_for(args)(args=args, prog_name="pdp-nav", standalone_mode=False)
     except PdpNavError as exc:
         _err(str(exc))
         return int(exc.exit_code)
@@ -87,6 +111,9 @@ def main(argv: list[str] | None = None) -> int:
             raise
         _err("Erreur interne de pdp-nav (un bogue) : relancez avec --debug et signalez le message obtenu.")
         return int(ExitCode.BUG)
+    if result == ExitCode.INTERRUPTED:
+        # Typer turns a bare KeyboardInterrupt into a silent exit 130: say it in French
+        _err("\nInterrompu : aucune donnée n'a été enregistrée. À bientôt.")
     return int(result) if isinstance(result, int) else int(ExitCode.OK)
 
 

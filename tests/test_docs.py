@@ -68,3 +68,17 @@ def test_installed_entry_point_runs() -> None:
                          timeout=60, cwd=ROOT)
     assert out.returncode == 0, out.stderr
     assert "Navigateur des dispositifs" in out.stdout
+
+
+def test_bare_ctrl_c_gets_the_french_message(monkeypatch: pytest.MonkeyPatch,
+                                            capsys: pytest.CaptureFixture[str], tree_dir: Path) -> None:
+    """A KeyboardInterrupt anywhere in a command: exit 130 and one French line, no traceback."""
+    from pdp_nav import validate
+    from pdp_nav.cli import main
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(validate, "check", interrupted)
+    assert main(["validate", str(tree_dir)]) == 130
+    assert capsys.readouterr().err == "\nInterrompu : aucune donnée n'a été enregistrée. À bientôt.\n"
