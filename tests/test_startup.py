@@ -1,0 +1,117 @@
+"""Start-up hygiene: each command imports only what it uses (modules, never timings)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from pdp_nav import cli
+
+from .helpers import SCENARIO, write
+
+INTERACTIVE = {"questionary", "prompt_toolkit"}
+"""Only the interactive navigator and the trainers' screens may import these."""
+CHECKS = {"jsonschema", "pdp_nav.lint"}
+"""Only a cold (uncached) load, ``validate`` and scenario files need these."""
+
+
+def imported(*args: str, cwd: Path) -> tuple[set[str], subprocess.CompletedProcess[str]]:
+    """The modules `python -X importtime -m pdp_nav ARGS` imported, and the finished process."""
+    done = subprocess.run([sys.executable, "-X", "importtime", "-m", "pdp_nav", *args], cwd=cwd,
+                          capture_output=True, text=True, timeout=120, env={**os.environ, "COLUMNS": "100"})
+    modules = {line.rsplit("|", 1)[1].strip() for line in done.stderr.splitlines()
+               if line.startswith("import time:") and "|" in line}
+    return modules, done
+
+
+def tops(modules: set[str]) -> set[str]:
+    return {m.split(".")[0] for m in modules}
+
+
+@pytest.fixture
+def answers(tmp_path: Path) -> Path:
+    return write(tmp_path / "answers.yaml", "phase: reprise\nrqth: oui\n")
+
+
+def test_help_imports_no_prompt_nor_tree_code(tmp_path: Path) -> None:
+    """`pdp-nav --help` builds every command but reads no tree and prompts nothing."""
+    modules, done = imported("--help", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "validate" in done.stdout and "run" in done.stdout
+    assert not tops(modules) & (INTERACTIVE | {"jsonschema", "pydantic"})
+    assert not modules & {"pdp_nav.loader", "pdp_nav.engine", "pdp_nav.lint", "pdp_nav.render"}
+
+
+def test_version_reads_no_tree(tmp_path: Path) -> None:
+    modules, done = imported("--version", cwd=tmp_path)
+    assert (done.returncode, done.stdout) == (0, "pdp-nav 0.1.0\n")
+    assert not tops(modules) & (INTERACTIVE | {"jsonschema", "pydantic", "rich"})
+    assert not modules & {"pdp_nav.loader", "pdp_nav.engine"}
+
+
+def test_run_json_warm_imports_only_its_own_command(tree_dir: Path, answers: Path, tmp_path: Path) -> None:
+    """`run --format json` on a cached tree: no Rich, no prompts, no JSON Schema, no other command."""
+    args = ("run", "--answers", str(answers), "--arbre", str(tree_dir), "--format", "json")
+    cold, done = imported(*args, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert CHECKS <= cold | tops(cold)  # the first load checks the tree (and fills the cache)
+    warm, done = imported(*args, cwd=tmp_path)
+    assert done.returncode == 0 and '"kind": "pdp-nav-result"' in done.stdout
+    assert not tops(warm) & (INTERACTIVE | {"rich", "jsonschema", "pydantic"})
+    assert not warm & {"pdp_nav.lint", "pdp_nav.render", "pdp_nav.validate"}
+    assert {m for m in warm if m.startswith("pdp_nav.commands.")} == {
+        "pdp_nav.commands.core", "pdp_nav.commands.common"}
+
+
+def test_run_text_uses_rich_but_no_prompt(tree_dir: Path, answers: Path, tmp_path: Path) -> None:
+    """The text result is drawn with Rich (its job), still without prompt libraries."""
+    modules, done = imported("run", "-a", str(answers), "--arbre", str(tree_dir), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "rich" in tops(modules) and "pdp_nav.render" in modules
+    assert not tops(modules) & INTERACTIVE
+
+
+def test_no_cache_run_checks_the_tree_every_time(tree_dir: Path, answers: Path, tmp_path: Path) -> None:
+    args = ("--no-cache", "run", "-a", str(answers), "--arbre", str(tree_dir), "-f", "json")
+    for _ in range(2):
+        modules, done = imported(*args, cwd=tmp_path)
+        assert done.returncode == 0 and CHECKS <= modules | tops(modules)
+
+
+@pytest.mark.parametrize("command", [["validate", "{tree}"], ["paths", "--arbre", "{tree}"],
+                                     ["scenario", "check", "--arbre", "{tree}", "{scenarios}"]])
+def test_scripted_commands_never_import_prompts(command: list[str], tree_dir: Path, tmp_path: Path) -> None:
+    """validate, paths and scenario check run in scripts: no questionary/prompt_toolkit, no pydantic."""
+    scenarios = tmp_path / "scenarios"
+    scenarios.mkdir()
+    write(scenarios / "arret-long.yaml", SCENARIO)
+    args = [a.format(tree=tree_dir, scenarios=scenarios) for a in command]
+    imported(*args, cwd=tmp_path)  # fills the cache
+    modules, done = imported(*args, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert not tops(modules) & (INTERACTIVE | {"pydantic"})
+    if command[0] == "paths":
+        assert not tops(modules) & {"rich", "jsonschema"}
+
+
+def test_every_fast_path_command_is_registered_by_its_module() -> None:
+    """COMMAND_MODULES (which module builds which command) agrees with the complete app."""
+    import typer.main
+
+    full = typer.main.get_command(cli.build_app())
+    for name, module in cli.COMMAND_MODULES.items():
+        assert name in full.commands, f"{name} n'est pas une commande"  # type: ignore[attr-defined]
+        slim = typer.main.get_command(cli.build_app((module,)))
+        assert name in slim.commands, f"{name} n'est pas enregistrée par {module}"  # type: ignore[attr-defined]
+    assert set(cli.MODULES) == set(cli.COMMAND_MODULES.values())
+
+
+def test_unknown_command_still_gets_the_french_suggestion(capsys: pytest.CaptureFixture[str]) -> None:
+    """A command outside the fast-path table is looked up among all commands."""
+    assert cli.main(["valiate"]) == 2
+    err = capsys.readouterr().err
+    assert "Commande inconnue" in err and "validate" in err
