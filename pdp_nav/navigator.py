@@ -121,7 +121,8 @@ class Screen:
     def line(self, text: str = "", style: str = "") -> None:
         from rich.text import Text
 
-        self.out.print(Text(text, style="" if self.accessible else style))
+        # accessible: no hard line breaks, the terminal (or the screen reader) wraps
+        self.out.print(Text(text, style="" if self.accessible else style), soft_wrap=self.accessible)
 
     def panel(self, title: str, lines: list[str], style: str = "cyan") -> None:
         if self.accessible:
@@ -144,6 +145,8 @@ class Asker:
         self.tree = tree
         self.accessible = accessible
         self.screen = screen or Screen(console, accessible)
+        self.restarts = 0
+        """How many times « Recommencer » was chosen (a new situation: nothing to compare with)."""
 
     def run(self, state: Navigation, origin: Navigation | None = None) -> Navigation:
         """Ask until an outcome; see :func:`ask_path`."""
@@ -159,6 +162,7 @@ class Asker:
                 raise Quit()
             if choice is Move.RESTART:
                 state, origin = state.restart(), None
+                self.restarts += 1
                 self.screen.line("Nouveau parcours : toutes les réponses ont été effacées.", "bold")
             elif choice in (Move.BACK, Move.JUMP):
                 target = state.back() if choice is Move.BACK else self.pick_earlier(state)

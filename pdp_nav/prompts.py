@@ -100,13 +100,15 @@ def text(message: str, *, default: str = "", accessible: bool = False) -> str:
     """A line of free text (a file name…), ``default`` pre-filled; surrounding spaces removed."""
     def ask() -> str:
         if accessible:
-            shown = f" (Entrée : {default})" if default else ""
+            shown = f" [Entrée seule : {default}]" if default else ""
             return input(f"{message}{shown} : ").strip() or default
         import questionary
+        from prompt_toolkit.key_binding import KeyBindings
 
-        question = questionary.text(message, default=default, qmark="?",
-                                    instruction="(Entrée pour valider, Ctrl-C pour quitter)")
-        _bind_ctrl_d(question.application.key_bindings)
+        bindings = KeyBindings()
+        _bind_ctrl_d(bindings)
+        question = questionary.text(message, default=default, qmark="?", key_bindings=bindings,
+                                    instruction="")
         return str(question.unsafe_ask()).strip()
 
     return _guard(ask, accessible)
@@ -133,7 +135,8 @@ def _plain_select(message: str, items: Sequence[Item], default: Any, has_help: b
     titles = [item.title for item in items]
     for number, title in enumerate(titles, 1):
         print(f"  {number}. {title}")
-    default_number = next((n for n, item in enumerate(items, 1) if item.value == default), None)
+    default_number = None if default is None else next(
+        (n for n, item in enumerate(items, 1) if item.value == default), None)
     hint = f"numéro de 1 à {len(items)}"
     if default_number is not None:
         hint += f", Entrée seule : {default_number}"
@@ -167,7 +170,7 @@ def _fancy_select(message: str, items: Sequence[Item], default: Any, has_help: b
     if extra:
         choices.append(questionary.Separator(" "))
         choices += [questionary.Choice(items[i].title, value=i) for i in extra]
-    start = next((i for i, item in enumerate(items) if item.value == default), None)
+    start = None if default is None else next((i for i, item in enumerate(items) if item.value == default), None)
     yes_no = is_yes_no([items[i].title for i in answers])
     hint = YES_NO_HINT if yes_no else HINT
     hint += " · ? aide" if has_help else ""

@@ -30,8 +30,8 @@ def dispositif_card(tree: Tree, d: Dispositif, why: Iterable[str] = (), number: 
     grid = Table.grid(padding=(0, 1))
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column(ratio=1)
-    rows = [("Pour qui", d.for_whom), ("Conditions", d.conditions), ("Qui décide", d.decides),
-            ("À faire", d.next_step), ("Base légale", "; ".join(d.legal)),
+    rows = [("Pour qui", d.for_whom), ("Durée et conditions", d.conditions), ("Qui décide", d.decides),
+            ("Prochaine étape", d.next_step), ("Base légale", "; ".join(d.legal)),
             ("Sources", "; ".join(s.title + (f" ({s.url})" if s.url else "") for s in d.sources)
              + f" — vérifié le {d.checked.strftime('%d/%m/%Y')}")]
     for label, value in rows:
@@ -61,8 +61,11 @@ def contacts_table(result: Result) -> Table:
     return table
 
 
-def print_result(result: Result, out: Console) -> None:
-    """The full result screen: situation, one card per dispositif, contacts."""
+def print_result(result: Result, out: Console, added: Iterable[str] = ()) -> None:
+    """The full result screen: situation, one card per dispositif, contacts.
+
+    ``added``: ids of dispositifs new since the previous result (their card says « nouveau »).
+    """
     tree = result.tree
     out.print(Panel(Text(result.outcome.text), title=escape(result.outcome.title),
                     title_align="left", border_style="green"))
@@ -77,7 +80,10 @@ def print_result(result: Result, out: Console) -> None:
         out.print("Aucun dispositif ne correspond à cette situation.")
     for n, p in enumerate(result.proposals, 1):
         why = [describe_reason(tree, r, proposed=True) for r in p.reasons]
-        out.print(dispositif_card(tree, p.dispositif, why, n))
+        card = dispositif_card(tree, p.dispositif, why, n)
+        if p.dispositif.id in set(added):
+            card.title = escape(f"{n}. {p.dispositif.name} (nouveau)")
+        out.print(card)
     out.print(contacts_table(result))
     out.print(Text(f"Arbre « {tree.title} », version {tree.version}. {NOTICE}", style="dim"))
 

@@ -2,12 +2,108 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
 import typer
+
+from ..errors import InputError, UsageError, display_path
+from .common import Departement, TreeDir
+
+NOT_A_TERMINAL = ("L'entrée standard n'est pas un terminal : la navigation interactive a besoin d'un clavier. "
+                  "Pour obtenir un résultat sans interaction, écrivez les réponses dans un fichier "
+                  "(question: option) et lancez : pdp-nav run --answers FICHIER")
+
+Accessible = Annotated[bool, typer.Option(
+    "--accessible", show_default=False,
+    help="Mode linéaire pour lecteur d'écran : choix numérotés tapés au clavier, sans effacement d'écran "
+         "(aussi avec la variable d'environnement ACCESSIBLE=1 ou « accessible = true » dans la configuration).")]
+Save = Annotated[Optional[Path], typer.Option(
+    "--save", "-s", dir_okay=False, show_default=False,
+    help="Enregistre le résumé de chaque résultat dans ce fichier : .md (Markdown), .html (page imprimable) "
+         "ou .json. Aucune donnée d'identité du patient n'y figure.")]
 
 
 def register(app: typer.Typer) -> None:
-    """No command yet: the interactive navigator is issue #4."""
+    app.command("navigate")(navigate)
+
+
+def navigate(tree_dir: TreeDir = None, departement: Departement = None, accessible: Accessible = False,
+             save: Save = None) -> int:
+    """Navigation interactive, une question à la fois, jusqu'aux dispositifs et aux contacts.
+
+    Sur chaque question : flèches et Entrée (ou le numéro, ou les premières lettres),
+    ? pour l'aide, « ← Retour », « Recommencer », « Quitter ». Après le résultat : modifier
+    une réponse, voir un dispositif en détail, enregistrer un résumé. Réglages par défaut
+    dans ~/.config/pdp-nav/config.toml (departement = "56", accessible = true, arbre = "…").
+    """
+    return run_navigator(tree_dir, departement, accessible, save)
 
 
 def start(ctx: typer.Context) -> None:
-    typer.echo(ctx.get_help())
+    """``pdp-nav`` with no command: the navigator with the defaults (environment, configuration)."""
+    run_navigator(None, None, False, None)
+
+
+def env_flag(name: str) -> bool:
+    """True when the environment variable is set to anything but empty, 0, false, non or no."""
+    return os.environ.get(name, "").strip().lower() not in ("", "0", "false", "non", "no")
+
+
+def run_navigator(tree_dir: Path | None, departement: str | None, accessible: bool, save: Path | None) -> int:
+    """Check the terminal and the options, load the tree, and run the session (ends by an exception)."""
+    from ..config import read_config
+
+    if not sys.stdin.isatty():
+        raise UsageError(NOT_A_TERMINAL)
+    if save is not None:
+        _check_save(save)
+    config = read_config()
+    for warning in config.warnings:
+        typer.echo(str(warning), err=True)
+    tree_dir = tree_dir or _env_path("PDP_NAV_ARBRE") or config.arbre
+    from_config = not (departement or os.environ.get("PDP_NAV_DEPARTEMENT")) and bool(config.departement)
+    departement = departement or os.environ.get("PDP_NAV_DEPARTEMENT") or config.departement
+    # Output piped or redirected: no screen to redraw, so plain lines.
+    accessible = accessible or env_flag("ACCESSIBLE") or bool(config.accessible) or not sys.stdout.isatty()
+    tree = _load(tree_dir, departement, from_config)
+
+    from ..session import Session
+    from .common import today
+
+    now = dt.datetime.now().replace(microsecond=0)
+    if os.environ.get("PDP_NAV_TODAY"):
+        now = dt.datetime.combine(today(), now.time())
+    Session(tree, accessible=accessible, save_to=save, now=now).run()
+    return 0
+
+
+def _env_path(name: str) -> Path | None:
+    value = os.environ.get(name)
+    return Path(value) if value else None
+
+
+def _load(tree_dir: Path | None, departement: str | None, from_config: bool):  # -> Tree
+    from ..config import config_path
+    from .common import load
+
+    try:
+        return load(tree_dir, departement)
+    except InputError as exc:
+        if from_config:
+            exc.message += f"\n(département « {departement} » lu dans {display_path(config_path())})"
+        raise
+
+
+def _check_save(path: Path) -> None:
+    """Refuse at once a summary file that could not be written, before any question."""
+    from ..summary_html import summary_format
+
+    summary_format(path)
+    parent = path.expanduser().parent
+    if not parent.is_dir():
+        raise UsageError(f"--save {display_path(path)} : le dossier « {display_path(parent)} » n'existe pas ; "
+                         "créez-le ou choisissez un autre chemin")

@@ -1,0 +1,239 @@
+"""The navigate session: questions, the result screen, and the menu that follows it.
+
+After a result the doctor can go back one question, change any earlier answer (the next
+result then says which dispositifs were added or removed), look at one dispositif in detail
+(« pourquoi pas » for the ones not proposed), save a summary, restart or quit.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import enum
+from pathlib import Path
+from typing import Any
+
+from . import prompts
+from .engine import ContactUse, Navigation, Result
+from .errors import Interrupted, OutputError, UsageError, display_path
+from .model import Dispositif, Tree
+from .navigator import Asker, Quit, Screen
+from .summary import NOTICE, channel_text, confidence_note, describe_reason
+from .summary_html import FORMAT_NAMES, summary_format, write_summary
+
+
+class Action(enum.Enum):
+    """The menu under a result."""
+
+    CHANGE = "Modifier une réponse…"
+    BACK = "← Retour à la dernière question"
+    DETAIL = "Voir un dispositif en détail…"
+    SAVE = "Enregistrer un résumé…"
+    RESTART = "Recommencer"
+    QUIT = "Quitter"
+
+
+def changes(previous: Result, current: Result) -> tuple[list[Dispositif], list[Dispositif]]:
+    """The dispositifs added and removed between two results, in result order."""
+    before, after = set(previous.dispositif_ids), set(current.dispositif_ids)
+    added = [p.dispositif for p in current.proposals if p.dispositif.id not in before]
+    removed = [p.dispositif for p in previous.proposals if p.dispositif.id not in after]
+    return added, removed
+
+
+class Session:
+    """One interactive consultation; :meth:`run` ends only by :class:`Quit` or :class:`Interrupted`."""
+
+    def __init__(self, tree: Tree, *, accessible: bool = False, console: Any = None,
+                 save_to: Path | None = None, now: dt.datetime | None = None) -> None:
+        self.tree = tree
+        self.accessible = accessible
+        self.screen = Screen(console, accessible)
+        self.asker = Asker(tree, accessible=accessible, screen=self.screen)
+        self.save_to = save_to
+        self.now = now
+        self.saved: list[str] = []
+
+    def run(self) -> None:
+        try:
+            self._loop()
+        except Quit:
+            if self.saved:
+                raise Quit(f"Navigation terminée. Résumé enregistré : {', '.join(self.saved)}. À bientôt.") from None
+            raise
+        except Interrupted as exc:
+            if self.saved:
+                exc.message = f"Interrompu. Résumé enregistré : {', '.join(self.saved)}. À bientôt."
+            raise
+
+    def _loop(self) -> None:
+        state, origin, previous = Navigation(self.tree), None, None
+        while True:
+            restarts = self.asker.restarts
+            state = self.asker.run(state, origin)
+            if self.asker.restarts != restarts:
+                previous = None
+            result = state.result()
+            self.show(result, previous)
+            if self.save_to is not None:
+                self.save(result, self.save_to)
+            previous = result
+            state, origin = self.menu(state, result)
+            if origin is None:
+                previous = None
+
+    # -- the result screen -------------------------------------------------------------------------
+    def show(self, result: Result, previous: Result | None) -> None:
+        added, removed = changes(previous, result) if previous is not None else ([], [])
+        self.screen.line()
+        if self.accessible:
+            for text in result_lines(result):
+                self.screen.line(text)
+        else:
+            from .render import print_result
+
+            print_result(result, self.screen.out, added=[d.id for d in added])
+        if previous is None:
+            return
+        if not added and not removed:
+            self.screen.line("Par rapport au résultat précédent : mêmes dispositifs.", "bold yellow")
+            return
+        self.screen.line("Par rapport au résultat précédent :", "bold yellow")
+        for d in added:
+            self.screen.line(f"  + {d.name} (ajouté)", "green")
+        for d in removed:
+            self.screen.line(f"  − {d.name} (retiré)", "red")
+
+    def menu(self, state: Navigation, result: Result) -> tuple[Navigation, Navigation | None]:
+        """Ask what to do next until the path changes; returns the new state and the origin to revise."""
+        while True:
+            self.screen.line()
+            items = [prompts.Item(a, a.value) for a in Action]
+            action = prompts.select("Et maintenant ?", items, back=Action.BACK, accessible=self.accessible)
+            if action is Action.BACK:
+                return state.back(), state
+            if action is Action.CHANGE:
+                target = self.asker.pick_earlier(state)
+                if target is not None:
+                    return target, state
+            elif action is Action.DETAIL:
+                self.detail(result)
+            elif action is Action.SAVE:
+                self.ask_save(result)
+            elif action is Action.RESTART:
+                self.screen.line("Nouveau parcours : toutes les réponses ont été effacées.", "bold")
+                return state.restart(), None
+            else:
+                raise Quit()
+
+    # -- one dispositif ------------------------------------------------------------------------------
+    def detail(self, result: Result) -> None:
+        items = [prompts.Item(p.dispositif.id, p.dispositif.name) for p in result.proposals]
+        items += [prompts.Item(e.dispositif.id, f"{e.dispositif.name} (non proposé)") for e in result.exclusions]
+        items.append(prompts.Item(None, "Retour au résultat", numbered=False))
+        chosen = prompts.select("Quel dispositif ?", items, accessible=self.accessible)
+        if chosen is None:
+            return
+        tree = result.tree
+        proposal = next((p for p in result.proposals if p.dispositif.id == chosen), None)
+        d = tree.dispositifs[chosen]
+        if proposal is not None:
+            why = [describe_reason(tree, r, proposed=True) for r in proposal.reasons]
+            heading = "Pourquoi"
+        else:
+            exclusion = next(e for e in result.exclusions if e.dispositif.id == chosen)
+            why = [describe_reason(tree, r, proposed=False) for r in exclusion.reasons]
+            heading = "Pourquoi il n'est pas proposé"
+        uses = tuple(ContactUse(tree.contacts[c], (d.id,)) for c in tree.contacts_of(d) if c in tree.contacts)
+        self.screen.line()
+        if self.accessible:
+            for text in card_lines(d) + [f"{heading} : " + (" ; ".join(why) or "proposé dans toutes les situations")]:
+                self.screen.line(text)
+            for text in contact_lines(uses, tree):
+                self.screen.line(text)
+            return
+        from .render import contacts_table, dispositif_card
+
+        self.screen.out.print(dispositif_card(tree, d, why if proposal else ()))
+        if proposal is None:
+            self.screen.line(f"{heading} : " + " ; ".join(why), "italic")
+        if uses:
+            self.screen.out.print(contacts_table(dataclasses.replace(result, contacts=uses)))
+
+    # -- summaries -----------------------------------------------------------------------------------
+    def save(self, result: Result, path: Path) -> bool:
+        """Write the summary; a failure is shown and the session goes on."""
+        try:
+            fmt = write_summary(path, result, generated=self.now or dt.datetime.now().replace(microsecond=0))
+        except OutputError as exc:
+            self.screen.line(str(exc), "bold red")
+            return False
+        shown = display_path(path)
+        if shown not in self.saved:
+            self.saved.append(shown)
+        self.screen.line(f"Résumé enregistré : {shown} ({FORMAT_NAMES[fmt]}). Il ne contient aucune donnée "
+                         "d'identité du patient.", "green")
+        return True
+
+    def ask_save(self, result: Result) -> None:
+        day = (self.now or dt.datetime.now()).date()
+        name = f"resume-pdp-{day.isoformat()}.md"
+        while True:
+            name = prompts.text("Fichier (.md, .html ou .json, ou « annuler »)",
+                                default=name, accessible=self.accessible)
+            if name.casefold() in ("", "annuler"):
+                self.screen.line("Enregistrement annulé.")
+                return
+            path = Path(name).expanduser()
+            try:
+                summary_format(path)
+            except UsageError as exc:
+                self.screen.line(str(exc), "bold red")
+                continue
+            if path.exists() and not prompts.confirm(f"{display_path(path)} existe déjà : le remplacer ?",
+                                                     default=False, accessible=self.accessible):
+                continue
+            self.save(result, path)
+            return
+
+
+def card_lines(d: Dispositif, number: int | None = None) -> list[str]:
+    """A dispositif as plain lines (accessible mode)."""
+    sources = "; ".join(s.title + (f" ({s.url})" if s.url else "") for s in d.sources)
+    lines = [f"Dispositif {number} : {d.name}" if number else f"Dispositif : {d.name}",
+             f"  Ce que c'est : {d.summary}", f"  Pour qui : {d.for_whom}",
+             f"  Durée et conditions : {d.conditions}", f"  Qui décide : {d.decides}",
+             f"  Prochaine étape : {d.next_step}"]
+    if note := confidence_note(d):
+        lines.append(f"  Attention : {note}")
+    lines += [f"  Base légale : {'; '.join(d.legal)}",
+              f"  Sources : {sources} (vérifié le {d.checked.strftime('%d/%m/%Y')})"]
+    return lines
+
+
+def contact_lines(uses: tuple[ContactUse, ...], tree: Tree) -> list[str]:
+    lines = ["Qui contacter :"]
+    for use in uses:
+        c = use.contact
+        how = "; ".join(channel_text(ch.kind, ch.value, ch.note) for ch in c.channels) or "coordonnées à trouver"
+        names = ", ".join(tree.dispositifs[d].name for d in use.dispositifs)
+        local = f" (contacts locaux {c.departement})" if c.departement else ""
+        lines.append(f"  - {c.name}{local} : {how} — pour : {names}")
+    return lines if uses else ["Qui contacter : aucun contact indiqué."]
+
+
+def result_lines(result: Result) -> list[str]:
+    """The result as plain lines a screen reader can follow (accessible mode)."""
+    tree = result.tree
+    lines = [f"Résultat : {result.outcome.title}", result.outcome.text, "Vos réponses :"]
+    lines += [f"  - {s.question.text} {s.option.label}" for s in result.steps]
+    count = len(result.proposals)
+    lines.append(f"{count} dispositif{'s' if count > 1 else ''} proposé{'s' if count > 1 else ''}."
+                 if count else "Aucun dispositif ne correspond à cette situation.")
+    for n, p in enumerate(result.proposals, 1):
+        lines += card_lines(p.dispositif, n)
+        why = " ; ".join(describe_reason(tree, r, proposed=True) for r in p.reasons)
+        lines.append(f"  Pourquoi : {why or 'proposé dans toutes les situations'}")
+    lines += contact_lines(result.contacts, tree)
+    lines.append(f"Arbre « {tree.title} », version {tree.version}. {NOTICE}")
+    return lines
