@@ -138,3 +138,30 @@ def write_layered_tree(directory: Path, layers: int, width: int = 10) -> Path:
     outcomes = "".join(_outcome(f"fin{k}") for k in range(width))
     return _write(directory, _arbre(f"layers-{layers}x{width}", "l0", questions, outcomes),
                   catalogue(qids, options))
+
+
+def write_scenarios(tree_dir: Path, count: int, directory: Path | None = None) -> Path:
+    """Write ``count`` reference scenarios for the tree in ``tree_dir`` (its paths, in turn).
+
+    Each one holds the answers of a path and what pdp-nav proposes for it, so that
+    ``pdp-nav scenario check`` passes; returns the scenarios directory.
+    """
+    from itertools import cycle, islice
+
+    from pdp_nav.engine import iter_paths, replay
+    from pdp_nav.loader import load_tree
+
+    tree = load_tree(tree_dir)
+    directory = directory or tree_dir / "scenarios"
+    directory.mkdir(parents=True, exist_ok=True)
+    for n, path in enumerate(islice(cycle(iter_paths(tree)), count)):
+        result = replay(tree, path.answers)[0].result()
+        answers = "".join(f"  {q}: {o}\n" for q, o in path.answers.items())
+        present = ", ".join(result.dispositif_ids)
+        contacts = ", ".join(c.contact.id for c in result.contacts)
+        (directory / f"cas-{n:05d}.yaml").write_text(
+            f'format_version: 1\ntitle: "Cas généré {n}"\ntree_version: "{tree.version}"\n'
+            f'case: "Cas {n} du banc d\'essai."\nanswers:\n{answers}'
+            f"expect:\n  outcome: {result.outcome.id}\n  present: [{present}]\n  contacts: [{contacts}]\n",
+            encoding="utf-8")
+    return directory

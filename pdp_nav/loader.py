@@ -67,10 +67,37 @@ def _validators() -> dict[str, Any]:
     registry: Registry = Registry().with_resources(
         (s["$id"], Resource.from_contents(s)) for s in schemas.values()
     )
+    by_id = {s["$id"]: s for s in schemas.values()}
     return {
-        name: jsonschema.Draft202012Validator(schema, registry=registry)
+        name: jsonschema.Draft202012Validator(_inline_refs(schema, schema["$id"], by_id, ()), registry=registry)
         for name, schema in schemas.items()
     }
+
+
+def _inline_refs(node: Any, base: str, by_id: dict[str, Any], seen: tuple[str, ...]) -> Any:
+    """``node`` with each plain ``$ref`` replaced by what it points to (recursive ones kept, absolute).
+
+    jsonschema resolves a ``$ref`` (URL join, registry lookup) every time it meets it: checking
+    1,000 scenario files was spent mostly there (issue #7). Errors are reported the same way.
+    """
+    if isinstance(node, list):
+        return [_inline_refs(v, base, by_id, seen) for v in node]
+    if not isinstance(node, dict):
+        return node
+    ref = node.get("$ref")
+    if isinstance(ref, str):
+        from urllib.parse import urldefrag, urljoin
+
+        target = urljoin(base, ref)
+        doc_id, fragment = urldefrag(target)
+        if target not in seen and set(node) <= {"$ref", "description"} and doc_id in by_id \
+                and fragment.startswith("/"):
+            resolved: Any = by_id[doc_id]
+            for part in fragment.lstrip("/").split("/"):
+                resolved = resolved[part.replace("~1", "/").replace("~0", "~")]
+            return _inline_refs(resolved, doc_id, by_id, (*seen, target))
+        return {**{k: _inline_refs(v, base, by_id, seen) for k, v in node.items()}, "$ref": target}
+    return {k: (v if k in ("$id", "$defs") else _inline_refs(v, base, by_id, seen)) for k, v in node.items()}
 
 
 def _plain(value: Any) -> Any:

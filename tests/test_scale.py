@@ -66,3 +66,35 @@ def test_outcome_order_applies_to_memoised_results(tree_dir: Path) -> None:
     plain = engine.Outcome("autre", "Autre", "…")
     assert engine.proposed_ids(tree, answers, tree.outcomes["synthese"]) == ["cap-emploi-maintien", "visite-reprise"]
     assert engine.proposed_ids(tree, answers, plain) == ["visite-reprise", "cap-emploi-maintien"]
+
+
+def _errors(validator, data) -> list[tuple[str, list, str]]:
+    return sorted((e.validator, list(map(str, e.absolute_path)), e.message) for e in validator.iter_errors(data))
+
+
+@pytest.mark.parametrize("schema, data", [
+    ("scenario", {"format_version": 2, "title": "", "answers": {"Bad Id": "x", "all": 3}, "expect": {
+        "outcome": "É", "present": ["ok", "not ok"], "extra": 1}}),
+    ("arbre", {"format_version": 1, "tree": {"id": "any", "root": 3}, "questions": {"q": {
+        "text": "", "help": 1, "options": [{"id": "a", "label": "A", "next": "Z Z"}]}}, "outcomes": []}),
+    ("catalogue", {"format_version": 1, "dispositifs": {"d": {
+        "name": "D", "legal": [], "sources": [{"title": "t", "url": "ftp://x"}, 3], "checked": "hier",
+        "confidence": "sure", "when": {"all": [{"not": {"q": [1]}}, {"any": "x"}], "q2": {"a": "b"}}}}}),
+    ("contacts", {"format_version": 1, "contacts": {"c": {"name": "C", "channels": [{"kind": "fax"}]}}}),
+    ("departement", {"format_version": 1, "departement": 56, "contacts": {"X": {}}}),
+])
+def test_inlined_schemas_report_the_same_errors(schema: str, data: dict) -> None:
+    """Inlining $refs (for speed) changes no error: same keywords, paths and messages."""
+    import json
+
+    import jsonschema
+    from referencing import Registry, Resource
+
+    from pdp_nav import loader
+
+    originals = {p.name.removesuffix(".schema.json"): json.loads(p.read_text(encoding="utf-8"))
+                 for p in (loader.data_dir() / "schema").glob("*.schema.json")}
+    registry = Registry().with_resources((s["$id"], Resource.from_contents(s)) for s in originals.values())
+    reference = jsonschema.Draft202012Validator(originals[schema], registry=registry)
+    found = _errors(loader._validators()[schema], data)
+    assert found == _errors(reference, data) and len(found) >= 3
