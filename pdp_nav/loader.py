@@ -163,7 +163,10 @@ def _schema_problem(doc: Document, err: Any) -> Problem:
     rule = "schema"
     if kind == "required":
         where = doc.loc(path, key=True)
-        missing = next(k for k in err.validator_value if k not in value)
+        # jsonschema yields one error per missing key, named only in its message
+        named = err.message.removesuffix(" is a required property")
+        missing = named[1:-1] if named != err.message and named[:1] in "'\"" else next(
+            k for k in err.validator_value if k not in value)
         if missing in _MISSING and path[:1] == ("dispositifs",):
             rule, text = _MISSING[missing]
             message = f"{what} {text}"

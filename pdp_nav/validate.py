@@ -9,6 +9,7 @@ from pathlib import Path
 from .errors import InputError, Problem
 from .lint import lint
 from .loader import read_tree
+from .scenarios import folder_problems, overlay_tree_for
 
 
 @dataclass
@@ -31,5 +32,11 @@ def check(tree_dir: Path, today: dt.date | None = None) -> Report:
         t = loaded.tree
         summary = (f"{len(t.questions)} questions, {len(t.outcomes)} issues, {len(t.dispositifs)} dispositifs, "
                    f"{len(t.contacts)} contacts, {len(loaded.sources.overlays)} surcouche(s) départementale(s)")
+        # the reference scenarios of trees/scenarios/ must still fit the tree (issue #5)
+        found, unreadable, count = folder_problems(
+            tree_dir / "scenarios", overlay_tree_for(t, loaded.sources, tree_dir))
+        problems += found
+        loaded.unreadable = loaded.unreadable or unreadable
+        summary += f", {count} scénario(s)" if count else ""
     problems.sort(key=lambda p: (p.location.file, p.location.line, p.location.column))
     return Report(problems, loaded.unreadable, summary)

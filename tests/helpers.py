@@ -189,6 +189,35 @@ def line_of(text: str, needle: str, nth: int = 1) -> int:
     return hits[nth - 1]
 
 
+SCENARIO = """\
+format_version: 1
+title: "Arrêt long avec RQTH"
+tree_version: "1.0"
+case: |
+  Salariée en arrêt depuis 45 jours, RQTH obtenue.
+answers:
+  phase: arret
+  duree_arret: plus_30
+  rqth: oui
+expect:
+  outcome: synthese
+  present: [visite-pre-reprise, cap-emploi-maintien]
+  absent: [visite-reprise]
+  contacts: [spst, cap-emploi]
+  first: [cap-emploi-maintien]
+"""
+"""A scenario of the helper tree (ARBRE) that passes: phase=arret, duree_arret=plus_30, rqth=oui."""
+
+
+def write_scenario(tree: Path, name: str = "arret.yaml", text: str = SCENARIO) -> Path:
+    """Write a scenario into ``tree/scenarios/`` and return its path."""
+    folder = tree / "scenarios"
+    folder.mkdir(exist_ok=True)
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
 def big_dag_tree(root: Path, depth: int, width: int) -> Path:
     """Write a valid tree with ``width ** depth`` paths: ``depth`` questions in a row, each with
     ``width`` options all leading to the next one (the last ones to ``width`` outcomes).

@@ -1,9 +1,232 @@
-"""Scenario commands for trainers (issue #5)."""
+"""``scenario check|play|quiz|record``: the trainers' reference cases (issue #5)."""
 
 from __future__ import annotations
 
+import sys
+from functools import cache
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
 import typer
+
+from ..errors import ExitCode, InputError, Location, Problem, Severity, UsageError, display_path
+from .common import Departement, TreeDir, choice, emit, load
+
+Accessible = Annotated[bool, typer.Option(
+    "--accessible", envvar="ACCESSIBLE", show_default=False,
+    help="Questions en lignes numérotées simples, sans menu animé (lecteurs d'écran).")]
+ScenarioFile = Annotated[Path, typer.Argument(help="Fichier de scénario (YAML).", show_default=False)]
 
 
 def register(app: typer.Typer) -> None:
-    """Scenario commands are added by issue #5."""
+    sub = typer.Typer(
+        name="scenario", add_completion=False, invoke_without_command=True, callback=_group,
+        help="Scénarios de formation : vérifier les cas de référence, les rejouer en salle, "
+             "faire répondre un stagiaire, enregistrer un nouveau cas.")
+    sub.command("check")(check)
+    sub.command("play")(play)
+    sub.command("quiz")(quiz)
+    sub.command("record")(record)
+    app.add_typer(sub, name="scenario")
+
+
+def _group(ctx: typer.Context) -> None:
+    """Scénarios de formation (sans sous-commande : cette aide)."""
+    if ctx.invoked_subcommand is None:
+        typer.echo(ctx.get_help())
+
+
+def _trees(tree_dir: Path | None) -> Any:
+    """The tree and, lazily and once each, its variants with a département overlay."""
+    base = load(tree_dir, None)
+
+    @cache
+    def tree_for(departement: str) -> Any:
+        return load(tree_dir, departement) if departement else base
+
+    return base, tree_for
+
+
+def check(
+    paths: Annotated[Optional[list[Path]], typer.Argument(
+        help="Fichiers ou dossiers de scénarios (par défaut : le dossier scenarios/ de l'arbre).",
+        show_default=False)] = None,
+    tree_dir: TreeDir = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="text ou json.")] = "text",
+    junit: Annotated[Optional[Path], typer.Option(
+        "--junit", dir_okay=False, show_default=False,
+        help="Écrit aussi un rapport JUnit XML dans ce fichier (intégration continue).")] = None,
+    show_coverage: Annotated[bool, typer.Option(
+        "--coverage", help="Liste les questions, options, issues et dispositifs qu'aucun scénario n'atteint.")] = False,
+    min_coverage: Annotated[Optional[float], typer.Option(
+        "--min-coverage", metavar="PCT", show_default=False,
+        help="Échoue (code 1) si la couverture d'ensemble est inférieure à PCT % (implique --coverage).")] = None,
+) -> int:
+    """Rejoue chaque scénario et compare le résultat avec ses attentes.
+
+    Code de sortie : 0 si tous les scénarios passent, 1 si l'un échoue (ou si la couverture
+    est sous le seuil), 2 si un fichier est invalide (position et correction indiquées).
+    """
+    from ..loader import default_tree_dir
+    from ..scenario_coverage import coverage
+    from ..scenario_report import below, coverage_lines, json_report, junit_xml, text_report
+    from ..scenarios import Status, run_all
+
+    choice(fmt, ("text", "json"), "--format")
+    if min_coverage is not None and not 0 <= min_coverage <= 100:
+        raise UsageError(f"--min-coverage {min_coverage:g} : indiquez un pourcentage entre 0 et 100")
+    tree_dir = tree_dir or default_tree_dir()
+    base, tree_for = _trees(tree_dir)
+    if not paths:
+        folder = tree_dir / "scenarios"
+        if not folder.is_dir():
+            raise InputError(Problem(Location(display_path(folder)), (
+                "dossier de scénarios introuvable : créez-le (pdp-nav scenario record) ou indiquez "
+                "des fichiers de scénario")))
+        paths = [folder]
+    checks = run_all(paths, tree_for)
+    if not checks:
+        raise InputError(Problem(Location(", ".join(display_path(p) for p in paths)), (
+            "aucun scénario trouvé (fichiers .yaml) : indiquez un fichier ou un dossier qui en contient")))
+    cov = coverage(base, checks) if show_coverage or min_coverage is not None else None
+    if junit is not None:
+        from ..atomic import write_atomic
+
+        write_atomic(junit, junit_xml(base, checks, cov, min_coverage))
+    if fmt == "json":
+        emit(json_report(base, checks, cov, min_coverage), None)
+    else:
+        lines = text_report(checks)
+        if cov is not None:
+            lines += ["", *coverage_lines(cov, min_coverage)]
+        emit("\n".join(lines) + "\n", None)
+    statuses = {c.status for c in checks}
+    if Status.INVALID in statuses:
+        return ExitCode.INVALID_INPUT
+    if Status.FAILED in statuses or (cov is not None and min_coverage is not None and below(cov, min_coverage)):
+        return ExitCode.CHECKS_FAILED
+    return ExitCode.OK
+
+
+def _replayed(file: Path, tree_dir: Path | None) -> Any:
+    """Read ``file``, replay it on the tree; an invalid scenario is an error (exit 2)."""
+    from ..scenarios import read, run
+
+    scenario = read(file)
+    _, tree_for = _trees(tree_dir)
+    result = run(scenario, tree_for)
+    if result.problems:
+        problems = list(result.problems)
+        if result.version_note:
+            problems.append(Problem(scenario.doc.loc(("tree_version",)), (
+                f"scénario {result.version_note} : mettez-le à jour"), Severity.WARNING))
+        raise InputError(problems)
+    return scenario, result, tree_for(scenario.departement)
+
+
+def _need_terminal(accessible: bool, command: str) -> None:
+    if not accessible and not sys.stdin.isatty():
+        raise UsageError(f"pdp-nav scenario {command} pose des questions : lancez-le dans un terminal, "
+                         "ou ajoutez --accessible pour lire les réponses ligne à ligne")
+
+
+def play(
+    file: ScenarioFile,
+    no_pause: Annotated[bool, typer.Option("--no-pause", help="Déroule tout sans attendre Entrée.")] = False,
+    tree_dir: TreeDir = None,
+    accessible: Accessible = False,
+) -> int:
+    """Rejoue un scénario en salle, question par question, puis montre le résultat.
+
+    Affiche le cas, puis chaque question avec son aide, toutes ses options et la réponse du
+    cas en évidence, en attendant Entrée entre les étapes (--no-pause pour tout dérouler).
+    """
+    from .. import scenario_screens as screens
+    from ..navigator import pause
+    from ..render import print_result
+
+    scenario, check_, tree = _replayed(file, tree_dir)
+    if not no_pause and not sys.stdin.isatty():
+        raise UsageError("l'entrée standard n'est pas un terminal : ajoutez --no-pause pour dérouler "
+                         "le scénario sans attendre Entrée")
+    screen = screens.make_screen(accessible)
+    screens.intro(screen, scenario, tree, check_)
+    steps = check_.result.steps
+    for number, s in enumerate(steps, 1):
+        if not no_pause:
+            pause("Entrée : question suivante…" if number > 1 else "Entrée : première question…",
+                  accessible=accessible)
+        screens.step(screen, number, len(steps), s)
+    if not no_pause:
+        pause("Entrée : voir le résultat…", accessible=accessible)
+    screen.line()
+    print_result(check_.result, screen.out)
+    screens.expectations(screen, check_)
+    return ExitCode.OK
+
+
+def quiz(
+    file: ScenarioFile,
+    tree_dir: TreeDir = None,
+    accessible: Accessible = False,
+) -> int:
+    """Fait répondre un stagiaire au cas, puis compare avec la référence.
+
+    Affiche le cas, pose les questions, puis compare le parcours et le résultat du stagiaire
+    avec ceux du scénario, question par question, avec les dispositifs manqués ou en plus.
+    """
+    from .. import scenario_screens as screens
+    from ..navigator import ask_path
+    from ..scenario_coverage import compare_paths
+
+    scenario, check_, tree = _replayed(file, tree_dir)
+    _need_terminal(accessible, "quiz")
+    screen = screens.make_screen(accessible)
+    screens.intro(screen, scenario, tree)
+    screen.line("À vous : répondez aux questions comme pour ce cas.", "bold")
+    mine = ask_path(tree, accessible=accessible, console=screen.out).result()
+    screens.comparison(screen, compare_paths(mine, check_.result), mine, check_.result)
+    return ExitCode.OK
+
+
+def record(
+    file: ScenarioFile,
+    title: Annotated[Optional[str], typer.Option(
+        "--title", "-t", show_default=False, help="Titre du scénario (sinon : à compléter dans le fichier).")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Remplace le fichier s'il existe déjà.")] = False,
+    tree_dir: TreeDir = None,
+    departement: Departement = None,
+    accessible: Accessible = False,
+) -> int:
+    """Enregistre un parcours répondu au clavier comme nouveau scénario.
+
+    Les réponses, l'issue, la version de l'arbre et les dispositifs attendus sont remplis
+    d'après le résultat ; le fichier passe « pdp-nav scenario check » tel quel. Il reste au
+    formateur à écrire le cas (case) et, si besoin, les attentes absent/contacts/first.
+    """
+    from .. import scenario_screens as screens
+    from ..atomic import write_atomic
+    from ..navigator import ask_path
+    from ..scenario_report import scenario_yaml
+    from ..scenarios import SUFFIXES
+
+    name = display_path(file)
+    if file.is_dir():
+        raise UsageError(f"{name} est un dossier : indiquez le fichier à créer (ex. {name}/mon-cas.yaml)")
+    if file.suffix not in SUFFIXES:
+        raise UsageError(f"{name} : un scénario s'enregistre dans un fichier .yaml (ex. {file.stem}.yaml)")
+    if file.exists() and not force:
+        raise UsageError(f"{name} existe déjà : choisissez un autre nom, ou ajoutez --force pour le remplacer")
+    if not file.parent.is_dir():
+        raise UsageError(f"{name} : le dossier {display_path(file.parent)} n'existe pas ; créez-le d'abord")
+    if title is not None and not title.strip():
+        raise UsageError("--title est vide : donnez un titre au scénario, ou retirez l'option")
+    tree = load(tree_dir, departement)
+    _need_terminal(accessible, "record")
+    screen = screens.make_screen(accessible)
+    screen.line(f"Enregistrement d'un scénario dans {name} : répondez aux questions du cas.", "bold")
+    result = ask_path(tree, accessible=accessible, console=screen.out).result()
+    text = scenario_yaml(result, title.strip() if title else f"À COMPLÉTER : {result.outcome.title}")
+    write_atomic(file, text)
+    screens.recorded(screen, name, result, title is not None)
+    return ExitCode.OK
