@@ -65,8 +65,11 @@ def run_navigator(tree_dir: Path | None, departement: str | None, accessible: bo
     for warning in config.warnings:
         typer.echo(str(warning), err=True)
     tree_dir = tree_dir or _env_path("PDP_NAV_ARBRE") or config.arbre
-    from_config = not (departement or os.environ.get("PDP_NAV_DEPARTEMENT")) and bool(config.departement)
-    departement = departement or os.environ.get("PDP_NAV_DEPARTEMENT") or config.departement
+    # an option or variable set to "" means « no local contacts », even when the file names one
+    if departement is None:
+        departement = os.environ.get("PDP_NAV_DEPARTEMENT")
+    from_config = departement is None and config.departement is not None
+    departement = (config.departement if departement is None else departement) or None
     # Output piped or redirected: no screen to redraw, so plain lines.
     accessible = accessible or env_flag("ACCESSIBLE") or bool(config.accessible) or not sys.stdout.isatty()
     tree = _load(tree_dir, departement, from_config)

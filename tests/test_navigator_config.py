@@ -1,0 +1,119 @@
+"""The configuration file and the navigate command's checks (run in-process through cli.main)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from pdp_nav.cli import main
+from pdp_nav.config import Config, config_path, read_config
+from pdp_nav.errors import InputError
+
+from .helpers import OVERLAY, write_tree
+from .test_prompts import typed
+
+
+@pytest.fixture(autouse=True)
+def _no_explicit_config(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("PDP_NAV_CONFIG", raising=False)
+
+
+def write_config(text: str) -> Path:
+    path = config_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+class TestReadConfig:
+    def test_absent_file_is_empty(self) -> None:
+        """No file: nothing configured, no error."""
+        assert read_config() == Config()
+
+    def test_values(self) -> None:
+        """A number is accepted for the département; ~ is expanded in the tree path."""
+        write_config('departement = 56\naccessible = true\narbre = "~/pdp/trees"\n')
+        assert read_config() == Config(departement="56", accessible=True,
+                                       arbre=Path(os.path.expanduser("~/pdp/trees")))
+
+    def test_xdg_and_explicit_path(self, monkeypatch, tmp_path: Path) -> None:
+        """XDG_CONFIG_HOME moves the file; PDP_NAV_CONFIG names another one, which must exist."""
+        monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+        assert config_path() == tmp_path / "pdp-nav" / "config.toml"
+        monkeypatch.setenv("PDP_NAV_CONFIG", str(tmp_path / "absent.toml"))
+        with pytest.raises(InputError) as caught:
+            read_config()
+        assert str(caught.value) == (f"{tmp_path / 'absent.toml'}: fichier de configuration introuvable "
+                                     "(variable PDP_NAV_CONFIG) : créez-le ou corrigez le chemin")
+
+    def test_syntax_error_points_to_the_line(self) -> None:
+        """A TOML error gives the line and column and an example to copy."""
+        path = write_config('accessible = true\ndepartement 56\n')
+        with pytest.raises(InputError) as caught:
+            read_config()
+        assert str(caught.value) == (f"{path}:2:13: syntaxe TOML invalide : écrivez une ligne « clé = valeur » "
+                                     "par réglage, par exemple departement = \"56\"")
+
+    def test_wrong_type_and_unknown_key(self) -> None:
+        """A wrong value is an error on its line; an unknown key only a warning."""
+        path = write_config('departemnt = "56"\naccessible = "oui"\n')
+        with pytest.raises(InputError) as caught:
+            read_config()
+        assert str(caught.value) == f"{path}:2:1: « accessible » : valeur 'oui' invalide, attendu : true ou false"
+        write_config('departemnt = "56"\n')
+        warnings = read_config().warnings
+        assert [str(w) for w in warnings] == [
+            f"{path}:1:1: avertissement : réglage « departemnt » inconnu, ignoré "
+            "(réglages possibles : departement, accessible, arbre)"]
+
+
+class TestNavigateCommand:
+    def test_stdin_not_a_terminal(self, tree_dir: Path, capsys) -> None:
+        """Standard input from a file or a pipe: exit 2 and the command to use instead."""
+        assert main(["navigate", "--arbre", str(tree_dir)]) == 2
+        assert capsys.readouterr().err.startswith("L'entrée standard n'est pas un terminal : ")
+
+    def test_save_checked_before_any_question(self, tree_dir: Path, monkeypatch, capsys, tmp_path: Path) -> None:
+        """A --save file that could not be written is refused at once (exit 2)."""
+        typed(monkeypatch)
+        assert main(["navigate", "--arbre", str(tree_dir), "--save", "r.pdf"]) == 2
+        assert capsys.readouterr().err == (
+            "r.pdf : extension « .pdf » non prise en charge pour un résumé ; terminez le nom par .md "
+            "(Markdown), .html (page imprimable) ou .json\n")
+        missing = tmp_path / "absent" / "r.md"
+        assert main(["navigate", "--arbre", str(tree_dir), "--save", str(missing)]) == 2
+        assert capsys.readouterr().err == (
+            f"--save {missing} : le dossier « {missing.parent} » n'existe pas ; créez-le ou choisissez un autre chemin\n")
+
+    def test_config_departement_and_accessible_when_output_is_not_a_terminal(
+            self, monkeypatch, capsys, tmp_path: Path) -> None:
+        """The département comes from the file; output not to a terminal gives the plain lines."""
+        tree = write_tree(tmp_path, overlays={"56": OVERLAY})
+        write_config('departement = "56"\nfavori = 1\n')
+        typed(monkeypatch, "2", "2", "1", "6")
+        assert main(["navigate", "--arbre", str(tree)]) == 0
+        captured = capsys.readouterr()
+        assert "  - Cap emploi 56 (contacts locaux 56) : Tél. À COMPLÉTER — pour : Cap emploi — maintien\n" in (
+            captured.out)
+        assert "réglage « favori » inconnu, ignoré" in captured.err
+        assert captured.err.endswith("Navigation terminée. Aucune donnée n'a été enregistrée. À bientôt.\n")
+
+    def test_option_wins_over_config_and_unknown_departement(self, tree_dir: Path, monkeypatch, capsys) -> None:
+        """A département without overlay names the configuration file it came from (exit 2)."""
+        path = write_config('departement = "99"\n')
+        typed(monkeypatch)
+        assert main(["navigate", "--arbre", str(tree_dir)]) == 2
+        err = capsys.readouterr().err
+        assert err.endswith(f"(département « 99 » lu dans {path})\n")
+        assert "aucune surcouche pour le département « 99 »" in err
+        typed(monkeypatch, "1", "6")
+        assert main(["navigate", "--arbre", str(tree_dir), "--departement", ""]) == 0
+
+    def test_bare_pdp_nav_reads_the_environment(self, tree_dir: Path, monkeypatch, capsys) -> None:
+        """``pdp-nav`` alone navigates the tree named by PDP_NAV_ARBRE."""
+        monkeypatch.setenv("PDP_NAV_ARBRE", str(tree_dir))
+        typed(monkeypatch, "1", "6")
+        assert main([]) == 0
+        assert "Résultat : Prévenir pendant l'activité\n" in capsys.readouterr().out

@@ -1,0 +1,137 @@
+"""The navigate session in-process (accessible mode): result screen, menu, detail, summaries."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from pdp_nav.engine import replay
+from pdp_nav.errors import Interrupted
+from pdp_nav.loader import load_tree
+from pdp_nav.navigator import Quit
+from pdp_nav.render import console
+from pdp_nav.session import Session, changes
+
+from .test_prompts import typed
+
+NOW = dt.datetime(2026, 11, 23, 14, 30)
+TO_RESULT = ("2", "2", "1")  # pendant l'arrêt, plus de 30 jours, RQTH oui
+MENU = "Et maintenant ?\n  1. Modifier une réponse…\n  2. ← Retour à la dernière question\n"
+
+
+@pytest.fixture
+def tree(tree_dir: Path):
+    return load_tree(tree_dir)
+
+
+def session(tree, monkeypatch, *lines: str, save_to: Path | None = None) -> BaseException:
+    """Run a session on typed lines; return how it ended (Quit or Interrupted)."""
+    typed(monkeypatch, *lines)
+    with pytest.raises(Interrupted) as caught:
+        Session(tree, accessible=True, console=console(), save_to=save_to, now=NOW).run()
+    return caught.value
+
+
+def test_result_screen_and_quit(tree, monkeypatch, capsys) -> None:
+    """The result lists each dispositif with its facts and reasons, then the contacts, then the menu."""
+    end = session(tree, monkeypatch, *TO_RESULT, "6")
+    assert isinstance(end, Quit) and str(end) == "Navigation terminée. Aucune donnée n'a été enregistrée. À bientôt."
+    out = capsys.readouterr().out
+    assert ("Résultat : Préparer le maintien\nMobiliser les acteurs du maintien.\nVos réponses :\n"
+            "  - Où en est la personne ? Pendant l'arrêt\n") in out
+    assert "2 dispositifs proposés.\nDispositif 1 : Cap emploi — maintien\n" in out
+    assert "  Attention : Fiabilité moyenne — À confirmer auprès du Cap emploi du département.\n" in out
+    assert ("Dispositif 2 : Visite de pré-reprise\n  Ce que c'est : Examen pendant l'arrêt pour préparer le retour.\n"
+            "  Pour qui : Salarié en arrêt de plus de 30 jours.\n  Durée et conditions : Arrêt de plus de 30 jours.\n")\
+        in out
+    assert "  Pourquoi : « Depuis combien de temps dure l'arrêt ? » : « Plus de 30 jours »\n" in out
+    assert ("Qui contacter :\n  - Cap emploi : coordonnées à trouver — pour : Cap emploi — maintien\n"
+            "  - Service de prévention et de santé au travail : Coordonnées auprès de l'employeur — "
+            "pour : Visite de pré-reprise\n") in out
+    assert MENU in out
+
+
+def test_change_an_answer_shows_added_and_removed(tree, monkeypatch, capsys) -> None:
+    """« Modifier une réponse… » then another first answer: the next result says what changed."""
+    session(tree, monkeypatch, *TO_RESULT, "1", "1", "3", "6")
+    out = capsys.readouterr().out
+    assert ("Par rapport au résultat précédent :\n  + Visite de reprise (ajouté)\n"
+            "  − Visite de pré-reprise (retiré)\n") in out
+
+
+def test_back_and_same_answer_gives_same_dispositifs(tree, monkeypatch, capsys) -> None:
+    """Going back one question and answering the same says the dispositifs did not change."""
+    session(tree, monkeypatch, *TO_RESULT, "2", "1", "6")
+    assert "Par rapport au résultat précédent : mêmes dispositifs.\n" in capsys.readouterr().out
+
+
+def test_restart_from_menu_forgets_the_previous_result(tree, monkeypatch, capsys) -> None:
+    """After « Recommencer » a new result is not compared with the previous situation."""
+    session(tree, monkeypatch, *TO_RESULT, "5", "1", "6")
+    out = capsys.readouterr().out
+    assert "Nouveau parcours : toutes les réponses ont été effacées.\n" in out
+    assert "Résultat : Prévenir pendant l'activité" in out and "Par rapport" not in out
+
+
+def test_detail_of_a_dispositif_not_proposed(tree, monkeypatch, capsys) -> None:
+    """The detail of an excluded dispositif says which answer excluded it."""
+    session(tree, monkeypatch, *TO_RESULT, "3", "3", "6")
+    out = capsys.readouterr().out
+    assert ("Quel dispositif ?\n  1. Cap emploi — maintien\n  2. Visite de pré-reprise\n"
+            "  3. Visite à la demande (non proposé)\n  4. Visite de reprise (non proposé)\n"
+            "  5. Retour au résultat\n") in out
+    assert ("Dispositif : Visite à la demande\n  Ce que c'est : Examen par le médecin du travail à tout moment.\n"
+            ) in out
+    assert ("Pourquoi il n'est pas proposé : « Où en est la personne ? » : « Pendant l'arrêt » (il faudrait "
+            "« En poste, sans arrêt ») ; « Depuis combien de temps dure l'arrêt ? » : « Plus de 30 jours » "
+            "(il faudrait « 30 jours ou moins »)\n") in out
+
+
+def test_save_from_menu(tree, monkeypatch, capsys, tmp_path: Path) -> None:
+    """Wrong extension explained, existing file kept on « n », then saved as JSON; quitting names it."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "old.json").write_text("{}", encoding="utf-8")
+    end = session(tree, monkeypatch, *TO_RESULT, "4", "notes.txt", "old.json", "n", "annuler",
+                  "4", "", "4", "fiche.json", "6")
+    out = capsys.readouterr().out
+    assert ("notes.txt : extension « .txt » non prise en charge pour un résumé ; terminez le nom par .md "
+            "(Markdown), .html (page imprimable) ou .json\n") in out
+    assert "old.json existe déjà : le remplacer ?\n  1. Oui\n  2. Non\n" in out
+    assert "Enregistrement annulé.\n" in out
+    assert ("Fichier (.md, .html ou .json, ou « annuler ») [Entrée seule : resume-pdp-2026-11-23.md] : "
+            ) in out
+    assert "Résumé enregistré : fiche.json (JSON). Il ne contient aucune donnée d'identité du patient.\n" in out
+    assert (tmp_path / "old.json").read_text(encoding="utf-8") == "{}"
+    assert json.loads((tmp_path / "fiche.json").read_text(encoding="utf-8"))["generated"] == "2026-11-23T14:30:00"
+    assert (tmp_path / "resume-pdp-2026-11-23.md").read_text(encoding="utf-8").startswith("# Orientation PDP")
+    assert str(end) == ("Navigation terminée. Résumé enregistré : resume-pdp-2026-11-23.md, fiche.json. "
+                        "À bientôt.")
+
+
+def test_save_option_updates_the_file_and_survives_errors(tree, monkeypatch, capsys, tmp_path: Path) -> None:
+    """--save rewrites the file at each result; Ctrl-D afterwards names the file saved."""
+    target = tmp_path / "r.md"
+    end = session(tree, monkeypatch, *TO_RESULT, "1", "1", "1", save_to=target)
+    assert "Résultat : Prévenir pendant l'activité" in capsys.readouterr().out
+    assert target.read_text(encoding="utf-8").startswith("# Orientation PDP — Prévenir pendant l'activité\n")
+    assert type(end) is Interrupted and str(end).startswith("Interrompu. Résumé enregistré : ")
+
+
+def test_unwritable_save_is_reported_and_the_session_goes_on(tree, monkeypatch, capsys, tmp_path: Path) -> None:
+    """A summary that cannot be written is an error message, not the end of the consultation."""
+    session(tree, monkeypatch, *TO_RESULT, "6", save_to=tmp_path / "absent" / "r.md")
+    out = capsys.readouterr().out
+    assert "impossible d'écrire le fichier" in out and "aucun fichier partiel n'a été laissé" in out
+    assert MENU in out
+
+
+def test_changes(tree) -> None:
+    """changes() lists the added and removed dispositifs in result order."""
+    before = replay(tree, {"phase": "arret", "duree_arret": "plus_30", "rqth": "oui"})[0].result()
+    after = replay(tree, {"phase": "reprise", "rqth": "oui"})[0].result()
+    added, removed = changes(before, after)
+    assert [d.id for d in added] == ["visite-reprise"] and [d.id for d in removed] == ["visite-pre-reprise"]
+    assert changes(before, before) == ([], [])

@@ -1,0 +1,77 @@
+"""Session summaries: format by extension, the printable HTML page, escaping of data."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from pdp_nav.engine import replay
+from pdp_nav.errors import UsageError
+from pdp_nav.loader import load_tree
+from pdp_nav.summary_html import result_html, summary_content, summary_format, write_summary
+
+from .helpers import ARBRE, CATALOGUE, OVERLAY, write_tree
+
+NOW = dt.datetime(2026, 11, 23, 9, 5)
+PATH = {"phase": "arret", "duree_arret": "plus_30", "rqth": "oui"}
+
+
+def result_of(tree_dir: Path, departement: str | None = None):
+    return replay(load_tree(tree_dir, departement), PATH)[0].result()
+
+
+class TestFormat:
+    @pytest.mark.parametrize(("name", "fmt"), [("a.md", "markdown"), ("a.MARKDOWN", "markdown"),
+                                                ("a.html", "html"), ("a.htm", "html"), ("a.json", "json")])
+    def test_by_extension(self, name: str, fmt: str) -> None:
+        """The extension chooses the format, whatever its case."""
+        assert summary_format(Path(name)) == fmt
+
+    def test_unknown_extension(self) -> None:
+        """Another extension is refused with the ones that work."""
+        with pytest.raises(UsageError) as caught:
+            summary_format(Path("resume"))
+        assert str(caught.value) == ("resume : extension « (aucune) » non prise en charge pour un résumé ; "
+                                     "terminez le nom par .md (Markdown), .html (page imprimable) ou .json")
+
+    def test_three_formats_written(self, tree_dir: Path, tmp_path: Path) -> None:
+        """write_summary writes each format atomically and returns it."""
+        result = result_of(tree_dir)
+        for name, fmt in (("r.md", "markdown"), ("r.html", "html"), ("r.json", "json")):
+            assert write_summary(tmp_path / name, result, generated=NOW) == fmt
+            assert (tmp_path / name).read_text(encoding="utf-8") == summary_content(result, fmt, generated=NOW)
+        data = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+        assert data["kind"] == "pdp-nav-result" and data["generated"] == "2026-11-23T09:05:00"
+
+
+class TestHtml:
+    def test_content(self, tmp_path: Path) -> None:
+        """Answers, cards with every field, contacts with the local overlay, version, date, notice."""
+        page = result_html(result_of(write_tree(tmp_path, overlays={"56": OVERLAY}), "56"), generated=NOW)
+        assert page.startswith('<!DOCTYPE html>\n<html lang="fr">\n<head>\n<meta charset="utf-8">')
+        assert ('<p class="meta">Arbre « Mini-arbre PDP », version 1.0, contacts locaux du département 56 '
+                '— 23/11/2026 09:05</p>') in page
+        assert "<li>La personne a-t-elle une RQTH ? <strong>Oui</strong></li>" in page
+        assert '<p class="warn">À confirmer : À confirmer auprès du Cap emploi du département.</p>' in page
+        for label in ("Ce que c'est", "Pour qui", "Durée et conditions", "Qui décide", "Prochaine étape",
+                      "Base légale", "Sources", "Pourquoi"):
+            assert page.count(f"<dt>{label}</dt>") == 2
+        assert ('<a href="https://www.legifrance.gouv.fr/">Code du travail</a> — vérifié le 01/11/2026'
+                in page)
+        assert ("<tr><td>Cap emploi 56<br><small>contacts locaux 56</small></td><td>Tél. À COMPLÉTER</td>"
+                "<td>Cap emploi — maintien</td></tr>") in page
+        assert "Document sans donnée d&#x27;identité du patient." in page
+        assert "@media print" in page
+
+    def test_data_is_escaped(self, tmp_path: Path) -> None:
+        """Markup in labels and addresses is shown as text, never run."""
+        arbre = ARBRE.replace('label: "Oui"', 'label: "Oui <script>alert(1)</script>"')
+        catalogue = CATALOGUE.replace('sources: ["capemploi.info"]',
+                                      """sources: [{title: "Piège", url: 'https://x.fr/?q="><script>'}]""")
+        page = result_html(result_of(write_tree(tmp_path, arbre=arbre, catalogue=catalogue)))
+        assert "<script>" not in page
+        assert "<strong>Oui &lt;script&gt;alert(1)&lt;/script&gt;</strong>" in page
+        assert '<a href="https://x.fr/?q=&quot;&gt;&lt;script&gt;">Piège</a>' in page
