@@ -11,10 +11,7 @@ import typer
 
 from ..errors import ExitCode, InputError, Location, Problem, Severity, UsageError, display_path
 from .common import Departement, TreeDir, choice, emit, load
-
-Accessible = Annotated[bool, typer.Option(
-    "--accessible", envvar="ACCESSIBLE", show_default=False,
-    help="Questions en lignes numérotées simples, sans menu animé (lecteurs d'écran).")]
+from .navigate import Accessible
 ScenarioFile = Annotated[Path, typer.Argument(help="Fichier de scénario (YAML).", show_default=False)]
 
 
@@ -124,10 +121,21 @@ def _replayed(file: Path, tree_dir: Path | None) -> Any:
     return scenario, result, tree_for(scenario.departement)
 
 
-def _need_terminal(accessible: bool, command: str) -> None:
-    if not accessible and not sys.stdin.isatty():
-        raise UsageError(f"pdp-nav scenario {command} pose des questions : lancez-le dans un terminal, "
-                         "ou ajoutez --accessible pour lire les réponses ligne à ligne")
+def _interactive(accessible: bool, command: str, *, keyboard: bool = True) -> bool:
+    """Check the terminal (when a keyboard is needed); the accessible mode as ``navigate`` decides it."""
+    from ..config import read_config
+    from .navigate import env_flag
+
+    if keyboard and not sys.stdin.isatty():
+        hint = ("ajoutez --no-pause pour dérouler le scénario sans attendre Entrée" if command == "play"
+                else "lancez la commande dans un terminal")
+        raise UsageError(f"L'entrée standard n'est pas un terminal : pdp-nav scenario {command} a besoin "
+                         f"d'un clavier ; {hint}")
+    config = read_config()
+    for warning in config.warnings:
+        typer.echo(str(warning), err=True)
+    # output piped or redirected: no screen to redraw, so plain lines
+    return accessible or env_flag("ACCESSIBLE") or bool(config.accessible) or not sys.stdout.isatty()
 
 
 def play(
@@ -146,9 +154,7 @@ def play(
     from ..render import print_result
 
     scenario, check_, tree = _replayed(file, tree_dir)
-    if not no_pause and not sys.stdin.isatty():
-        raise UsageError("l'entrée standard n'est pas un terminal : ajoutez --no-pause pour dérouler "
-                         "le scénario sans attendre Entrée")
+    accessible = _interactive(accessible, "play", keyboard=not no_pause)
     screen = screens.make_screen(accessible)
     screens.intro(screen, scenario, tree, check_)
     steps = check_.result.steps
@@ -180,7 +186,7 @@ def quiz(
     from ..scenario_coverage import compare_paths
 
     scenario, check_, tree = _replayed(file, tree_dir)
-    _need_terminal(accessible, "quiz")
+    accessible = _interactive(accessible, "quiz")
     screen = screens.make_screen(accessible)
     screens.intro(screen, scenario, tree)
     screen.line("À vous : répondez aux questions comme pour ce cas.", "bold")
@@ -222,7 +228,7 @@ def record(
     if title is not None and not title.strip():
         raise UsageError("--title est vide : donnez un titre au scénario, ou retirez l'option")
     tree = load(tree_dir, departement)
-    _need_terminal(accessible, "record")
+    accessible = _interactive(accessible, "record")
     screen = screens.make_screen(accessible)
     screen.line(f"Enregistrement d'un scénario dans {name} : répondez aux questions du cas.", "bold")
     result = ask_path(tree, accessible=accessible, console=screen.out).result()
