@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import enum
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -224,6 +224,10 @@ def run(scenario: Scenario, tree_for: TreeFor) -> Check:
     if tree is None:
         return Check(scenario.file, scenario, problems=tuple(problems))
     state, problems = replay(scenario, tree)
+    if state is not None and not state.done:  # a broken tree (dangling « next »), seen by `validate`
+        problems.append(Problem(scenario.doc.loc(("answers",)), (
+            f"le parcours s'arrête sur « {state.current_id} », qui n'est ni une question ni une issue de "
+            "l'arbre : corrigez l'arbre"), rule="broken-path"))
     if state is None or problems:
         return Check(scenario.file, scenario, problems=tuple(problems), tree_version=tree.version)
     result = state.result()

@@ -3,38 +3,26 @@
 from __future__ import annotations
 
 import io
-import os
-import re
 import shutil
 from pathlib import Path
 
-import pexpect
 import pytest
 
 from pdp_nav.cli import main
 
 from .helpers import SCENARIO, write_scenario, write_tree
+from .test_pty_navigate import ANSI, CTRL_C, DOWN, ENTER, LEFT, Session
 from .test_scenarios import WRONG
 
-PDP_NAV = shutil.which("pdp-nav")
-pytestmark = pytest.mark.skipif(PDP_NAV is None, reason="pdp-nav is not installed (pip install -e .)")
-
-DOWN, LEFT, ENTER, CTRL_C = "\x1b[B", "\x1b[D", "\r", "\x03"
-ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][0-9A-B]|\r")
-MENU = r"aide\)"
-"""End of the hint under a question menu: it is drawn and reads keys."""
+pytestmark = pytest.mark.skipif(shutil.which("pdp-nav") is None,
+                                reason="pdp-nav is not installed (pip install -e .)")
 
 
-class Pty:
-    """``pdp-nav scenario …`` in a pty (24×100, UTF-8, no colour), its whole output kept."""
+class Pty(Session):
+    """``pdp-nav scenario …`` in a pty (24×100, UTF-8, no colour): the navigator tests' session."""
 
     def __init__(self, cwd: Path, *args: str) -> None:
-        env = {k: v for k, v in os.environ.items() if k not in ("ACCESSIBLE", "PDP_NAV_DEPARTEMENT")}
-        env.update(TERM="xterm", LANG="C.UTF-8", NO_COLOR="1", PROMPT_TOOLKIT_NO_CPR="1")
-        self.log = io.StringIO()
-        self.child = pexpect.spawn(PDP_NAV, ["scenario", *args], cwd=str(cwd), env=env, dimensions=(24, 100),
-                                   encoding="utf-8", timeout=10)
-        self.child.logfile_read = self.log
+        super().__init__(cwd, ["scenario", *args])
 
     def expect(self, *texts: str) -> None:
         for text in texts:
@@ -42,18 +30,8 @@ class Pty:
 
     def answer(self, keys: str) -> None:
         """Wait for the question menu, then type ``keys``."""
-        self.child.expect(MENU)
-        self.child.send(keys)
-
-    def end(self) -> int:
-        self.child.expect(pexpect.EOF)
-        self.child.close()
-        return self.child.exitstatus
-
-    @property
-    def text(self) -> str:
-        """The output without escape sequences, spaces and line breaks collapsed (Rich wraps long lines)."""
-        return " ".join(ANSI.sub("", self.log.getvalue()).split())
+        self.wait()
+        self.keys(keys)
 
     @property
     def lines(self) -> list[str]:
@@ -116,7 +94,7 @@ class TestPlay:
         s = pty(tree, "play", "--no-pause", "tree/scenarios/faux.yaml")
         assert s.end() == 0
         assert "Attention : scénario écrit pour la version 0.9 de l'arbre, arbre actuel 1.0." in s.lines
-        assert s.text.endswith(
+        assert s.screen.endswith(
             "✗ Le résultat diffère des attentes du scénario : "
             "- issue attendue « arret_court » (Arrêt court), obtenue « synthese » (Préparer le maintien) "
             "- dispositif(s) attendu(s) mais non proposé(s) : visite-reprise (Visite de reprise) "
@@ -236,7 +214,7 @@ class TestRecord:
         s.answer("o")
         s.expect("Scénario enregistré dans tree/nouveau.yaml")
         assert s.end() == 0
-        assert s.text.endswith(
+        assert s.screen.endswith(
             "Scénario enregistré dans tree/nouveau.yaml : 3 réponse(s), issue « Préparer le maintien », "
             "dispositifs attendus : Cap emploi — maintien, Visite de pré-reprise. "
             "À faire : complétez le cas (case), ajustez les attentes, puis vérifiez avec « pdp-nav scenario "
@@ -273,7 +251,7 @@ class TestRecord:
             s.child.sendline(number)
         s.expect("Scénario enregistré dans tree/a.yaml")
         assert s.end() == 0
-        assert "À faire : complétez le titre (title) et le cas (case)" in s.text
+        assert "À faire : complétez le titre (title) et le cas (case)" in s.screen
         text = (tree / "a.yaml").read_text(encoding="utf-8")
         assert text.splitlines()[1] == 'title: "À COMPLÉTER : Préparer le maintien"'
         assert "answers:\n  phase: reprise  # Où en est la personne ? → À la reprise\n  rqth: non" in text

@@ -195,3 +195,19 @@ class TestValidate:
         assert capsys.readouterr().out.splitlines()[1] == (
             f"tree/scenarios/arret.yaml:{line_of(text, 'departement')}:14: aucune surcouche pour le département "
             "« 57 » (disponibles : 56) : créez departements/57.yaml ou choisissez un autre département")
+
+    def test_broken_tree_does_not_crash_the_scenario_check(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+        """A scenario that follows a dangling « next » is reported, next to the tree's own error."""
+        from .helpers import ARBRE
+
+        monkeypatch.chdir(tmp_path)
+        tree = write_tree(tmp_path, arbre=ARBRE.replace("next: arret_court", "next: nulle_part"))
+        text = SCENARIO.replace("duree_arret: plus_30", "duree_arret: moins_30").replace("  rqth: oui\n", "")
+        write_scenario(tree, text=text)
+        assert main(["validate", "tree"]) == 1
+        assert capsys.readouterr().out.splitlines()[1:] == [
+            f"tree/scenarios/arret.yaml:{line_of(text, 'phase: arret')}:3: le parcours s'arrête sur « nulle_part », "
+            "qui n'est ni une question ni une issue de l'arbre : corrigez l'arbre",
+            "2 erreur(s), 0 avertissement(s).",
+        ]
