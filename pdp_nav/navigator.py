@@ -12,6 +12,7 @@ Display goes through Rich (imported lazily); prompting through :mod:`pdp_nav.pro
 from __future__ import annotations
 
 import enum
+import re
 from typing import Any
 
 from . import prompts
@@ -79,6 +80,12 @@ def progress_text(low: int, high: int) -> str:
     return f"encore {low} à {high} questions après celle-ci"
 
 
+def short_label(label: str, limit: int = 40) -> str:
+    """An answer for the breadcrumb: its label up to « : » or « ( », at most ``limit`` characters."""
+    text = re.split(r" : | \(", label, maxsplit=1)[0].strip() or label
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
+
 def answer_text(step: Step) -> str:
     return f"« {step.question.text} » : {step.option.label}"
 
@@ -101,7 +108,8 @@ def describe_revision(origin: Navigation, new: Navigation, question_id: str,
         lines = [f"Réponse modifiée : {answer_text(after)} (au lieu de « {before.option.label} »)."]
     kept = [s for s in new.steps[index + 1:] if s in origin.steps]
     if kept:
-        lines.append("Réponses conservées : " + " ; ".join(answer_text(s) for s in kept) + ".")
+        labels = " › ".join(short_label(s.option.label) for s in kept)
+        lines.append(f"Réponses conservées ({len(kept)}) : {labels}.")
     if dropped:
         lines.append("Ne s'appliquent plus, retirées : " + " ; ".join(answer_text(s) for s in dropped) + ".")
     return lines
@@ -191,7 +199,7 @@ class Asker:
     def header(self, state: Navigation) -> None:
         self.screen.line()
         if state.steps:
-            self.screen.line("Vos réponses : " + " › ".join(s.option.label for s in state.steps), "dim")
+            self.screen.line("Vos réponses : " + " › ".join(short_label(s.option.label) for s in state.steps), "dim")
         low, high = state.remaining()
         self.screen.line(f"Question {len(state.steps) + 1} · {progress_text(low, high)}", "bold cyan")
 

@@ -14,6 +14,8 @@ questionary is imported lazily, inside the prompts, so importing this module cos
 
 from __future__ import annotations
 
+import shutil
+import textwrap
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -164,12 +166,13 @@ def _fancy_select(message: str, items: Sequence[Item], default: Any, has_help: b
     from questionary.prompts.common import InquirerControl
 
     answers = [i for i, item in enumerate(items) if item.numbered]
-    titles = [f"{n}. {items[i].title}" for n, i in enumerate(answers, 1)]
-    choices: list[Any] = [questionary.Choice(title, value=i) for title, i in zip(titles, answers)]
+    flat = {i: f"{n}. {items[i].title}" for n, i in enumerate(answers, 1)}
+    choices: list[Any] = [questionary.Choice(wrap(flat[i]), value=i) for i in answers]
     extra = [i for i, item in enumerate(items) if not item.numbered]
     if extra:
         choices.append(questionary.Separator(" "))
-        choices += [questionary.Choice(items[i].title, value=i) for i in extra]
+        choices += [questionary.Choice(wrap(items[i].title), value=i) for i in extra]
+    flat.update((i, items[i].title) for i in extra)
     start = None if default is None else next((i for i, item in enumerate(items) if item.value == default), None)
     yes_no = is_yes_no([items[i].title for i in answers])
     hint = YES_NO_HINT if yes_no else HINT
@@ -194,8 +197,7 @@ def _fancy_select(message: str, items: Sequence[Item], default: Any, has_help: b
         elif yes_no and key.lower() in "on":
             chosen = answers[0] if key.lower() == "o" else answers[1]
             point(chosen)
-            control.is_answered = True
-            event.app.exit(result=chosen)
+            submit(event)
         elif key.isdigit():
             buffer = typed["text"] + key if typed["text"].isdigit() else key
             if not (buffer.isdigit() and 1 <= int(buffer) <= len(answers)):
@@ -213,7 +215,15 @@ def _fancy_select(message: str, items: Sequence[Item], default: Any, has_help: b
             if index is not None:
                 point(index)
 
+    def submit(event: Any) -> None:
+        # the answered line shows the title unwrapped
+        choice = control.get_pointed_at()
+        choice.title = flat[choice.value]
+        control.is_answered = True
+        event.app.exit(result=choice.value)
+
     bindings = app.key_bindings
+    bindings.add(Keys.ControlM, eager=True)(submit)
     bindings.add(Keys.Any)(on_key)
     if back is not None:
         @bindings.add(Keys.Left, eager=True)
@@ -226,6 +236,18 @@ def _fancy_select(message: str, items: Sequence[Item], default: Any, has_help: b
     if result is _BACK_KEY:
         return back
     return items[result].value
+
+
+def wrap(title: str, width: int | None = None) -> str:
+    """``title`` cut into lines that fit the terminal, continuation lines aligned after the number.
+
+    prompt_toolkit would otherwise cut long choices at the right edge (80-column terminals).
+    """
+    width = width or shutil.get_terminal_size().columns
+    number = title.split(" ", 1)[0] if title[:1].isdigit() else ""
+    indent = 3 + (len(number) + 1 if number else 0)  # after the pointer « » » and the number
+    lines = textwrap.wrap(title, max(20, width - 4), subsequent_indent=" " * (indent - 3))
+    return ("\n" + " " * 3).join(lines) if lines else title
 
 
 def _bind_ctrl_d(bindings: Any) -> None:

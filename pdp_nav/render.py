@@ -29,29 +29,31 @@ def dispositif_card(tree: Tree, d: Dispositif, why: Iterable[str] = (), number: 
     """One dispositif as a card: what, for whom, conditions, who decides, next step, sources."""
     grid = Table.grid(padding=(0, 1))
     grid.add_column(style="bold", no_wrap=True)
-    grid.add_column(ratio=1)
+    grid.add_column(ratio=1, overflow="fold")  # long addresses are folded, never cut
     rows = [("Pour qui", d.for_whom), ("Durée et conditions", d.conditions), ("Qui décide", d.decides),
             ("Prochaine étape", d.next_step), ("Base légale", "; ".join(d.legal)),
             ("Sources", "; ".join(s.title + (f" ({s.url})" if s.url else "") for s in d.sources)
              + f" — vérifié le {d.checked.strftime('%d/%m/%Y')}")]
     for label, value in rows:
         grid.add_row(label, Text(value))
-    parts: list = [Text(d.summary), Text(""), grid]
+    title = f"{number}. {d.name}" if number else d.name
+    # a title longer than an 80-column border is cut: the full name then opens the card
+    parts: list = [Text(d.name, style="bold")] if len(title) > 70 else []
+    parts += [Text(d.summary), Text(""), grid]
     if note := confidence_note(d):
         parts += [Text(""), Text("⚠ " + note, style="bold yellow")]
     why = list(why)
     if why:
         parts += [Text(""), Text("Pourquoi : " + " ; ".join(why), style="italic")]
-    title = f"{number}. {d.name}" if number else d.name
     return Panel(Group(*parts), title=escape(title), title_align="left", border_style="cyan")
 
 
 def contacts_table(result: Result) -> Table:
     """« Qui contacter »: every contact of the proposed dispositifs, once."""
     table = Table(title="Qui contacter", title_justify="left", show_lines=True, expand=True)
-    table.add_column("Organisme", ratio=2)
-    table.add_column("Comment le joindre", ratio=3)
-    table.add_column("Pour", ratio=2)
+    table.add_column("Organisme", ratio=2, overflow="fold")
+    table.add_column("Comment le joindre", ratio=3, overflow="fold")
+    table.add_column("Pour", ratio=2, overflow="fold")
     tree = result.tree
     for use in result.contacts:
         c = use.contact

@@ -93,6 +93,7 @@ class Session:
             from .render import print_result
 
             print_result(result, self.screen.out, added=[d.id for d in added])
+            self.recap(result)
         if previous is None:
             return
         if not added and not removed:
@@ -103,6 +104,17 @@ class Session:
             self.screen.line(f"  + {d.name} (ajouté)", "green")
         for d in removed:
             self.screen.line(f"  − {d.name} (retiré)", "red")
+
+    def recap(self, result: Result) -> None:
+        """The names again, just above the menu: on a 24-line screen the cards have scrolled away."""
+        count = len(result.proposals)
+        if count < 2:
+            return
+        self.screen.line(f"En résumé — {count} dispositifs proposés (détails ci-dessus) :", "bold")
+        width = self.screen.out.width - 6
+        for n, p in enumerate(result.proposals, 1):
+            name = p.dispositif.name if len(p.dispositif.name) <= width else p.dispositif.name[:width - 1] + "…"
+            self.screen.line(f"  {n}. {name}")
 
     def menu(self, state: Navigation, result: Result) -> tuple[Navigation, Navigation | None]:
         """Ask what to do next until the path changes; returns the new state and the origin to revise."""

@@ -9,7 +9,7 @@ import pytest
 from pdp_nav.engine import Navigation, replay
 from pdp_nav.errors import ExitCode, Interrupted
 from pdp_nav.loader import load_tree
-from pdp_nav.navigator import Quit, ask_path, describe_revision, pause, progress_text
+from pdp_nav.navigator import Quit, ask_path, describe_revision, pause, progress_text, short_label
 from pdp_nav.render import console
 
 from .test_prompts import typed
@@ -37,6 +37,19 @@ class TestProgress:
     def test_wording(self, low: int, high: int, text: str) -> None:
         """The hint counts the questions after this one, as a range when branches differ."""
         assert progress_text(low, high) == text
+
+
+class TestShortLabel:
+    @pytest.mark.parametrize(("label", "short"), [
+        ("Pendant l'arrêt de travail : préparer la reprise", "Pendant l'arrêt de travail"),
+        ("Salarié du régime général (secteur privé, y compris intérimaire)", "Salarié du régime général"),
+        ("Oui", "Oui"),
+        ("Lésion cérébrale acquise, traumatisme grave ou atteinte nécessitant une rééducation",
+         "Lésion cérébrale acquise, traumatisme g…"),
+    ])
+    def test_breadcrumb_labels(self, label: str, short: str) -> None:
+        """The breadcrumb keeps an answer's label up to « : » or « ( », 40 characters at most."""
+        assert short_label(label) == short
 
 
 class TestAskPath:
@@ -130,6 +143,6 @@ class TestRevision:
         new, dropped = origin.revise("phase", "reprise")
         assert describe_revision(origin, new, "phase", dropped) == [
             "Réponse modifiée : « Où en est la personne ? » : À la reprise (au lieu de « Pendant l'arrêt »).",
-            "Réponses conservées : « La personne a-t-elle une RQTH ? » : Oui.",
+            "Réponses conservées (1) : Oui.",
             "Ne s'appliquent plus, retirées : « Depuis combien de temps dure l'arrêt ? » : Plus de 30 jours.",
         ]

@@ -54,6 +54,14 @@ class TestMatching:
         assert not prompts.is_yes_no(["Non", "Oui"])
 
 
+    def test_long_choices_wrap_under_their_text(self) -> None:
+        """A choice longer than the terminal continues under its text, after the number."""
+        title = "2. Même poste avec aménagement (matériel, organisation, horaires, temps partiel, télétravail)"
+        assert prompts.wrap(title, 80) == ("2. Même poste avec aménagement (matériel, organisation, horaires, temps\n"
+                                           "      partiel, télétravail)")
+        assert prompts.wrap("← Retour", 80) == "← Retour"
+
+
 class TestMenuKeys:
     def test_arrows_and_enter(self, keys) -> None:
         """Down then Enter chooses the second answer."""
@@ -61,9 +69,14 @@ class TestMenuKeys:
         assert prompts.select("Où ?", ITEMS) == "reprise"
 
     def test_number_then_enter(self, keys) -> None:
-        """Typing a number moves to that answer."""
+        """Typing a number moves to that answer; two digits reach the tenth and later ones."""
         keys("3" + ENTER)
         assert prompts.select("Où ?", ITEMS) == "poste"
+        many = [Item(n, f"Choix {n}") for n in range(1, 13)]
+        keys("12" + ENTER)
+        assert prompts.select("Lequel ?", many) == 12
+        keys("19" + ENTER)  # no 19th: the 9 starts again
+        assert prompts.select("Lequel ?", many) == 9
 
     def test_first_letters_then_enter(self, keys) -> None:
         """Typing the first letters moves to the first matching choice, navigation items included."""

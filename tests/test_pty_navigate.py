@@ -97,6 +97,8 @@ def test_full_path_to_result_then_quit(start) -> None:
     assert "1. Cap emploi — maintien" in screen and "2. Visite de pré-reprise" in screen
     assert "Pourquoi : « Depuis combien de temps dure l'arrêt ? » : « Plus de 30 jours »" in screen
     assert "Prochaine étape Organiser la visite." in screen
+    assert ("En résumé — 2 dispositifs proposés (détails ci-dessus) : 1. Cap emploi — maintien "
+            "2. Visite de pré-reprise ? Et maintenant ?") in screen
     assert "Navigation terminée. Aucune donnée n'a été enregistrée. À bientôt." in screen
     assert "Traceback" not in screen
 
@@ -117,7 +119,7 @@ def test_back_three_questions_and_take_another_branch(start) -> None:
     assert s.end() == 130
     screen = s.screen
     assert ("Réponse modifiée : « Où en est la personne ? » : À la reprise (au lieu de « Pendant l'arrêt »). "
-            "Réponses conservées : « La personne a-t-elle une RQTH ? » : Oui. "
+            "Réponses conservées (1) : Oui. "
             "Ne s'appliquent plus, retirées : « Depuis combien de temps dure l'arrêt ? » : Plus de 30 jours.") in screen
     assert "2. Visite de reprise (nouveau)" in screen
     assert ("Par rapport au résultat précédent : + Visite de reprise (ajouté) − Visite de pré-reprise (retiré)"
