@@ -15,6 +15,7 @@ from .errors import Problem
 from .model import Tree
 from .scenario_coverage import Coverage
 from .scenarios import Check, Status
+from .summary import tree_dict
 
 FORMAT_VERSION = 1
 INDENT = "    "
@@ -145,7 +146,7 @@ def json_report(tree: Tree, checks: Sequence[Check], cov: Coverage | None, minim
     data: dict[str, Any] = {
         "format_version": FORMAT_VERSION,
         "kind": "pdp-nav-scenario-check",
-        "tree": {"id": tree.id, "version": tree.version, "title": tree.title, "digest": tree.digest},
+        "tree": tree_dict(tree),
         "scenarios": [check_dict(c) for c in checks],
         "counts": counts(checks),
         "coverage": coverage_dict(cov, minimum) if cov is not None else None,

@@ -11,7 +11,7 @@ import pytest
 
 from pdp_nav.cli import main
 
-from .helpers import SCENARIO, line_of, write_scenario, write_tree
+from .helpers import SCENARIO, line_of, output_validator, write_scenario, write_tree
 from .test_scenarios import WRONG, check
 
 COVERAGE = """\
@@ -84,6 +84,30 @@ class TestCoverage:
                 "outcomes": {"total": 3, "covered": 1, "missing": ["en_poste_prevention", "arret_court"]},
                 "dispositifs": {"total": 4, "covered": 2, "missing": ["visite-demande", "visite-reprise"]},
             }}
+
+
+class TestJsonSchema:
+    """The JSON report follows its published schema (docs/schema/scenario-check.schema.json)."""
+
+    def test_documented_example_validates(self) -> None:
+        docs = (Path(__file__).resolve().parent.parent / "docs" / "formats.md").read_text(encoding="utf-8")
+        section = docs.split("## `pdp-nav scenario check --format json`", 1)[1]
+        example = section.split("```json\n", 1)[1].split("```", 1)[0]
+        output_validator("scenario-check").validate(json.loads(example))
+
+    @pytest.mark.parametrize("options", [[], ["--coverage"], ["--min-coverage", "50"]])
+    def test_real_reports_validate(self, tree: Path, capsys: pytest.CaptureFixture[str], options: list[str]) -> None:
+        """Passed, failed and invalid scenarios, with and without coverage."""
+        write_scenario(tree, "a.yaml")
+        write_scenario(tree, "b.yaml", WRONG.replace('tree_version: "1.0"', 'tree_version: "0.9"'))
+        write_scenario(tree, "c.yaml", SCENARIO.replace("rqth: oui", "rqht: oui"))
+        write_scenario(tree, "d.yaml", "")
+        code, out, _ = check(capsys, "--arbre", "tree", "--format", "json", *options)
+        assert code == 2
+        data = json.loads(out)
+        output_validator("scenario-check").validate(data)
+        assert [s["status"] for s in data["scenarios"]] == ["passed", "failed", "invalid", "invalid"]
+        assert data["tree"]["departement"] is None
 
 
 class TestJunit:
