@@ -88,6 +88,10 @@ def _err(message: str) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; the one place where exceptions become exit codes."""
     args = list(sys.argv[1:] if argv is None else argv)
+    if "-h" in args or "--help" in args:
+        from .help_fr import install
+
+        install()  # Typer's help chrome in French; imports Rich, so only for help
     try:
         result = _app_for(args)(args=args, prog_name="pdp-nav", standalone_mode=False)
     except PdpNavError as exc:

@@ -117,3 +117,16 @@ class TestNavigateCommand:
         typed(monkeypatch, "1", "6")
         assert main([]) == 0
         assert "Résultat : Prévenir pendant l'activité\n" in capsys.readouterr().out
+
+
+class TestHelp:
+    def test_navigate_help_is_french(self, capsys, monkeypatch) -> None:
+        """Typer's own chrome (usage line, panel titles, help option) is in French too."""
+        monkeypatch.setenv("COLUMNS", "100")
+        assert main(["navigate", "--help"]) == 0
+        out = capsys.readouterr().out
+        assert "Utilisation : pdp-nav navigate [OPTIONS]" in out
+        assert "─ Options ─" in out and "Affiche cette aide et quitte." in out
+        assert "[variable d'environnement : PDP_NAV_DEPARTEMENT]" in out
+        assert "Sur chaque question : flèches et Entrée, ou le numéro, ou les premières lettres ; o/n pour" in out
+        assert "Show this message" not in out and "Usage" not in out and "env var" not in out

@@ -35,10 +35,13 @@ def navigate(tree_dir: TreeDir = None, departement: Departement = None, accessib
              save: Save = None) -> int:
     """Navigation interactive, une question à la fois, jusqu'aux dispositifs et aux contacts.
 
-    Sur chaque question : flèches et Entrée (ou le numéro, ou les premières lettres),
-    ? pour l'aide, « ← Retour », « Recommencer », « Quitter ». Après le résultat : modifier
-    une réponse, voir un dispositif en détail, enregistrer un résumé. Réglages par défaut
-    dans ~/.config/pdp-nav/config.toml (departement = "56", accessible = true, arbre = "…").
+    Sur chaque question : flèches et Entrée, ou le numéro, ou les premières lettres ; o/n pour oui/non ; ? aide.
+
+    « ← Retour », « Revenir à une question précédente… », « Recommencer », « Quitter » ; Ctrl-C quitte aussi.
+
+    Après le résultat : modifier une réponse, voir un dispositif en détail, enregistrer un résumé.
+
+    Réglages par défaut : ~/.config/pdp-nav/config.toml (departement = "56", accessible = true, arbre = "…").
     """
     return run_navigator(tree_dir, departement, accessible, save)
 
