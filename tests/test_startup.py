@@ -115,3 +115,17 @@ def test_unknown_command_still_gets_the_french_suggestion(capsys: pytest.Capture
     assert cli.main(["valiate"]) == 2
     err = capsys.readouterr().err
     assert "Commande inconnue" in err and "validate" in err
+
+
+def test_script_runs_main_then_skips_the_last_collection(monkeypatch: pytest.MonkeyPatch,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    """The `pdp-nav` entry point returns main()'s exit code and freezes the GC before exiting."""
+    import gc
+
+    frozen: list[bool] = []
+    monkeypatch.setattr(gc, "freeze", lambda: frozen.append(True))
+    monkeypatch.setattr(sys, "argv", ["pdp-nav", "--version"])
+    assert cli.script() == 0 and frozen == [True]
+    assert capsys.readouterr().out == "pdp-nav 0.1.0\n"
+    monkeypatch.setattr(sys, "argv", ["pdp-nav", "valiate"])
+    assert cli.script() == 2 and frozen == [True, True]
