@@ -114,6 +114,17 @@ class TestPlay:
         assert "Scénario :" not in s.log.getvalue()
 
 
+def quiz(tree: Path, *keys: str) -> list[str]:
+    """Answer the helper scenario's quiz with ``keys`` (one per question); the comparison lines."""
+    write_scenario(tree)
+    s = pty(tree, "quiz", "tree/scenarios/arret.yaml")
+    for key in keys:
+        s.answer(key)
+    s.expect("Comparaison avec le cas de référence")
+    assert s.end() == 0
+    return s.lines[s.lines.index("Comparaison avec le cas de référence"):]
+
+
 class TestQuiz:
     def test_same_answers_as_the_reference(self, tree: Path) -> None:
         write_scenario(tree)
@@ -125,8 +136,7 @@ class TestQuiz:
         s.answer("o")
         s.expect("Comparaison avec le cas de référence")
         assert s.end() == 0
-        start = s.lines.index("Comparaison avec le cas de référence")
-        assert s.lines[start:] == [
+        assert s.lines[s.lines.index("Comparaison avec le cas de référence"):] == [
             "Comparaison avec le cas de référence",
             "✓ Où en est la personne ?",
             "    votre réponse : Pendant l'arrêt",
@@ -145,14 +155,7 @@ class TestQuiz:
 
     def test_different_path_question_by_question(self, tree: Path) -> None:
         """A different answer: each question compared, the outcome, the dispositifs missed and added."""
-        write_scenario(tree)
-        s = pty(tree, "quiz", "tree/scenarios/arret.yaml")
-        s.answer("2" + ENTER)
-        s.answer("1" + ENTER)
-        s.expect("Comparaison avec le cas de référence")
-        assert s.end() == 0
-        start = s.lines.index("Comparaison avec le cas de référence")
-        assert s.lines[start:] == [
+        assert quiz(tree, "2" + ENTER, "1" + ENTER) == [
             "Comparaison avec le cas de référence",
             "✓ Où en est la personne ?",
             "    votre réponse : Pendant l'arrêt",
