@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
-from .errors import OutputError
+from .errors import OutputError, os_reason
 
 
 @contextlib.contextmanager
@@ -18,14 +19,32 @@ def atomic_open(path: Path, mode: str = "w") -> Iterator[IO[str]]:
 
     On any error, Ctrl-C included, the temporary file is removed and ``path`` is untouched.
 
+    A device, pipe or terminal (``/dev/stdout``, ``/dev/null``…) is written directly: it
+    cannot be replaced, and must not be (as root, replacing would delete the device). A
+    symbolic link is followed: the file it points to is replaced, the link stays.
+
     Raises:
         OutputError: the directory is missing or not writable, or the disk is full.
     """
     path = Path(path)
     try:
+        target = os.stat(path)
+    except FileNotFoundError:
+        target = None
+    except OSError as exc:
+        raise OutputError(path, os_reason(exc)) from None
+    if target is not None and stat.S_ISDIR(target.st_mode):
+        raise OutputError(path, "c'est un dossier : indiquez un nom de fichier")
+    if target is not None and not stat.S_ISREG(target.st_mode):
+        with _open_stream(path, mode) as handle:
+            yield handle
+        return
+    if path.is_symlink():
+        path = Path(os.path.realpath(path))
+    try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
     except OSError as exc:
-        raise OutputError(path, exc.strerror or str(exc)) from None
+        raise OutputError(path, os_reason(exc)) from None
     try:
         os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes 0600: give the usual permissions of a new file
         with os.fdopen(fd, mode, encoding=None if "b" in mode else "utf-8", newline=None) as handle:
@@ -35,10 +54,21 @@ def atomic_open(path: Path, mode: str = "w") -> Iterator[IO[str]]:
         os.replace(tmp, path)
     except OSError as exc:
         _remove(tmp)
-        raise OutputError(path, exc.strerror or str(exc)) from None
+        raise OutputError(path, os_reason(exc)) from None
     except BaseException:
         _remove(tmp)
         raise
+
+
+@contextlib.contextmanager
+def _open_stream(path: Path, mode: str) -> Iterator[IO[str]]:
+    """Write straight to a device or pipe, with the same French errors."""
+    try:
+        with open(path, mode, encoding=None if "b" in mode else "utf-8") as handle:
+            yield handle
+            handle.flush()
+    except OSError as exc:
+        raise OutputError(path, os_reason(exc)) from None
 
 
 def write_atomic(path: Path, content: str | bytes) -> None:

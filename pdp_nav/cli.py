@@ -151,6 +151,11 @@ def _french_usage(exc: Exception) -> str:
         ("requires an argument", "demande une valeur"),
         ("Did you mean", "Vouliez-vous dire"),
         ("Option", "Option"),
+        # path checks of Typer (--output is a directory, --arbre is a file…)
+        ("File '", "Fichier '"), ("Directory '", "Dossier '"), ("Path '", "Chemin '"),
+        ("is a directory.", "est un dossier : indiquez un fichier."),
+        ("is a file.", "est un fichier : indiquez un dossier."),
+        ("is not readable.", "n'est pas lisible."), ("is not writable.", "n'est pas modifiable."),
     ]
     for en, fr in replacements:
         text = text.replace(en, fr)

@@ -19,7 +19,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import InputError, Location, Problem, Severity, display_path
+from .errors import InputError, Location, Problem, Severity, display_path, os_reason
 
 KEYS = {"departement": "texte, ex. \"56\"", "accessible": "true ou false", "arbre": "chemin d'un dossier"}
 
@@ -61,7 +61,7 @@ def read_config(path: Path | None = None) -> Config:
     except UnicodeDecodeError:
         raise InputError(Problem(Location(where), "le fichier n'est pas en UTF-8 : réenregistrez-le en UTF-8")) from None
     except OSError as exc:
-        raise InputError(Problem(Location(where), f"lecture impossible ({exc.strerror})")) from None
+        raise InputError(Problem(Location(where), f"lecture impossible ({os_reason(exc)})")) from None
     except tomllib.TOMLDecodeError as exc:
         found = re.search(r"line (\d+), column (\d+)", str(exc))
         line, column = (int(found[1]), int(found[2])) if found else (0, 0)

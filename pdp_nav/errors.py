@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import errno
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,6 +67,29 @@ def display_path(path: Path | str) -> str:
         return str(p.resolve().relative_to(Path.cwd().resolve()))
     except (ValueError, OSError):
         return str(p)
+
+
+_OS_REASONS = {
+    errno.ENOENT: "chemin introuvable : le dossier n'existe pas",
+    errno.EACCES: "permission refusée",
+    errno.EPERM: "opération non permise",
+    errno.ENOSPC: "disque plein",
+    getattr(errno, "EDQUOT", -1): "quota de disque dépassé",
+    errno.EROFS: "système de fichiers en lecture seule",
+    errno.ENOTDIR: "un élément du chemin n'est pas un dossier",
+    errno.EISDIR: "c'est un dossier",
+    errno.ENAMETOOLONG: "nom de fichier trop long",
+    errno.ELOOP: "trop de liens symboliques",
+    errno.EIO: "erreur d'entrée-sortie du disque",
+    errno.EFBIG: "fichier trop gros pour ce système de fichiers",
+    errno.ETXTBSY: "fichier occupé",
+    errno.EBUSY: "fichier occupé",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """Why a file operation failed, in French (``strerror`` is English in most locales)."""
+    return _OS_REASONS.get(exc.errno or 0) or exc.strerror or str(exc)
 
 
 class PdpNavError(Exception):

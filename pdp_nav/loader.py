@@ -184,6 +184,9 @@ def _schema_problem(doc: Document, err: Any) -> Problem:
     elif kind == "type":
         expected = _TYPES.get(err.validator_value, err.validator_value)
         message = f"« {field_name} » doit être {expected}, pas {_type_name(value)}"
+        if not path:  # the whole document
+            message = (f"le fichier doit contenir {expected}, pas {_type_name(value)} : "
+                       "il commence par « format_version: 1 » suivi de ses sections")
         rule = "wrong-type"
     elif kind in ("const", "enum"):
         allowed = [err.validator_value] if kind == "const" else err.validator_value

@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from .errors import InputError, Location, Problem, display_path
+from .errors import InputError, Location, Problem, display_path, os_reason
 
 try:  # the C parser is about 4x faster; fall back when libyaml is absent
     _Loader: type = yaml.CSafeLoader
@@ -37,7 +37,15 @@ _ALLOWED_TAGS = {
 _PARSER_MESSAGES = {
     "mapping values are not allowed here": "« : » inattendu (une valeur contient-elle « : » sans guillemets ?)",
     "mapping values are not allowed in this context": "« : » inattendu (une valeur contient-elle « : » sans guillemets ?)",
-    "found character that cannot start any token": "caractère interdit en début de valeur (tabulation ? indentez avec des espaces)",
+    "found character that cannot start any token": (
+        "caractère réservé en début de valeur (@, `, %, tabulation…) : mettez la valeur entre guillemets "
+        "ou indentez avec des espaces"),
+    "found a tab character that violates indentation": "tabulation dans l'indentation : indentez avec des espaces",
+    "did not find expected ',' or ']'": "« , » ou « ] » attendu (crochet « [ » non fermé ?)",
+    "did not find expected ',' or '}'": "« , » ou « } » attendu (accolade « { » non fermée ?)",
+    "found unknown escape character": (
+        "séquence « \\ » inconnue entre guillemets doubles : doublez la barre oblique ou utilisez des "
+        "guillemets simples"),
     "could not find expected ':'": "« : » attendu après une clé",
     "found character '\\t' that cannot start any token": "tabulation interdite : indentez avec des espaces",
     "did not find expected key": "clé attendue (indentation incohérente ?)",
@@ -95,7 +103,7 @@ def read_yaml(path: Path) -> Document:
     except IsADirectoryError:
         raise InputError(Problem(Location(name), "c'est un dossier, un fichier YAML est attendu")) from None
     except OSError as exc:
-        raise InputError(Problem(Location(name), f"lecture impossible ({exc.strerror})")) from None
+        raise InputError(Problem(Location(name), f"lecture impossible ({os_reason(exc)})")) from None
     return parse_yaml(raw, name)
 
 
@@ -149,6 +157,14 @@ class _Composer:
             detail = f"erreur de syntaxe YAML : {french} ({problem})" if problem else f"erreur de syntaxe YAML : {french}"
             loc = Location(self.name, mark.line + 1, mark.column + 1) if mark else Location(self.name)
             self.problems.append(Problem(loc, detail))
+        except yaml.reader.ReaderError as exc:  # a control character (C parser: no mark)
+            char = chr(exc.character) if isinstance(exc.character, int) else str(exc.character)
+            index = max(text.find(char), 0)
+            line = text.count("\n", 0, index) + 1
+            column = index - (text.rfind("\n", 0, index) + 1) + 1
+            self.problems.append(Problem(Location(self.name, line, column), (
+                f"caractère de contrôle interdit (U+{ord(char[:1] or ' '):04X}) : supprimez-le "
+                "(il vient souvent d'un copier-coller)")))
         except yaml.YAMLError as exc:
             self.problems.append(Problem(Location(self.name), f"erreur de lecture YAML : {exc}"))
         except _Abort:
@@ -249,8 +265,12 @@ class _Composer:
         try:
             return self.constructor.construct_object(node)
         except (yaml.YAMLError, ValueError, TypeError):
-            self._problem(event.start_mark, f"valeur « {event.value} » illisible pour le type {tag.rsplit(':', 1)[-1]}")
+            kind = tag.rsplit(":", 1)[-1]
+            self._problem(event.start_mark, f"valeur « {event.value} » illisible : {_KINDS.get(kind, kind)} invalide")
             return event.value
+
+
+_KINDS = {"timestamp": "date", "int": "nombre entier", "float": "nombre", "bool": "booléen", "null": "valeur vide"}
 
 
 class _Abort(Exception):

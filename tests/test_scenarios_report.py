@@ -148,7 +148,8 @@ class TestJunit:
         write_scenario(tree)
         code, out, err = check(capsys, "--arbre", "tree", "--junit", "absent/rapport.xml")
         assert (code, out) == (2, "")
-        assert err == ("absent/rapport.xml: impossible d'écrire le fichier (No such file or directory) ; aucun "
+        assert err == ("absent/rapport.xml: impossible d'écrire le fichier (chemin introuvable : le dossier "
+                       "n'existe pas) ; aucun "
                        "fichier partiel n'a été laissé. Choisissez un autre chemin ou libérez de la place.\n")
 
     def test_junit_replaces_atomically(self, tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
