@@ -32,6 +32,8 @@ if TYPE_CHECKING:
 FORMAT = 1
 """Layout of a cache entry; bump it on any incompatible change."""
 MAGIC = b"pdp-nav-cache"
+KEEP_DAYS = 90
+"""Entries older than this are removed when a new one is written (one slot per tree directory)."""
 _OFF = {"1", "true", "yes", "oui"}
 
 
@@ -186,6 +188,18 @@ def store(tree_dir: Path, sources: Sources) -> None:
         write_atomic(path, header + b"\n" + body)
     except (OSError, PdpNavError):
         return  # read-only or full cache directory: the tree is simply read again next time
+    _prune(path.parent)
+
+
+def _prune(directory: Path) -> None:
+    """Remove the entries not rewritten for :data:`KEEP_DAYS` (tree directories long gone)."""
+    limit = dt.datetime.now().timestamp() - KEEP_DAYS * 86_400
+    try:
+        for entry in directory.glob("*.json"):
+            if entry.stat().st_mtime < limit:
+                entry.unlink()
+    except OSError:
+        pass
 
 
 def _iso(value: Any) -> str:
