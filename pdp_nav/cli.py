@@ -81,6 +81,18 @@ def _app_for(args: list[str]) -> typer.Typer:
     return build_app((module,)) if module else build_app()
 
 
+ROOT_OPTIONS = frozenset({"--version", "--debug", "--no-cache", "-h", "--help"})
+
+
+def _default_to_navigate(args: list[str]) -> list[str]:
+    """``pdp-nav -d 56 --accessible`` means ``pdp-nav navigate -d 56 --accessible``."""
+    for i, arg in enumerate(args):
+        if arg in ROOT_OPTIONS:
+            continue
+        return [*args[:i], "navigate", *args[i:]] if arg.startswith("-") else args
+    return args
+
+
 def _err(message: str) -> None:
     typer.echo(message, err=True)
 
@@ -101,7 +113,7 @@ def script() -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; the one place where exceptions become exit codes."""
-    args = list(sys.argv[1:] if argv is None else argv)
+    args = _default_to_navigate(list(sys.argv[1:] if argv is None else argv))
     if "-h" in args or "--help" in args:
         from .help_fr import install
 

@@ -82,3 +82,17 @@ def test_bare_ctrl_c_gets_the_french_message(monkeypatch: pytest.MonkeyPatch,
     monkeypatch.setattr(validate, "check", interrupted)
     assert main(["validate", str(tree_dir)]) == 130
     assert capsys.readouterr().err == "\nInterrompu : aucune donnée n'a été enregistrée. À bientôt.\n"
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    (["-d", "56"], ["navigate", "-d", "56"]),
+    (["--debug", "--accessible"], ["--debug", "navigate", "--accessible"]),
+    (["--help"], ["--help"]),
+    (["run", "-a", "x.yaml"], ["run", "-a", "x.yaml"]),
+    ([], []),
+])
+def test_navigator_options_without_the_command_name(args: list[str], expected: list[str]) -> None:
+    """A doctor may type `pdp-nav -d 56`: the options go to the navigator."""
+    from pdp_nav.cli import _default_to_navigate
+
+    assert _default_to_navigate(args) == expected
