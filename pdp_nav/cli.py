@@ -9,7 +9,7 @@ import sys
 import typer
 
 from . import __version__
-from .errors import ExitCode, PdpNavError
+from .errors import ExitCode, Interrupted, PdpNavError
 
 MODULES = ("navigate", "core", "scenario", "export")
 """The modules of :mod:`pdp_nav.commands`, each registering its commands with ``register(app)``."""
@@ -124,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
         _err(str(exc))
         return int(exc.exit_code)
     except (typer.Abort, KeyboardInterrupt, EOFError):
-        _err("\nInterrompu : aucune donnée n'a été enregistrée. À bientôt.")
+        _err(f"\n{Interrupted()}")
         return int(ExitCode.INTERRUPTED)
     except BrokenPipeError:
         # the reader (head, less…) went away: not an error of ours
@@ -143,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
         return int(ExitCode.BUG)
     if result == ExitCode.INTERRUPTED:
         # Typer turns a bare KeyboardInterrupt into a silent exit 130: say it in French
-        _err("\nInterrompu : aucune donnée n'a été enregistrée. À bientôt.")
+        _err(f"\n{Interrupted()}")
     return int(result) if isinstance(result, int) else int(ExitCode.OK)
 
 
