@@ -2,67 +2,18 @@
 
 from __future__ import annotations
 
-import io
 import json
 import os
-import re
-import shutil
 import subprocess
 from pathlib import Path
 
-import pexpect
 import pytest
 
 from .helpers import OVERLAY, write_tree
+from .terminal import (ANSI, CTRL_C, CTRL_D, DOWN, ENTER, LEFT, MENU_HINT, PDP_NAV, TIMEOUT, Session,
+                       needs_pdp_nav)
 
-PDP_NAV = shutil.which("pdp-nav")
-pytestmark = pytest.mark.skipif(PDP_NAV is None, reason="pdp-nav is not installed (pip install -e .)")
-
-DOWN, LEFT, ENTER, CTRL_C, CTRL_D = "\x1b[B", "\x1b[D", "\r", "\x03", "\x04"
-TIMEOUT = 10
-ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][0-9A-B]|\r")
-HINT = r"aide\)"
-"""End of the hint of a tree question: the menu is drawn and reads keys."""
-MENU_HINT = r"Entrée pour valider\)"
-
-
-class Session:
-    """A running ``pdp-nav`` in a pty, with its whole output kept for the assertions."""
-
-    def __init__(self, cwd: Path, args: list[str], *, env: dict[str, str | None] | None = None,
-                 width: int = 100) -> None:
-        full_env = {k: v for k, v in os.environ.items() if k not in ("ACCESSIBLE", "PDP_NAV_DEPARTEMENT")}
-        full_env.update(TERM="xterm", LANG="C.UTF-8", NO_COLOR="1",
-                        # pexpect does not answer the cursor-position requests a real terminal answers
-                        PROMPT_TOOLKIT_NO_CPR="1")
-        for key, value in (env or {}).items():
-            if value is None:
-                full_env.pop(key, None)
-            else:
-                full_env[key] = value
-        self.log = io.StringIO()
-        self.child = pexpect.spawn(PDP_NAV, args, cwd=str(cwd), env=full_env, dimensions=(24, width),
-                                   encoding="utf-8", timeout=TIMEOUT)
-        self.child.logfile_read = self.log
-
-    def wait(self, *texts: str, hint: str = HINT) -> None:
-        """Wait for each text in turn, then for the prompt's hint."""
-        for text in texts:
-            self.child.expect_exact(text)
-        self.child.expect(hint)
-
-    def keys(self, keys: str) -> None:
-        self.child.send(keys)
-
-    def end(self) -> int:
-        self.child.expect(pexpect.EOF)
-        self.child.close()
-        return self.child.exitstatus
-
-    @property
-    def screen(self) -> str:
-        """The output without escape sequences, spaces and line breaks collapsed."""
-        return " ".join(ANSI.sub("", self.log.getvalue()).split())
+pytestmark = needs_pdp_nav
 
 
 @pytest.fixture

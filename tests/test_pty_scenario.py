@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import shutil
 from pathlib import Path
 
 import pytest
@@ -11,11 +10,10 @@ import pytest
 from pdp_nav.cli import main
 
 from .helpers import SCENARIO, write_scenario, write_tree
-from .test_pty_navigate import ANSI, CTRL_C, DOWN, ENTER, LEFT, Session
+from .terminal import ANSI, CTRL_C, DOWN, ENTER, LEFT, Session, needs_pdp_nav
 from .test_scenarios import WRONG
 
-pytestmark = pytest.mark.skipif(shutil.which("pdp-nav") is None,
-                                reason="pdp-nav is not installed (pip install -e .)")
+pytestmark = needs_pdp_nav
 
 
 class Pty(Session):
