@@ -18,7 +18,7 @@ from .engine import ContactUse, Navigation, Result
 from .errors import Interrupted, OutputError, UsageError, display_path
 from .model import Dispositif, Tree
 from .navigator import Asker, Quit, Screen
-from .summary import NOTICE, channel_text, confidence_note, describe_reason
+from .summary import card_lines, contact_lines, describe_reason, result_lines
 from .summary_html import FORMAT_NAMES, summary_format, write_summary
 
 
@@ -191,7 +191,7 @@ class Session:
         day = (self.now or dt.datetime.now()).date()
         name = f"resume-pdp-{day.isoformat()}.md"
         while True:
-            name = prompts.text("Fichier (.md, .html ou .json, ou « annuler »)",
+            name = prompts.text("Fichier (.md, .html, .txt ou .json, ou « annuler »)",
                                 default=name, accessible=self.accessible)
             if name.casefold() in ("", "annuler"):
                 self.screen.line("Enregistrement annulé.")
@@ -207,45 +207,3 @@ class Session:
                 continue
             self.save(result, path)
             return
-
-
-def card_lines(d: Dispositif, number: int | None = None) -> list[str]:
-    """A dispositif as plain lines (accessible mode)."""
-    sources = "; ".join(s.title + (f" ({s.url})" if s.url else "") for s in d.sources)
-    lines = [f"Dispositif {number} : {d.name}" if number else f"Dispositif : {d.name}",
-             f"  Ce que c'est : {d.summary}", f"  Pour qui : {d.for_whom}",
-             f"  Durée et conditions : {d.conditions}", f"  Qui décide : {d.decides}",
-             f"  Prochaine étape : {d.next_step}"]
-    if note := confidence_note(d):
-        lines.append(f"  Attention : {note}")
-    lines += [f"  Base légale : {'; '.join(d.legal)}",
-              f"  Sources : {sources} (vérifié le {d.checked.strftime('%d/%m/%Y')})"]
-    return lines
-
-
-def contact_lines(uses: tuple[ContactUse, ...], tree: Tree) -> list[str]:
-    lines = ["Qui contacter :"]
-    for use in uses:
-        c = use.contact
-        how = "; ".join(channel_text(ch.kind, ch.value, ch.note) for ch in c.channels) or "coordonnées à trouver"
-        names = ", ".join(tree.dispositifs[d].name for d in use.dispositifs)
-        local = f" (contacts locaux {c.departement})" if c.departement else ""
-        lines.append(f"  - {c.name}{local} : {how} — pour : {names}")
-    return lines if uses else ["Qui contacter : aucun contact indiqué."]
-
-
-def result_lines(result: Result) -> list[str]:
-    """The result as plain lines a screen reader can follow (accessible mode)."""
-    tree = result.tree
-    lines = [f"Résultat : {result.outcome.title}", result.outcome.text, "Vos réponses :"]
-    lines += [f"  - {s.question.text} {s.option.label}" for s in result.steps]
-    count = len(result.proposals)
-    lines.append(f"{count} dispositif{'s' if count > 1 else ''} proposé{'s' if count > 1 else ''}."
-                 if count else "Aucun dispositif ne correspond à cette situation.")
-    for n, p in enumerate(result.proposals, 1):
-        lines += card_lines(p.dispositif, n)
-        why = " ; ".join(describe_reason(tree, r, proposed=True) for r in p.reasons)
-        lines.append(f"  Pourquoi : {why or 'proposé dans toutes les situations'}")
-    lines += contact_lines(result.contacts, tree)
-    lines.append(f"Arbre « {tree.title} », version {tree.version}. {NOTICE}")
-    return lines

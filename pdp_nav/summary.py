@@ -1,4 +1,4 @@
-"""A result as data (the stable JSON format) and as Markdown; French wording of the reasons.
+"""A result as data (the stable JSON format), as Markdown and as plain text; French wording of the reasons.
 
 Pure functions: no printing, no Rich. The JSON layout is documented in ``docs/formats.md``
 and published as ``docs/schema/result.schema.json``; bump ``FORMAT_VERSION`` on any
@@ -11,7 +11,7 @@ import datetime as dt
 from typing import Any
 
 from .conditions import Reason
-from .engine import Result
+from .engine import ContactUse, Result
 from .model import Confidence, Contact, Dispositif, Tree
 
 FORMAT_VERSION = 1
@@ -173,3 +173,58 @@ def result_markdown(result: Result, *, generated: dt.datetime | None = None) -> 
         names = ", ".join(_md(tree.dispositifs[d].name) for d in u.dispositifs)
         lines.append(f"| {_md(u.contact.name)} | {how} | {names} |")
     return "\n".join(lines) + "\n"
+
+
+def card_lines(d: Dispositif, number: int | None = None) -> list[str]:
+    """A dispositif as plain lines (accessible mode)."""
+    sources = "; ".join(s.title + (f" ({s.url})" if s.url else "") for s in d.sources)
+    lines = [f"Dispositif {number} : {d.name}" if number else f"Dispositif : {d.name}",
+             f"  Ce que c'est : {d.summary}", f"  Pour qui : {d.for_whom}",
+             f"  Durée et conditions : {d.conditions}", f"  Qui décide : {d.decides}",
+             f"  Prochaine étape : {d.next_step}"]
+    if note := confidence_note(d):
+        lines.append(f"  Attention : {note}")
+    lines += [f"  Base légale : {'; '.join(d.legal)}",
+              f"  Sources : {sources} (vérifié le {d.checked.strftime('%d/%m/%Y')})"]
+    return lines
+
+
+def contact_lines(uses: tuple[ContactUse, ...], tree: Tree) -> list[str]:
+    lines = ["Qui contacter :"]
+    for use in uses:
+        c = use.contact
+        how = "; ".join(channel_text(ch.kind, ch.value, ch.note) for ch in c.channels) or "coordonnées à trouver"
+        names = ", ".join(tree.dispositifs[d].name for d in use.dispositifs)
+        local = f" (contacts locaux {c.departement})" if c.departement else ""
+        lines.append(f"  - {c.name}{local} : {how} — pour : {names}")
+    return lines if uses else ["Qui contacter : aucun contact indiqué."]
+
+
+def result_lines(result: Result, *, generated: dt.datetime | None = None) -> list[str]:
+    """The result as plain lines: the accessible mode, and ``run --format text`` off a terminal.
+
+    Lines are not wrapped (a screen reader, a terminal or a medical file's editor does it);
+    an empty line separates the parts.
+    """
+    tree = result.tree
+    lines = [f"Résultat : {result.outcome.title}", result.outcome.text, "", "Vos réponses :"]
+    lines += [f"  - {s.question.text} {s.option.label}" for s in result.steps]
+    count = len(result.proposals)
+    lines += ["", f"{count} dispositif{'s' if count > 1 else ''} proposé{'s' if count > 1 else ''}."
+              if count else "Aucun dispositif ne correspond à cette situation."]
+    for n, p in enumerate(result.proposals, 1):
+        why = " ; ".join(describe_reason(tree, r, proposed=True) for r in p.reasons)
+        lines += ["", *card_lines(p.dispositif, n), f"  Pourquoi : {why or 'proposé dans toutes les situations'}"]
+    lines += ["", *contact_lines(result.contacts, tree), ""]
+    meta = f"Arbre « {tree.title} », version {tree.version}"
+    if tree.departement:
+        meta += f", contacts locaux du département {tree.departement}"
+    if generated:
+        meta += f" — {generated.strftime('%d/%m/%Y %H:%M')}"
+    lines.append(f"{meta}. {NOTICE}")
+    return lines
+
+
+def result_text(result: Result, *, generated: dt.datetime | None = None) -> str:
+    """The result as plain text (:func:`result_lines`), for a pipe, a file or a medical record."""
+    return "\n".join(result_lines(result, generated=generated)) + "\n"

@@ -16,10 +16,11 @@ from typing import Any
 
 from .engine import Result
 from .errors import UsageError, display_path
-from .summary import channel_text, result_dict, result_markdown
+from .summary import channel_text, result_dict, result_markdown, result_text
 
-FORMATS = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html", ".json": "json"}
-FORMAT_NAMES = {"markdown": "Markdown", "html": "HTML", "json": "JSON"}
+FORMATS = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html", ".json": "json",
+           ".txt": "text"}
+FORMAT_NAMES = {"markdown": "Markdown", "html": "HTML", "json": "JSON", "text": "texte brut"}
 
 _STYLE = """
 body { font-family: system-ui, "Segoe UI", Arial, sans-serif; max-width: 50rem; margin: 2rem auto;
@@ -40,7 +41,7 @@ table { border-collapse: collapse; width: 100%; } th, td { border: 1px solid #bb
 
 
 def summary_format(path: Path) -> str:
-    """``markdown``, ``html`` or ``json`` from the extension of ``path``.
+    """``markdown``, ``html``, ``text`` or ``json`` from the extension of ``path``.
 
     Raises:
         UsageError: an extension pdp-nav cannot write, with the ones it can.
@@ -49,7 +50,7 @@ def summary_format(path: Path) -> str:
     if fmt is None:
         suffix = Path(path).suffix or "(aucune)"
         raise UsageError(f"{display_path(path)} : extension « {suffix} » non prise en charge pour un résumé ; "
-                         "terminez le nom par .md (Markdown), .html (page imprimable) ou .json")
+                         "terminez le nom par .md (Markdown), .html (page imprimable), .txt (texte brut) ou .json")
     return fmt
 
 
@@ -59,6 +60,8 @@ def summary_content(result: Result, fmt: str, *, generated: dt.datetime | None =
         return json.dumps(result_dict(result, generated=generated), ensure_ascii=False, indent=2) + "\n"
     if fmt == "html":
         return result_html(result, generated=generated)
+    if fmt == "text":
+        return result_text(result, generated=generated)
     return result_markdown(result, generated=generated)
 
 
@@ -66,7 +69,7 @@ def write_summary(path: Path, result: Result, *, generated: dt.datetime | None =
     """Write the summary of ``result`` to ``path`` atomically, in the format its extension names.
 
     Returns:
-        The format written (``markdown``, ``html`` or ``json``).
+        The format written (``markdown``, ``html``, ``text`` or ``json``).
 
     Raises:
         UsageError: unknown extension. OutputError: the file could not be written (nothing left).

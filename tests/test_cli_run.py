@@ -12,6 +12,7 @@ from pdp_nav.engine import iter_paths
 from pdp_nav.loader import load_tree
 
 from .helpers import shipped_tree_or_skip, write
+from .terminal import ANSI, Session, needs_pdp_nav
 
 TREES = Path(__file__).resolve().parent.parent / "trees"
 
@@ -46,13 +47,62 @@ def test_json_result_layout(tree_dir: Path, tmp_path: Path, capsys: pytest.Captu
         ("cap-emploi", ["cap-emploi-maintien"]), ("spst", ["visite-reprise"])]
 
 
-def test_text_and_markdown(tree_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                           monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("COLUMNS", "200")
+PLAIN = """\
+Résultat : Préparer le maintien
+Mobiliser les acteurs du maintien.
+
+Vos réponses :
+  - Où en est la personne ? Pendant l'arrêt
+  - Depuis combien de temps dure l'arrêt ? Plus de 30 jours
+  - La personne a-t-elle une RQTH ? Non
+
+1 dispositif proposé.
+
+Dispositif 1 : Visite de pré-reprise
+  Ce que c'est : Examen pendant l'arrêt pour préparer le retour.
+  Pour qui : Salarié en arrêt de plus de 30 jours.
+  Durée et conditions : Arrêt de plus de 30 jours.
+  Qui décide : Le salarié, le médecin traitant, le médecin-conseil ou le médecin du travail.
+  Prochaine étape : Organiser la visite.
+  Base légale : C. trav., art. L4624-2-4; C. trav., art. R4624-29
+  Sources : Code du travail (https://www.legifrance.gouv.fr/) (vérifié le 01/11/2026)
+  Pourquoi : « Depuis combien de temps dure l'arrêt ? » : « Plus de 30 jours »
+
+Qui contacter :
+  - Service de prévention et de santé au travail : Coordonnées auprès de l'employeur — pour : Visite de pré-reprise
+
+Arbre « Mini-arbre PDP », version 1.0. Document sans donnée d'identité du patient. Aide à l'orientation : \
+les règles citées sont à vérifier auprès des organismes avant toute décision.
+"""
+
+
+def test_text_off_a_terminal_is_plain_lines(tree_dir: Path, tmp_path: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    """To a pipe or a file: unwrapped lines, no box drawing, the same text in both."""
     answers = write(tmp_path / "a.yaml", "phase: arret\nduree_arret: plus_30\nrqth: non\n")
-    code, out, _ = run(capsys, "-a", str(answers), "--arbre", str(tree_dir))
-    assert code == 0 and "Visite de pré-reprise" in out and "Qui contacter" in out
-    assert "C. trav., art. L4624-2-4" in out and "vérifié le 01/11/2026" in out
+    assert run(capsys, "-a", str(answers), "--arbre", str(tree_dir)) == (0, PLAIN, "")
+    target = tmp_path / "resultat.txt"
+    assert run(capsys, "-a", str(answers), "--arbre", str(tree_dir), "-o", str(target)) == (0, "", "")
+    assert target.read_text(encoding="utf-8") == PLAIN
+
+
+@needs_pdp_nav
+def test_text_in_a_terminal_draws_cards(tree_dir: Path, tmp_path: Path) -> None:
+    """In a real terminal the same command draws Rich cards and the « Qui contacter » table."""
+    answers = write(tmp_path / "a.yaml", "phase: arret\nduree_arret: plus_30\nrqth: non\n")
+    s = Session(tmp_path, ["run", "-a", str(answers), "--arbre", str(tree_dir)], width=90)
+    assert s.end() == 0
+    lines = ANSI.sub("", s.log.getvalue()).splitlines()
+    assert lines[0].startswith("╭─ Préparer le maintien ─") and lines[0].endswith("╮") and len(lines[0]) == 90
+    card = next(n for n, line in enumerate(lines) if "1. Visite de pré-reprise" in line)
+    assert lines[card].startswith("╭─ 1. Visite de pré-reprise ─")
+    assert any(line.startswith("│ Base légale") and "C. trav., art. L4624-2-4" in line for line in lines[card:])
+    assert any("Qui contacter" in line for line in lines[card:])
+    assert any(line.startswith("│ Service de prévention") for line in lines[card:])
+
+
+def test_markdown(tree_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    answers = write(tmp_path / "a.yaml", "phase: arret\nduree_arret: plus_30\nrqth: non\n")
     code, out, _ = run(capsys, "-a", str(answers), "--arbre", str(tree_dir), "-f", "markdown")
     assert code == 0 and out.startswith("# Orientation PDP — Préparer le maintien\n")
     assert "### 1. Visite de pré-reprise" in out and "| Service de prévention et de santé au travail |" in out

@@ -81,7 +81,7 @@ class TestNavigateCommand:
         assert main(["navigate", "--arbre", str(tree_dir), "--save", "r.pdf"]) == 2
         assert capsys.readouterr().err == (
             "r.pdf : extension « .pdf » non prise en charge pour un résumé ; terminez le nom par .md "
-            "(Markdown), .html (page imprimable) ou .json\n")
+            "(Markdown), .html (page imprimable), .txt (texte brut) ou .json\n")
         missing = tmp_path / "absent" / "r.md"
         assert main(["navigate", "--arbre", str(tree_dir), "--save", str(missing)]) == 2
         assert capsys.readouterr().err == (

@@ -40,15 +40,15 @@ def test_result_screen_and_quit(tree, monkeypatch, capsys) -> None:
     end = session(tree, monkeypatch, *TO_RESULT, "6")
     assert isinstance(end, Quit) and str(end) == "Navigation terminée. Aucune donnée n'a été enregistrée. À bientôt."
     out = capsys.readouterr().out
-    assert ("Résultat : Préparer le maintien\nMobiliser les acteurs du maintien.\nVos réponses :\n"
+    assert ("Résultat : Préparer le maintien\nMobiliser les acteurs du maintien.\n\nVos réponses :\n"
             "  - Où en est la personne ? Pendant l'arrêt\n") in out
-    assert "2 dispositifs proposés.\nDispositif 1 : Cap emploi — maintien\n" in out
+    assert "\n\n2 dispositifs proposés.\n\nDispositif 1 : Cap emploi — maintien\n" in out
     assert "  Attention : Fiabilité moyenne — À confirmer auprès du Cap emploi du département.\n" in out
-    assert ("Dispositif 2 : Visite de pré-reprise\n  Ce que c'est : Examen pendant l'arrêt pour préparer le retour.\n"
+    assert ("\n\nDispositif 2 : Visite de pré-reprise\n  Ce que c'est : Examen pendant l'arrêt pour préparer le retour.\n"
             "  Pour qui : Salarié en arrêt de plus de 30 jours.\n  Durée et conditions : Arrêt de plus de 30 jours.\n")\
         in out
     assert "  Pourquoi : « Depuis combien de temps dure l'arrêt ? » : « Plus de 30 jours »\n" in out
-    assert ("Qui contacter :\n  - Cap emploi : coordonnées à trouver — pour : Cap emploi — maintien\n"
+    assert ("\n\nQui contacter :\n  - Cap emploi : coordonnées à trouver — pour : Cap emploi — maintien\n"
             "  - Service de prévention et de santé au travail : Coordonnées auprès de l'employeur — "
             "pour : Visite de pré-reprise\n") in out
     assert MENU in out
@@ -94,14 +94,14 @@ def test_save_from_menu(tree, monkeypatch, capsys, tmp_path: Path) -> None:
     """Wrong extension explained, existing file kept on « n », then saved as JSON; quitting names it."""
     monkeypatch.chdir(tmp_path)
     (tmp_path / "old.json").write_text("{}", encoding="utf-8")
-    end = session(tree, monkeypatch, *TO_RESULT, "4", "notes.txt", "old.json", "n", "annuler",
+    end = session(tree, monkeypatch, *TO_RESULT, "4", "notes.doc", "old.json", "n", "annuler",
                   "4", "", "4", "fiche.json", "6")
     out = capsys.readouterr().out
-    assert ("notes.txt : extension « .txt » non prise en charge pour un résumé ; terminez le nom par .md "
-            "(Markdown), .html (page imprimable) ou .json\n") in out
+    assert ("notes.doc : extension « .doc » non prise en charge pour un résumé ; terminez le nom par .md "
+            "(Markdown), .html (page imprimable), .txt (texte brut) ou .json\n") in out
     assert "old.json existe déjà : le remplacer ?\n  1. Oui\n  2. Non\n" in out
     assert "Enregistrement annulé.\n" in out
-    assert ("Fichier (.md, .html ou .json, ou « annuler ») [Entrée seule : resume-pdp-2026-11-23.md] : "
+    assert ("Fichier (.md, .html, .txt ou .json, ou « annuler ») [Entrée seule : resume-pdp-2026-11-23.md] : "
             ) in out
     assert "Résumé enregistré : fiche.json (JSON). Il ne contient aucune donnée d'identité du patient.\n" in out
     assert (tmp_path / "old.json").read_text(encoding="utf-8") == "{}"

@@ -25,7 +25,7 @@ def result_of(tree_dir: Path, departement: str | None = None):
 
 class TestFormat:
     @pytest.mark.parametrize(("name", "fmt"), [("a.md", "markdown"), ("a.MARKDOWN", "markdown"),
-                                                ("a.html", "html"), ("a.htm", "html"), ("a.json", "json")])
+                                                ("a.html", "html"), ("a.htm", "html"), ("a.json", "json"), ("a.TXT", "text")])
     def test_by_extension(self, name: str, fmt: str) -> None:
         """The extension chooses the format, whatever its case."""
         assert summary_format(Path(name)) == fmt
@@ -35,16 +35,19 @@ class TestFormat:
         with pytest.raises(UsageError) as caught:
             summary_format(Path("resume"))
         assert str(caught.value) == ("resume : extension « (aucune) » non prise en charge pour un résumé ; "
-                                     "terminez le nom par .md (Markdown), .html (page imprimable) ou .json")
+                                     "terminez le nom par .md (Markdown), .html (page imprimable), .txt (texte brut) ou .json")
 
-    def test_three_formats_written(self, tree_dir: Path, tmp_path: Path) -> None:
+    def test_four_formats_written(self, tree_dir: Path, tmp_path: Path) -> None:
         """write_summary writes each format atomically and returns it."""
         result = result_of(tree_dir)
-        for name, fmt in (("r.md", "markdown"), ("r.html", "html"), ("r.json", "json")):
+        for name, fmt in (("r.md", "markdown"), ("r.html", "html"), ("r.json", "json"), ("r.txt", "text")):
             assert write_summary(tmp_path / name, result, generated=NOW) == fmt
             assert (tmp_path / name).read_text(encoding="utf-8") == summary_content(result, fmt, generated=NOW)
         data = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
         assert data["kind"] == "pdp-nav-result" and data["generated"] == "2026-11-23T09:05:00"
+        text = (tmp_path / "r.txt").read_text(encoding="utf-8")
+        assert text.startswith("Résultat : ") and "\n\nDispositif 1 : " in text
+        assert "Arbre « Mini-arbre PDP », version 1.0 — 23/11/2026 09:05. Document sans donnée" in text
 
 
 class TestHtml:

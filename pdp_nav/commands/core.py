@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -63,7 +64,7 @@ def run(
     answers: Annotated[Path, typer.Option(
         "--answers", "-a", help="Fichier de réponses YAML (question: option) ou scénario.",
         show_default=False)],
-    fmt: Annotated[str, typer.Option("--format", "-f", help="text, json ou markdown.")] = "text",
+    fmt: Annotated[str, typer.Option("--format", "-f", help="text (cartes dans un terminal, texte brut dans un fichier ou un tube), json ou markdown.")] = "text",
     tree_dir: TreeDir = None,
     departement: Departement = None,
     output: Output = None,
@@ -83,16 +84,12 @@ def run(
         from ..summary import result_markdown
 
         emit(result_markdown(result), output)
+    elif output is None and sys.stdout.isatty():
+        from ..render import console, print_result  # cards and tables, drawn for the terminal
+
+        print_result(result, console())
     else:
-        from ..render import console, print_result
+        from ..summary import result_text  # plain lines for a pipe, a file, a medical record
 
-        if output is None:
-            print_result(result, console())
-        else:
-            from rich.console import Console
-            import io
-
-            buffer = io.StringIO()
-            print_result(result, Console(file=buffer, width=100, no_color=True))
-            emit(buffer.getvalue(), output)
+        emit(result_text(result), output)
     return ExitCode.OK

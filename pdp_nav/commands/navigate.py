@@ -23,8 +23,8 @@ Accessible = Annotated[bool, typer.Option(
          "(aussi avec la variable d'environnement ACCESSIBLE=1 ou « accessible = true » dans la configuration).")]
 Save = Annotated[Optional[Path], typer.Option(
     "--save", "-s", dir_okay=False, show_default=False,
-    help="Enregistre le résumé de chaque résultat dans ce fichier : .md (Markdown), .html (page imprimable) "
-         "ou .json. Aucune donnée d'identité du patient n'y figure.")]
+    help="Enregistre le résumé de chaque résultat dans ce fichier : .md (Markdown), .html (page imprimable), "
+         ".txt (texte brut, à coller dans un dossier) ou .json. Aucune donnée d'identité du patient n'y figure.")]
 
 
 def register(app: typer.Typer) -> None:
