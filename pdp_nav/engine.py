@@ -191,29 +191,31 @@ _PROPOSED_MEMO = 4096
 """Results kept by :func:`proposed_ids`; the table is emptied when full (memory stays flat)."""
 
 
-def proposed_ids(tree: Tree, answers: Mapping[str, str], outcome: Outcome) -> list[str]:
+def proposed_ids(tree: Tree, answers: Mapping[str, str], outcome: Outcome) -> tuple[str, ...]:
     """The ids :func:`evaluate` would propose, in order, without building explanations (fast).
 
     Conditions only look at the answers to the questions they cite, so which dispositifs
-    fit is memoised on those answers: the paths of an export share most of them (issue #7).
+    fit is memoised on those answers, with their order for each outcome that sets one: the
+    paths of an export share most of them (issue #7).
     """
     memo = tree.memo.get("proposed")
     if memo is None:
         cited = tuple(dict.fromkeys(a.node for d in tree.dispositifs.values() for a in d.when.atoms()))
-        memo = tree.memo["proposed"] = (cited, {}, {})
-    cited, table, ranks = memo  # type: ignore[misc]
+        memo = tree.memo["proposed"] = (cited, {})
+    cited, table = memo  # type: ignore[misc]
     key = tuple(map(answers.get, cited))
-    fit = table.get(key)
-    if fit is None:
+    entry = table.get(key)
+    if entry is None:
         if len(table) >= _PROPOSED_MEMO:
             table.clear()
-        fit = table[key] = tuple(did for did, d in tree.dispositifs.items() if d.when.matches(answers))
-    ids = list(fit)
-    if outcome.first:
-        rank = ranks.get(outcome.id)
-        if rank is None:
-            rank = ranks[outcome.id] = {did: i for i, did in enumerate(outcome.first)}
-        ids.sort(key=lambda did: rank.get(did, len(rank)))
+        entry = table[key] = (tuple(did for did, d in tree.dispositifs.items() if d.when.matches(answers)), {})
+    fit, ordered = entry
+    if not outcome.first:
+        return fit
+    ids = ordered.get(outcome.id)
+    if ids is None:
+        rank = {did: i for i, did in enumerate(outcome.first)}
+        ids = ordered[outcome.id] = tuple(sorted(fit, key=lambda did: rank.get(did, len(rank))))
     return ids
 
 

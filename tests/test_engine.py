@@ -193,4 +193,4 @@ def test_iter_paths_lists_every_path(tree) -> None:
 def test_proposed_ids_matches_full_evaluation(tree) -> None:
     for path in iter_paths(tree):
         state, _ = replay(tree, path.answers)
-        assert proposed_ids(tree, path.answers, path.outcome) == list(state.result().dispositif_ids)
+        assert proposed_ids(tree, path.answers, path.outcome) == tuple(state.result().dispositif_ids)

@@ -54,7 +54,7 @@ def test_memoised_proposals_equal_the_explained_result(memo_size: int, tmp_path:
         for _ in range(2):  # the second pass is served from the memo
             for path in engine.iter_paths(tree):
                 state, _ = engine.replay(tree, path.answers)
-                expected = list(state.result().dispositif_ids)
+                expected = tuple(state.result().dispositif_ids)
                 assert engine.proposed_ids(tree, path.answers, path.outcome) == expected
         assert len(tree.memo["proposed"][1]) <= memo_size
 
@@ -64,8 +64,8 @@ def test_outcome_order_applies_to_memoised_results(tree_dir: Path) -> None:
     tree = load_tree(tree_dir)
     answers = {"phase": "reprise", "rqth": "oui"}
     plain = engine.Outcome("autre", "Autre", "…")
-    assert engine.proposed_ids(tree, answers, tree.outcomes["synthese"]) == ["cap-emploi-maintien", "visite-reprise"]
-    assert engine.proposed_ids(tree, answers, plain) == ["visite-reprise", "cap-emploi-maintien"]
+    assert engine.proposed_ids(tree, answers, tree.outcomes["synthese"]) == ("cap-emploi-maintien", "visite-reprise")
+    assert engine.proposed_ids(tree, answers, plain) == ("visite-reprise", "cap-emploi-maintien")
 
 
 def _errors(validator, data) -> list[tuple[str, list, str]]:

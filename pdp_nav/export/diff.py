@@ -94,7 +94,7 @@ def _results(tree: Tree) -> Iterator[tuple[Key, dict[str, str], dict[str, Any]]]
     for path in iter_paths(tree):
         answers = path.answers
         yield (tuple(sorted(answers.items())), answers,
-               {"outcome": path.outcome.id, "dispositifs": proposed_ids(tree, answers, path.outcome)})
+               {"outcome": path.outcome.id, "dispositifs": list(proposed_ids(tree, answers, path.outcome))})
 
 
 def _paths(old: Tree, new: Tree) -> dict[str, Any]:
