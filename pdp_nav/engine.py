@@ -191,6 +191,17 @@ _PROPOSED_MEMO = 4096
 """Results kept by :func:`proposed_ids`; the table is emptied when full (memory stays flat)."""
 
 
+def cited_questions(tree: Tree) -> dict[str, None]:
+    """The ids of the questions the dispositifs' conditions cite, in order (memoised).
+
+    Which dispositifs fit depends on the answers to these questions only.
+    """
+    cited = tree.memo.get("cited")
+    if cited is None:
+        cited = tree.memo["cited"] = dict.fromkeys(a.node for d in tree.dispositifs.values() for a in d.when.atoms())
+    return cited
+
+
 def proposed_ids(tree: Tree, answers: Mapping[str, str], outcome: Outcome) -> tuple[str, ...]:
     """The ids :func:`evaluate` would propose, in order, without building explanations (fast).
 
@@ -200,8 +211,7 @@ def proposed_ids(tree: Tree, answers: Mapping[str, str], outcome: Outcome) -> tu
     """
     memo = tree.memo.get("proposed")
     if memo is None:
-        cited = tuple(dict.fromkeys(a.node for d in tree.dispositifs.values() for a in d.when.atoms()))
-        memo = tree.memo["proposed"] = (cited, {})
+        memo = tree.memo["proposed"] = (tuple(cited_questions(tree)), {})
     cited, table = memo  # type: ignore[misc]
     key = tuple(map(answers.get, cited))
     entry = table.get(key)
@@ -252,11 +262,15 @@ def _postorder(tree: Tree) -> list[str]:
     return order
 
 
+Pair = tuple[Question, Option]
+"""A question and the option taken: the steps of a :class:`Path`."""
+
+
 @dataclass(frozen=True, slots=True)
 class Path:
     """One root-to-outcome path, as (question, option) steps."""
 
-    steps: tuple[tuple[Question, Option], ...]
+    steps: tuple[Pair, ...]
     outcome: Outcome
 
     @property
@@ -269,25 +283,37 @@ def iter_paths(tree: Tree, start: str | None = None) -> Iterator[Path]:
 
     Memory stays proportional to the depth of the tree, whatever the number of paths.
     """
+    for prefix, last, outcome in iter_leaves(tree, start):
+        yield Path(prefix if last is None else (*prefix, last), outcome)
+
+
+def iter_leaves(tree: Tree, start: str | None = None,
+                head: tuple[Pair, ...] = ()) -> Iterator[tuple[tuple[Pair, ...], Pair | None, Outcome]]:
+    """The paths of :func:`iter_paths` as ``(prefix, last step, outcome)``, ``head`` before each.
+
+    Paths that differ only by their last step (siblings, consecutive depth first) share the
+    very same ``prefix`` tuple, so a caller can reuse what it derived from it (checked with
+    ``is``): the path exports do. ``last`` is None only when ``start`` is an outcome.
+    """
     start = start or tree.root
-    if start in tree.outcomes:
-        yield Path((), tree.outcomes[start])
+    questions, outcomes = tree.questions, tree.outcomes
+    if start in outcomes:
+        yield head, None, outcomes[start]
         return
-    prefix: list[tuple[Question, Option]] = []
-    stack = [iter(tree.questions[start].options)]
-    questions = [tree.questions[start]]
+    asked = [questions[start]]
+    prefixes = [head]
+    stack = [iter(asked[0].options)]
     while stack:
         option = next(stack[-1], None)
         if option is None:
             stack.pop()
-            questions.pop()
-            if prefix:
-                prefix.pop()
+            asked.pop()
+            prefixes.pop()
             continue
-        step = (questions[-1], option)
-        if option.next in tree.outcomes:
-            yield Path((*prefix, step), tree.outcomes[option.next])
-        elif option.next in tree.questions:
-            prefix.append(step)
-            questions.append(tree.questions[option.next])
-            stack.append(iter(questions[-1].options))
+        step = (asked[-1], option)
+        if option.next in outcomes:
+            yield prefixes[-1], step, outcomes[option.next]
+        elif option.next in questions:
+            prefixes.append((*prefixes[-1], step))
+            asked.append(questions[option.next])
+            stack.append(iter(asked[-1].options))

@@ -91,6 +91,26 @@ class TestFormats:
             assert record["dispositifs"] == list(result.dispositif_ids)
             assert record["contacts"] == [u.contact.id for u in result.contacts]
 
+    def test_fast_json_is_the_records_for_every_selection(self, tmp_path: Path) -> None:
+        """json_records (cached fragments, shared prefixes) encodes exactly what records() gives.
+
+        Every start node and every first answer, including one that leads straight to an outcome
+        (``--phase en_poste``) and the shipped tree's 28,704 paths when it is there.
+        """
+        trees = [load_tree(write_tree(tmp_path / "mini", overlays={"56": OVERLAY}), "56")]
+        shipped = Path(__file__).resolve().parent.parent / "trees"
+        if (shipped / "arbre.yaml").is_file():
+            trees.append(load_tree(shipped))
+        for tree in trees:
+            selections = [export_paths.select(tree, start=node) for node in [*tree.questions, *tree.outcomes]]
+            selections += [export_paths.select(tree, phase=o.id) for o in tree.questions[tree.root].options]
+            for sel in selections:
+                fast = [json.loads(r) for r in export_paths.json_records(tree, sel)]
+                assert fast == list(export_paths.records(tree, sel)), sel
+                assert fast, sel
+        assert [r["answers"] for r in export_paths.records(trees[0], export_paths.select(trees[0], phase="en_poste"))
+                ] == [{"phase": "en_poste"}]
+
     def test_csv_columns_and_rows(self, tree_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
         """csv: documented header, one row per path, step columns padded to the longest path."""
         code, out, err = paths(capsys, tree_dir, "--format", "csv")

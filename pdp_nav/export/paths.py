@@ -1,6 +1,6 @@
 """Every root-to-outcome path of a tree, streamed as JSON Lines, JSON, CSV or Markdown.
 
-Paths come lazily from :func:`pdp_nav.engine.iter_paths` and are written one at a time,
+Paths come lazily from :func:`pdp_nav.engine.iter_leaves` and are written one at a time,
 so memory does not depend on how many there are (a DAG whose sub-trees are shared can
 have millions). The layouts are documented in ``docs/formats.md``.
 """
@@ -13,11 +13,11 @@ import functools
 import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import IO, Any, Optional
 
-from ..engine import Path, iter_paths, proposed_ids, remaining_bounds
+from ..engine import Pair, cited_questions, iter_leaves, proposed_ids, remaining_bounds
 from ..errors import UsageError
-from ..model import Tree
+from ..model import Outcome, Tree
 from ..summary import _md, tree_dict
 from . import FORMAT_VERSION
 
@@ -78,22 +78,31 @@ def select(tree: Tree, *, start: str | None = None, phase: str | None = None,
     return Selection(start, phase, tuple(dict.fromkeys(dispositifs)))
 
 
-def iter_selected(tree: Tree, sel: Selection) -> Iterator[tuple[Path, dict[str, str], tuple[str, ...]]]:
-    """The selected paths, lazily, each with its answers and the ids of the dispositifs it proposes."""
+Leaf = tuple[tuple[Pair, ...], Optional[Pair], Outcome, tuple[str, ...]]
+"""A selected path: the steps before the last one, the last one, the outcome, the ids proposed."""
+
+
+def iter_selected(tree: Tree, sel: Selection) -> Iterator[Leaf]:
+    """The selected paths, lazily (see :func:`pdp_nav.engine.iter_leaves` for the shared prefixes)."""
     if sel.phase is None:
-        paths = iter_paths(tree, sel.start)
+        leaves = iter_leaves(tree, sel.start)
     else:  # only walk below the chosen answer
         question = tree.questions[sel.start]
         option = question.option(sel.phase)
         assert option is not None  # checked by select()
-        step = (question, option)
-        paths = (Path((step, *p.steps), p.outcome) for p in iter_paths(tree, option.next))
+        leaves = iter_leaves(tree, option.next, head=((question, option),))
     wanted = set(sel.dispositifs)
-    for path in paths:
-        answers = path.answers
-        ids = proposed_ids(tree, answers, path.outcome)
-        if wanted.issubset(ids):
-            yield path, answers, ids
+    cited = cited_questions(tree)
+    last_prefix: tuple[Pair, ...] | None = None
+    base: dict[str, str] = {}
+    for prefix, step, outcome in leaves:
+        if prefix is not last_prefix:
+            base, last_prefix = {q.id: o.id for q, o in prefix}, prefix
+        # the ids only depend on the cited questions: siblings that differ by an uncited one share them
+        answers = {**base, step[0].id: step[1].id} if step is not None and step[0].id in cited else base
+        ids = proposed_ids(tree, answers, outcome)
+        if not wanted or wanted.issubset(ids):
+            yield prefix, step, outcome, ids
 
 
 def contacts_for(tree: Tree) -> Callable[[Iterable[str]], list[str]]:
@@ -108,13 +117,13 @@ def contacts_for(tree: Tree) -> Callable[[Iterable[str]], list[str]]:
 def records(tree: Tree, sel: Selection) -> Iterator[dict[str, Any]]:
     """One dict per selected path (the ``path`` object of the schemas), lazily."""
     contacts = contacts_for(tree)
-    for index, (path, answers, ids) in enumerate(iter_selected(tree, sel), 1):
+    for index, (prefix, last, outcome, ids) in enumerate(iter_selected(tree, sel), 1):
+        steps = prefix if last is None else (*prefix, last)
         yield {
             "index": index,
-            "answers": answers,
-            "steps": [{"question": q.id, "text": q.text, "answer": o.id, "label": o.label}
-                      for q, o in path.steps],
-            "outcome": {"id": path.outcome.id, "title": path.outcome.title},
+            "answers": {q.id: o.id for q, o in steps},
+            "steps": [{"question": q.id, "text": q.text, "answer": o.id, "label": o.label} for q, o in steps],
+            "outcome": {"id": outcome.id, "title": outcome.title},
             "dispositifs": list(ids),
             "contacts": contacts(ids),
         }
@@ -124,9 +133,9 @@ def json_records(tree: Tree, sel: Selection, lead: str = "") -> Iterator[str]:
     """The records of :func:`records`, compact JSON, built from cached fragments.
 
     Paths share their steps, so each step, outcome and list of ids is encoded once, and the
-    encoded steps of a path are reused by the next one, which (depth first) differs from it
-    only by its last step most of the time: several times faster than ``json.dumps`` on each
-    record, with bounded caches. ``lead`` is written first in each object (e.g. ``"kind":"path",``).
+    encoded prefix of a path is reused by its siblings (they share the prefix tuple): several
+    times faster than ``json.dumps`` on each record, with bounded caches. ``lead`` is written
+    first in each object (e.g. ``"kind":"path",``).
     """
     contacts = contacts_for(tree)
     steps = {id(o): (f"{_dumps(q.id)}:{_dumps(o.id)}",
@@ -138,21 +147,20 @@ def json_records(tree: Tree, sel: Selection, lead: str = "") -> Iterator[str]:
     def lists(ids: tuple[str, ...]) -> str:
         return f'"dispositifs":{_dumps(ids)},"contacts":{_dumps(contacts(ids))}'
 
-    last: tuple = ()
-    head_answers = head_steps = ""  # the encoded steps of ``last``, each followed by a comma
-    for index, (path, _answers, ids) in enumerate(iter_selected(tree, sel), 1):
-        if not path.steps:
-            answers, encoded = "", ""
+    last_prefix: tuple[Pair, ...] | None = None
+    head_answers = head_steps = ""  # the encoded prefix, each step followed by a comma
+    for index, (prefix, last, outcome, ids) in enumerate(iter_selected(tree, sel), 1):
+        if prefix is not last_prefix:
+            parts = [steps[id(o)] for _, o in prefix]
+            head_answers, head_steps = "".join(a + "," for a, _ in parts), "".join(s + "," for _, s in parts)
+            last_prefix = prefix
+        if last is None:  # the path ends with its prefix
+            answers, encoded = head_answers[:-1], head_steps[:-1]
         else:
-            prefix = path.steps[:-1]
-            if prefix != last:
-                parts = [steps[id(o)] for _, o in prefix]
-                head_answers, head_steps = "".join(a + "," for a, _ in parts), "".join(s + "," for _, s in parts)
-                last = prefix
-            answer, step = steps[id(path.steps[-1][1])]
+            answer, step = steps[id(last[1])]
             answers, encoded = head_answers + answer, head_steps + step
         yield (f'{{{lead}"index":{index},"answers":{{{answers}}},"steps":[{encoded}],'
-               f'"outcome":{outcomes[path.outcome.id]},{lists(ids)}}}')
+               f'"outcome":{outcomes[outcome.id]},{lists(ids)}}}')
 
 
 def header(tree: Tree, sel: Selection) -> dict[str, Any]:
