@@ -59,9 +59,25 @@ try:
     import resource
 except ImportError:  # Windows: no peak memory
     resource = None
+cmd, tty = (sys.argv[2:], True) if sys.argv[1] == "--tty" else (sys.argv[1:], False)
+if tty:  # stdout is a terminal (a pseudo-terminal whose output is read and dropped)
+    import os, threading
+    master, slave = os.openpty()
+    def drain():
+        try:
+            while os.read(master, 65536):
+                pass
+        except OSError:  # the terminal is closed
+            pass
+    reader = threading.Thread(target=drain)
+    reader.start()
 start = time.perf_counter()
-done = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+done = subprocess.run(cmd, stdout=slave if tty else subprocess.DEVNULL, stderr=subprocess.PIPE)
 elapsed = time.perf_counter() - start
+if tty:
+    os.close(slave)
+    reader.join()
+    os.close(master)
 peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss if resource else 0
 print(json.dumps([elapsed, done.returncode, peak, done.stderr.decode("utf-8", "replace")[-2000:]]))
 """
@@ -70,7 +86,10 @@ print(json.dumps([elapsed, done.returncode, peak, done.stderr.decode("utf-8", "r
 
 
 def run_wall(cmd: list[str], env: dict[str, str], cwd: Path) -> tuple[float, int]:
-    """Wall time (s) and peak memory (kB) of one run of ``cmd``, output discarded; exits on failure."""
+    """Wall time (s) and peak memory (kB) of one run of ``cmd``, output discarded; exits on failure.
+
+    ``cmd`` starting with ``--tty``: the command's stdout is a pseudo-terminal.
+    """
     import json
 
     out = subprocess.run([sys.executable, "-c", _MEASURE, *cmd], capture_output=True, text=True,
@@ -129,6 +148,8 @@ def startup(rows: list[Row], env: dict[str, str], work: Path, repeat: int) -> No
         "json": [pdp, "run", "--answers", answers, "--format", "json"],
         "help": [pdp, "--help"],
     }
+    if os.name == "posix":
+        cmds["tty"] = ["--tty", pdp, "run", "--answers", answers]
     run_wall(cmds["json"], env, work)  # fills the cache, as any earlier run would have
     times = interleaved(cmds, repeat, env, work)
     base = min(times["base"])
@@ -138,9 +159,12 @@ def startup(rows: list[Row], env: dict[str, str], work: Path, repeat: int) -> No
 
     rows.append(Row("Démarrage", "python -c \"import typer, yaml\" (référence)", shown("base")))
     for name, label, target in (
-            ("json", "pdp-nav run --answers --format json (arbre livré)", 1.5),
-            ("run", "pdp-nav run --answers, texte (Rich dessine le résultat)", None),
+            ("run", "pdp-nav run --answers (arbre livré ; texte vers un fichier ou un tube)", 1.5),
+            ("json", "pdp-nav run --answers --format json", 1.5),
+            ("tty", "pdp-nav run --answers dans un terminal (cartes dessinées par Rich)", None),
             ("help", "pdp-nav --help (Typer le met en page avec Rich)", None)):
+        if name not in times:
+            continue
         value = min(times[name])
         ratio = value / base
         rows.append(Row("Démarrage", label, shown(name), "import typer, yaml", f"{ratio:.2f}×",
@@ -181,7 +205,8 @@ def validate_scaling(rows: list[Row], work: Path, sizes: list[int]) -> None:
         previous = (nodes, seconds)
 
 
-def paths_scaling(rows: list[Row], env: dict[str, str], work: Path, layers: list[int]) -> None:
+def paths_scaling(rows: list[Row], env: dict[str, str], work: Path, layers: list[int], repeat: int) -> None:
+    """Each size run ``repeat`` times: the fastest run, the largest peak memory."""
     from pdp_nav import loader
 
     pdp = script()
@@ -190,7 +215,9 @@ def paths_scaling(rows: list[Row], env: dict[str, str], work: Path, layers: list
         count = 10 ** depth
         tree_dir = gen.write_layered_tree(work / f"paths-{depth}", depth, 10)
         loader.load_tree(tree_dir)  # cache entry, as after a first run
-        seconds, peak = run_wall([pdp, "paths", "--arbre", str(tree_dir), "--format", "jsonl"], env, work)
+        runs = [run_wall([pdp, "paths", "--arbre", str(tree_dir), "--format", "jsonl"], env, work)
+                for _ in range(repeat)]
+        seconds, peak = min(r[0] for r in runs), max(r[1] for r in runs)
         rate = count / seconds
         big = count >= 1_000_000  # smaller runs are dominated by start-up and loading
         rows.append(Row("Parcours", f"paths --format jsonl, {num(count)} parcours", f"{num(rate)} parcours/s",
@@ -269,6 +296,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description="Banc d'essai de pdp-nav (issue #7).")
     parser.add_argument("--markdown", action="store_true", help="tableau Markdown (pour README.md)")
     parser.add_argument("--quick", action="store_true", help="moins de répétitions, 10^5 parcours au plus")
+    parser.add_argument("--only", action="append", metavar="PARTIE",
+                        choices=["démarrage", "chargement", "validate", "paths", "scénarios"],
+                        help="ne mesure que cette partie (option répétable)")
     options = parser.parse_args()
     rows: list[Row] = []
     compile_package()
@@ -282,10 +312,13 @@ def main() -> int:
             ("démarrage", lambda: startup(rows, env, work, 8 if options.quick else 20)),
             ("chargement", lambda: loading(rows, work, 10_000)),
             ("validate", lambda: validate_scaling(rows, work, [100, 1_000, 10_000])),
-            ("paths", lambda: paths_scaling(rows, env, work, [4, 5] if options.quick else [4, 5, 6])),
+            ("paths", lambda: paths_scaling(rows, env, work, [4, 5] if options.quick else [4, 5, 6],
+                                            1 if options.quick else 2)),
             ("scénarios", lambda: scenario_check(rows, env, work, 1_000)),
         ]
         for name, step in steps:
+            if options.only and name not in options.only:
+                continue
             print(f"… {name}", file=sys.stderr, flush=True)
             step()
     print(environment())
