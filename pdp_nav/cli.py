@@ -56,6 +56,7 @@ def build_app(modules: tuple[str, ...] = MODULES) -> typer.Typer:
         help=("Navigateur des dispositifs de prévention de la désinsertion professionnelle (PDP) "
               "pour les médecins du travail. Sans commande : navigation interactive."),
         add_completion=False,
+        subcommand_metavar="COMMANDE [ARGUMENTS]...",
         pretty_exceptions_enable=False,
         no_args_is_help=False,
         context_settings={"help_option_names": ["-h", "--help"]},

@@ -1,4 +1,4 @@
-"""Typer's help screens in French (panel titles, « Affiche cette aide et quitte. », usage line).
+"""Typer's help screens in French (panel titles, « Affiche cette aide et quitte. », usage line, types).
 
 Typer hard-codes this chrome in English. :func:`install` replaces it; ``cli.main`` calls it only
 when help is asked for, because it imports Rich (start-up speed of the scripted commands).
@@ -24,6 +24,8 @@ TEXTS = {
     "ABORTED_TEXT": "Interrompu.",
     "RICH_HELP": "Aide : [blue]{command_path} {help_option}[/]",
 }
+TYPE_NAMES = {"path": "<chemin>", "file": "<fichier>", "directory": "<dossier>"}
+"""Shown beside the arguments (the options all have a French ``metavar``)."""
 _installed: list[bool] = []
 
 
@@ -46,6 +48,10 @@ def install() -> None:
 
         _french_help_option(decorators)
         _french_usage_prefix(formatting.HelpFormatter)
+    with contextlib.suppress(ImportError, AttributeError):
+        from typer import models
+
+        _french_type_names(models.TyperPath)
 
 
 def _french_help_option(decorators: Any) -> None:
@@ -71,3 +77,12 @@ def _french_usage_prefix(formatter: Any) -> None:
         english(self, prog, args, USAGE if prefix is None else prefix)
 
     formatter.write_usage = write_usage
+
+
+def _french_type_names(path_type: Any) -> None:
+    english = path_type.get_metavar
+
+    def get_metavar(self: Any, *args: Any, **kwargs: Any) -> str | None:
+        return english(self, *args, **kwargs) or TYPE_NAMES.get(self.name)
+
+    path_type.get_metavar = get_metavar

@@ -130,3 +130,19 @@ class TestHelp:
         assert "[variable d'environnement : PDP_NAV_DEPARTEMENT]" in out
         assert "Sur chaque question : flèches et Entrée, ou le numéro, ou les premières lettres ; o/n pour" in out
         assert "Show this message" not in out and "Usage" not in out and "env var" not in out
+
+    @pytest.mark.parametrize("command", [
+        [], ["navigate"], ["validate"], ["run"], ["paths"], ["graph"], ["catalogue"], ["diff"], ["scenario"],
+        ["scenario", "check"], ["scenario", "play"], ["scenario", "quiz"], ["scenario", "record"],
+        ["export"], ["export", "html"]])
+    def test_every_help_screen_is_french(self, command: list[str], capsys, monkeypatch) -> None:
+        """No English chrome anywhere: usage placeholders, value names, types, one-line summaries."""
+        monkeypatch.setenv("COLUMNS", "120")
+        assert main([*command, "--help"]) == 0
+        out = capsys.readouterr().out
+        assert out.lstrip().startswith(f"Utilisation : pdp-nav {' '.join(command)}".rstrip() + " [OPTIONS]")
+        for english in ("Usage", "COMMAND ", "[ARGS]", "<path>", "<file>", "<str>", "<text>", "<int>",
+                        "<float>", "Show this message", "env var", "default:", "required"):
+            assert english not in out, english
+        if command in ([], ["scenario"], ["export"]):
+            assert "COMMANDE [ARGUMENTS]..." in out and "─ Commandes ─" in out

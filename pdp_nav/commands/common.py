@@ -12,14 +12,14 @@ import typer
 from ..errors import UsageError
 
 TreeDir = Annotated[Optional[Path], typer.Option(
-    "--arbre", envvar="PDP_NAV_ARBRE", show_default=False,
+    "--arbre", envvar="PDP_NAV_ARBRE", show_default=False, metavar="DOSSIER",
     help="Dossier de l'arbre (arbre.yaml, catalogue.yaml, contacts.yaml). "
          "Par défaut : ./trees, sinon l'arbre livré avec pdp-nav.")]
 Departement = Annotated[Optional[str], typer.Option(
-    "--departement", "-d", envvar="PDP_NAV_DEPARTEMENT", show_default=False,
+    "--departement", "-d", envvar="PDP_NAV_DEPARTEMENT", show_default=False, metavar="CODE",
     help="Ajoute les contacts locaux du département (ex. 56).")]
 Output = Annotated[Optional[Path], typer.Option(
-    "--output", "-o", show_default=False, dir_okay=False,
+    "--output", "-o", show_default=False, dir_okay=False, metavar="FICHIER",
     help="Écrit dans ce fichier (atomiquement) au lieu de la sortie standard.")]
 
 

@@ -20,8 +20,8 @@ def register(app: typer.Typer) -> None:
 
 def validate(
     directory: Annotated[Optional[Path], typer.Argument(
-        help="Dossier de l'arbre à vérifier (par défaut ./trees).", show_default=False)] = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="text ou json.")] = "text",
+        help="Dossier de l'arbre à vérifier (par défaut ./trees).", show_default=False, metavar="DOSSIER")] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help="text ou json.")] = "text",
     strict: Annotated[bool, typer.Option("--strict", help="Les avertissements comptent comme des erreurs.")] = False,
 ) -> int:
     """Vérifie un arbre : syntaxe, références, cycles, parcours sans dispositif, sources et dates.
@@ -62,9 +62,9 @@ def validate(
 
 def run(
     answers: Annotated[Path, typer.Option(
-        "--answers", "-a", help="Fichier de réponses YAML (question: option) ou scénario.",
+        "--answers", "-a", metavar="FICHIER", help="Fichier de réponses YAML (question: option) ou scénario.",
         show_default=False)],
-    fmt: Annotated[str, typer.Option("--format", "-f", help="text (cartes dans un terminal, texte brut dans un fichier ou un tube), json ou markdown.")] = "text",
+    fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help="text (cartes dans un terminal, texte brut dans un fichier ou un tube), json ou markdown.")] = "text",
     tree_dir: TreeDir = None,
     departement: Departement = None,
     output: Output = None,

@@ -16,7 +16,7 @@ from ..errors import ExitCode
 from .common import Departement, Output, TreeDir, choice, emit, load, today
 
 export_app = typer.Typer(
-    name="export", add_completion=False, help="Exporte l'arbre pour le partager (page HTML hors ligne).")
+    name="export", add_completion=False, subcommand_metavar="COMMANDE [ARGUMENTS]...", help="Exporte l'arbre pour le partager (page HTML hors ligne).")
 
 
 @export_app.callback(invoke_without_command=True)
@@ -76,7 +76,7 @@ def _written(output: Path | None, what: str) -> None:
 
 
 def paths(
-    fmt: Annotated[str, typer.Option("--format", "-f", help="jsonl (une ligne par parcours), json, csv ou markdown.")] = "jsonl",
+    fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help="jsonl (une ligne par parcours), json, csv ou markdown.")] = "jsonl",
     phase: Annotated[Optional[str], typer.Option(
         "--phase", show_default=False, metavar="OPTION",
         help="Ne garde que les parcours dont la première réponse est cette option (ex. arret).")] = None,
@@ -111,7 +111,7 @@ def paths(
 
 
 def graph(
-    fmt: Annotated[str, typer.Option("--format", "-f", help="mermaid ou dot (Graphviz).")] = "mermaid",
+    fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help="mermaid ou dot (Graphviz).")] = "mermaid",
     with_dispositifs: Annotated[bool, typer.Option(
         "--dispositifs", help="Liste sur chaque issue les dispositifs proposés (parcourt tous les chemins).")] = False,
     tree_dir: TreeDir = None,
@@ -128,9 +128,9 @@ def graph(
 
 
 def catalogue(
-    fmt: Annotated[str, typer.Option("--format", "-f", help="json, csv ou markdown.")] = "json",
+    fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help="json, csv ou markdown.")] = "json",
     table: Annotated[Optional[str], typer.Option(
-        "--table", show_default=False,
+        "--table", show_default=False, metavar="TABLE",
         help="Pour le format csv : dispositifs (par défaut) ou contacts.")] = None,
     tree_dir: TreeDir = None,
     departement: Departement = None,
@@ -157,7 +157,7 @@ def catalogue(
 
 def html(
     output: Annotated[Path, typer.Option(
-        "--output", "-o", dir_okay=False, show_default=False,
+        "--output", "-o", dir_okay=False, show_default=False, metavar="FICHIER",
         help="Fichier HTML à écrire (atomiquement), ex. pdp.html.")],
     tree_dir: TreeDir = None,
     departement: Departement = None,
@@ -179,15 +179,19 @@ def html(
 
 
 def diff(
-    old_dir: Annotated[Path, typer.Argument(help="Dossier de l'ancienne version de l'arbre.", show_default=False)],
-    new_dir: Annotated[Path, typer.Argument(help="Dossier de la nouvelle version de l'arbre.", show_default=False)],
-    fmt: Annotated[str, typer.Option("--format", "-f", help="text ou json.")] = "text",
+    old_dir: Annotated[Path, typer.Argument(help="Dossier de l'ancienne version de l'arbre.", show_default=False, metavar="ANCIEN")],
+    new_dir: Annotated[Path, typer.Argument(help="Dossier de la nouvelle version de l'arbre.", show_default=False, metavar="NOUVEAU")],
+    fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help="text ou json.")] = "text",
     exit_code: Annotated[bool, typer.Option(
         "--exit-code", help="Code de sortie 1 s'il y a des différences (pour l'intégration continue).")] = False,
     output: Output = None,
 ) -> int:
-    """Compare deux versions de l'arbre : questions, options, issues, dispositifs, contacts, et les
-    parcours dont le résultat change (avant → après)."""
+    """Compare deux versions de l'arbre, jusqu'aux parcours dont le résultat change.
+
+    Questions, options, issues, dispositifs et contacts ajoutés, retirés ou modifiés, puis les
+    parcours dont l'issue ou les dispositifs changent (avant → après). Avec --exit-code : code
+    de sortie 1 s'il y a des différences.
+    """
     import json
 
     from ..export.diff import diff_trees

@@ -22,7 +22,7 @@ Accessible = Annotated[bool, typer.Option(
     help="Mode linéaire pour lecteur d'écran : choix numérotés tapés au clavier, sans effacement d'écran "
          "(aussi avec la variable d'environnement ACCESSIBLE=1 ou « accessible = true » dans la configuration).")]
 Save = Annotated[Optional[Path], typer.Option(
-    "--save", "-s", dir_okay=False, show_default=False,
+    "--save", "-s", dir_okay=False, show_default=False, metavar="FICHIER",
     help="Enregistre le résumé de chaque résultat dans ce fichier : .md (Markdown), .html (page imprimable), "
          ".txt (texte brut, à coller dans un dossier) ou .json. Aucune donnée d'identité du patient n'y figure.")]
 

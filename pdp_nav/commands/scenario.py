@@ -12,12 +12,12 @@ import typer
 from ..errors import ExitCode, InputError, Location, Problem, Severity, UsageError, display_path
 from .common import Departement, TreeDir, choice, emit, load
 from .navigate import Accessible
-ScenarioFile = Annotated[Path, typer.Argument(help="Fichier de scénario (YAML).", show_default=False)]
+ScenarioFile = Annotated[Path, typer.Argument(help="Fichier de scénario (YAML).", show_default=False, metavar="SCÉNARIO")]
 
 
 def register(app: typer.Typer) -> None:
     sub = typer.Typer(
-        name="scenario", add_completion=False, invoke_without_command=True, callback=_group,
+        name="scenario", add_completion=False, subcommand_metavar="COMMANDE [ARGUMENTS]...", invoke_without_command=True, callback=_group,
         help="Scénarios de formation : vérifier les cas de référence, les rejouer en salle, "
              "faire répondre un stagiaire, enregistrer un nouveau cas.")
     sub.command("check")(check)
@@ -47,11 +47,11 @@ def _trees(tree_dir: Path | None) -> Any:
 def check(
     paths: Annotated[Optional[list[Path]], typer.Argument(
         help="Fichiers ou dossiers de scénarios (par défaut : le dossier scenarios/ de l'arbre).",
-        show_default=False)] = None,
+        show_default=False, metavar="CHEMIN...")] = None,
     tree_dir: TreeDir = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="text ou json.")] = "text",
+    fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help="text ou json.")] = "text",
     junit: Annotated[Optional[Path], typer.Option(
-        "--junit", dir_okay=False, show_default=False,
+        "--junit", dir_okay=False, show_default=False, metavar="FICHIER",
         help="Écrit aussi un rapport JUnit XML dans ce fichier (intégration continue).")] = None,
     show_coverage: Annotated[bool, typer.Option(
         "--coverage", help="Liste les questions, options, issues et dispositifs qu'aucun scénario n'atteint.")] = False,
@@ -198,7 +198,7 @@ def quiz(
 def record(
     file: ScenarioFile,
     title: Annotated[Optional[str], typer.Option(
-        "--title", "-t", show_default=False, help="Titre du scénario (sinon : à compléter dans le fichier).")] = None,
+        "--title", "-t", show_default=False, metavar="TITRE", help="Titre du scénario (sinon : à compléter dans le fichier).")] = None,
     force: Annotated[bool, typer.Option("--force", help="Remplace le fichier s'il existe déjà.")] = False,
     tree_dir: TreeDir = None,
     departement: Departement = None,
