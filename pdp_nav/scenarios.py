@@ -129,7 +129,7 @@ def parse(doc: Document) -> Scenario:
     Raises:
         InputError: every schema problem, with its position.
     """
-    from .loader import schema_problems  # jsonschema is loaded lazily
+    from .schema import schema_problems  # jsonschema is loaded lazily
 
     data = doc.data
     if data is None:

@@ -15,7 +15,7 @@ from .helpers import SCENARIO, write
 
 INTERACTIVE = {"questionary", "prompt_toolkit"}
 """Only the interactive navigator and the trainers' screens may import these."""
-CHECKS = {"jsonschema", "pdp_nav.lint"}
+CHECKS = {"jsonschema", "pdp_nav.schema", "pdp_nav.lint"}
 """Only a cold (uncached) load, ``validate`` and scenario files need these."""
 
 
@@ -62,7 +62,7 @@ def test_run_json_warm_imports_only_its_own_command(tree_dir: Path, answers: Pat
     warm, done = imported(*args, cwd=tmp_path)
     assert done.returncode == 0 and '"kind": "pdp-nav-result"' in done.stdout
     assert not tops(warm) & (INTERACTIVE | {"rich", "jsonschema", "pydantic"})
-    assert not warm & {"pdp_nav.lint", "pdp_nav.render", "pdp_nav.validate"}
+    assert not warm & {"pdp_nav.schema", "pdp_nav.lint", "pdp_nav.render", "pdp_nav.validate"}
     assert {m for m in warm if m.startswith("pdp_nav.commands.")} == {
         "pdp_nav.commands.core", "pdp_nav.commands.common"}
 
