@@ -90,6 +90,7 @@ def chromium(page: Path, fragment: str, tmp_path: Path) -> str:
     cmd = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
            "--disable-background-networking", "--disable-component-update", "--disable-sync",
            "--disable-extensions", "--host-resolver-rules=MAP * ~NOTFOUND", f"--user-data-dir={profile}",
+           "--virtual-time-budget=5000",  # lets the browser's back button (asynchronous) run first
            "--dump-dom", page.as_uri() + fragment]
     done = subprocess.run(cmd, capture_output=True, timeout=120, check=True)
     return done.stdout.decode("utf-8")
@@ -216,6 +217,18 @@ class TestInChromium:
         assert '<section class="question" data-node="phase">' in dom
         assert '<button type="button" id="pdp-back" disabled="">← Retour</button>' in dom
         assert '<nav id="pdp-trail" aria-label="Réponses données" hidden="">' in dom
+
+    def test_browser_back_button_goes_back_one_answer(self, rich_tree, tmp_path: Path) -> None:
+        """Each answer is a history entry: the browser's back button undoes them one by one."""
+        page = tmp_path / "page.html"
+        page.write_text(build_html(rich_tree), encoding="utf-8")
+        clicks = "phase:arret,duree_arret:plus_30,rqth:oui,navigateur-retour,navigateur-retour,duree_arret:moins_30"
+        dom = chromium(page, "#pdp-test-click=" + clicks, tmp_path)
+        assert hook_output(dom) == [
+            "clic phase:arret", "clic duree_arret:plus_30", "clic rqth:oui", "retour du navigateur",
+            "retour du navigateur", "clic duree_arret:moins_30", "adresse #reponses=phase:arret,duree_arret:moins_30"]
+        assert '<section class="outcome" data-outcome="arret_court"' in dom
+        assert re.findall(r'data-crumb="([a-z_]+)"', dom) == ["phase", "duree_arret"]
 
     def test_keyboard_digits_choose_an_answer(self, rich_tree, tmp_path: Path) -> None:
         """Typing 2 then 1 answers « Pendant l'arrêt » then « 30 jours ou moins »."""

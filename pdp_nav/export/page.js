@@ -204,14 +204,28 @@
     });
   }
 
-  function clickThrough(tokens) {
+  function clickThrough(tokens, done) {
+    /* Tokens in turn; « navigateur-retour » presses the browser's back button and waits for it. */
     var log = [];
-    tokens.forEach(function (token) {
-      if (log.length && log[log.length - 1].slice(0, 6) === "ERREUR") return;
-      var target = null, sep = token.indexOf(":");
+    function next(i) {
+      if (i === tokens.length || (log.length && log[log.length - 1].slice(0, 6) === "ERREUR")) {
+        done(log.concat(["adresse " + location.hash]));
+        return;
+      }
+      var token = tokens[i], target = null, sep = token.indexOf(":");
+      if (token === "navigateur-retour") {
+        log.push("retour du navigateur");
+        window.addEventListener("popstate", function once() { /* after the page's own handler */
+          window.removeEventListener("popstate", once);
+          setTimeout(function () { next(i + 1); }, 0);
+        });
+        history.back();
+        return;
+      }
       if (token.slice(0, 4) === "key:") { /* a digit typed on the keyboard */
         document.dispatchEvent(new KeyboardEvent("keydown", { key: token.slice(4), bubbles: true }));
         log.push("touche " + token.slice(4));
+        next(i + 1);
         return;
       }
       if (token === "back") target = backButton;
@@ -226,8 +240,9 @@
       }
       log.push(target && !target.disabled ? "clic " + token : "ERREUR pas de bouton pour " + token);
       if (target && !target.disabled) target.click();
-    });
-    return log.concat(["adresse " + location.hash]);
+      next(i + 1);
+    }
+    next(0);
   }
 
   function testOutput(value) {
@@ -256,5 +271,5 @@
   steps = hash.slice(0, 10) === "#reponses=" ? replay(decodeURIComponent(hash.slice(10))) : [];
   render();
   if (hash === "#pdp-test-all") testOutput(selfTest());
-  else if (hash.slice(0, 16) === "#pdp-test-click=") testOutput(clickThrough(decodeURIComponent(hash.slice(16)).split(",")));
+  else if (hash.slice(0, 16) === "#pdp-test-click=") clickThrough(decodeURIComponent(hash.slice(16)).split(","), testOutput);
 })();
