@@ -121,9 +121,12 @@ def result_dict(result: Result, *, generated: dt.datetime | None = None) -> dict
 
 
 def confidence_note(d: Dispositif) -> str:
-    """The warning shown with a dispositif whose rules are not certain ('' when they are)."""
+    """The warning shown with a dispositif whose rules are not all certain ('' when they are).
+
+    A dispositif rated « élevée » may still name one point to confirm: it is shown too.
+    """
     if d.confidence is Confidence.HIGH:
-        return ""
+        return f"Point à confirmer — {d.to_confirm}" if d.to_confirm else ""
     return f"Fiabilité {d.confidence.label} — {d.to_confirm}"
 
 

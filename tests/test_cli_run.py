@@ -11,7 +11,7 @@ from pdp_nav.cli import main
 from pdp_nav.engine import iter_paths
 from pdp_nav.loader import load_tree
 
-from .helpers import shipped_tree_or_skip, write
+from .helpers import CATALOGUE, shipped_tree_or_skip, write, write_tree
 from .terminal import ANSI, Session, needs_pdp_nav
 
 TREES = Path(__file__).resolve().parent.parent / "trees"
@@ -99,6 +99,29 @@ def test_text_in_a_terminal_draws_cards(tree_dir: Path, tmp_path: Path) -> None:
     assert any(line.startswith("│ Base légale") and "C. trav., art. L4624-2-4" in line for line in lines[card:])
     assert any("Qui contacter" in line for line in lines[card:])
     assert any(line.startswith("│ Service de prévention") for line in lines[card:])
+
+
+def test_a_point_to_confirm_is_shown_even_when_the_rating_is_high(tmp_path: Path,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """A « high » dispositif may name one uncertain point: text, Markdown and JSON all carry it."""
+    catalogue = CATALOGUE.replace(
+        '    legal: ["C. trav., art. R4624-31"]\n    sources: ["travail-emploi.gouv.fr"]\n'
+        "    checked: 2026-11-01\n    confidence: high\n",
+        '    legal: ["C. trav., art. R4624-31"]\n    sources: ["travail-emploi.gouv.fr"]\n'
+        "    checked: 2026-11-01\n    confidence: high\n"
+        '    to_confirm: "Seuils pour les salariés agricoles : à confirmer auprès de la MSA."\n')
+    assert catalogue != CATALOGUE
+    tree = write_tree(tmp_path, catalogue=catalogue)
+    answers = write(tmp_path / "a.yaml", "phase: reprise\nrqth: non\n")
+    code, out, _ = run(capsys, "-a", str(answers), "--arbre", str(tree))
+    assert code == 0
+    assert "  Attention : Point à confirmer — Seuils pour les salariés agricoles : à confirmer auprès de la MSA.\n" in out
+    code, out, _ = run(capsys, "-a", str(answers), "--arbre", str(tree), "-f", "markdown")
+    assert "- **À confirmer** : Point à confirmer — Seuils pour les salariés agricoles" in out
+    code, out, _ = run(capsys, "-a", str(answers), "--arbre", str(tree), "-f", "json")
+    visite = json.loads(out)["dispositifs"][0]
+    assert (visite["confidence"], visite["to_confirm"]) == (
+        "high", "Seuils pour les salariés agricoles : à confirmer auprès de la MSA.")
 
 
 def test_markdown(tree_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

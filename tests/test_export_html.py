@@ -230,6 +230,19 @@ class TestInChromium:
         assert '<section class="outcome" data-outcome="arret_court"' in dom
         assert re.findall(r'data-crumb="([a-z_]+)"', dom) == ["phase", "duree_arret"]
 
+    def test_point_to_confirm_on_a_high_rating(self, tmp_path: Path) -> None:
+        """The page, like the terminal, shows the point to confirm of a dispositif rated « élevée »."""
+        high = '    checked: 2026-11-01\n    confidence: high\n    when:\n      phase: reprise\n'
+        assert high in CATALOGUE
+        catalogue = CATALOGUE.replace(high, high.replace(
+            "confidence: high\n", 'confidence: high\n    to_confirm: "Seuils agricoles : à confirmer auprès de la MSA."\n'))
+        page = tmp_path / "page.html"
+        page.write_text(build_html(load_tree(write_tree(tmp_path, catalogue=catalogue))), encoding="utf-8")
+        dom = chromium(page, "#reponses=phase:reprise,rqth:non", tmp_path)
+        card = re.search(r'<article class="card" data-dispositif="visite-reprise">(.*?)</article>', dom).group(1)
+        assert ('<p class="warning" role="note">⚠ Point à confirmer — Seuils agricoles : à confirmer auprès de '
+                "la MSA.</p>") in card
+
     def test_keyboard_digits_choose_an_answer(self, rich_tree, tmp_path: Path) -> None:
         """Typing 2 then 1 answers « Pendant l'arrêt » then « 30 jours ou moins »."""
         page = tmp_path / "page.html"

@@ -131,8 +131,9 @@
     field(dl, "Pourquoi", why.length ? list(why) : "proposé dans toutes les situations");
     field(dl, "Contacts", d.contacts.filter(function (c) { return contacts.has(c); })
       .map(function (c) { return contacts.get(c).name; }).join(", "));
-    var warning = d.confidence === "high" ? null : el("p", { class: "warning", role: "note" },
-      "⚠ Fiabilité " + d.confidence_label + " — " + (d.to_confirm || ""));
+    var note = d.confidence !== "high" ? "Fiabilité " + d.confidence_label + " — " + (d.to_confirm || "")
+      : d.to_confirm ? "Point à confirmer — " + d.to_confirm : null; /* as summary.confidence_note */
+    var warning = note === null ? null : el("p", { class: "warning", role: "note" }, "⚠ " + note);
     return el("article", { class: "card", "data-dispositif": d.id },
       el("h4", {}, n + ". " + d.name), d.category ? el("p", { class: "category" }, d.category) : null,
       el("p", { class: "summary" }, d.summary), warning, dl);
