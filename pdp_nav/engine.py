@@ -168,12 +168,33 @@ def replay(tree: Tree, answers: Mapping[str, str]) -> tuple[Navigation, dict[str
     return follow(Navigation(tree), answers)
 
 
+TERRITORY = "@departement"
+"""The ``node`` of the :class:`Reason` that says a local dispositif is (or is not) of this
+département; no question id can be written like that."""
+
+
+def available_here(tree: Tree, dispositif: Dispositif) -> bool:
+    """False for a local dispositif of other départements than the tree's overlay (or with none)."""
+    return not dispositif.departements or tree.departement in dispositif.departements
+
+
 def evaluate(tree: Tree, steps: tuple[Step, ...], outcome: Outcome) -> Result:
-    """Which dispositifs fit at ``outcome`` given ``steps``, and why; and which do not."""
+    """Which dispositifs fit at ``outcome`` given ``steps``, and why; and which do not.
+
+    A local dispositif (``departements``) is only proposed with one of its départements; its
+    first reason says so (:data:`TERRITORY`).
+    """
     answers = {s.question.id: s.option.id for s in steps}
     proposals, exclusions = [], []
     for dispositif in tree.dispositifs.values():
+        local = (Reason(TERRITORY, tree.departement or None, dispositif.departements),) \
+            if dispositif.departements else ()
+        if not available_here(tree, dispositif):
+            exclusions.append(Exclusion(dispositif, local))
+            continue
         ok, reasons = dispositif.when.explain(answers)
+        if ok:
+            reasons = (*local, *reasons)
         (proposals if ok else exclusions).append(
             Proposal(dispositif, reasons) if ok else Exclusion(dispositif, reasons))
     rank = {did: i for i, did in enumerate(outcome.first)}
@@ -218,7 +239,8 @@ def proposed_ids(tree: Tree, answers: Mapping[str, str], outcome: Outcome) -> tu
     if entry is None:
         if len(table) >= _PROPOSED_MEMO:
             table.clear()
-        entry = table[key] = (tuple(did for did, d in tree.dispositifs.items() if d.when.matches(answers)), {})
+        entry = table[key] = (tuple(did for did, d in tree.dispositifs.items()
+                                    if d.when.matches(answers) and available_here(tree, d)), {})
     fit, ordered = entry
     if not outcome.first:
         return fit

@@ -251,6 +251,13 @@ def _overlays(tree: Tree, src: Sources) -> list[Problem]:
                     Severity.WARNING, rule="to-complete")
             for path in placeholders(data)
         ]
+    for did, d in tree.dispositifs.items():  # a local dispositif needs the overlay of its département
+        for i, dep in enumerate(d.departements):
+            if dep not in src.overlays:
+                problems.append(Problem(src.loc("catalogue", "dispositifs", did, "departements", i), (
+                    f"le dispositif local « {did} » est réservé au département {dep}, qui n'a pas de "
+                    f"surcouche departements/{dep}.yaml : il ne sera jamais proposé ; ajoutez la surcouche "
+                    "ou corrigez « departements »"), Severity.WARNING, rule="local-without-overlay"))
     return problems
 
 

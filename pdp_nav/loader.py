@@ -104,7 +104,7 @@ def build_tree(sources: Sources) -> Tree:
                           for s in d["sources"]),
             checked=_date(d["checked"]), confidence=Confidence(d["confidence"]),
             to_confirm=d.get("to_confirm", ""), when=parse_condition(d["when"], ("dispositifs", did, "when")),
-            category=d.get("category", ""))
+            category=d.get("category", ""), departements=tuple(d.get("departements", ())))
         for did, d in sources.docs["catalogue"].data["dispositifs"].items()
     }
     contacts = {

@@ -103,6 +103,8 @@ class Dispositif:
     """What to confirm and with whom, required when confidence is not high."""
     when: Condition
     category: str = ""
+    departements: tuple[str, ...] = ()
+    """A local dispositif: only proposed when the tree is used with one of these départements."""
 
 
 @dataclass(frozen=True)

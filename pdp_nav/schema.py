@@ -157,6 +157,10 @@ def _schema_problem(doc: Document, err: Any) -> Problem:
                    + " ou ".join(f"« {a} »" for a in allowed))
     elif kind == "pattern" and field_name == "checked":
         message = f"{what} : date « {value} » invalide, écrivez-la AAAA-MM-JJ"
+    elif kind == "pattern" and (field_name == "departement" or "departements" in path):
+        message = (f"code de département « {value} » invalide : écrivez son numéro entre guillemets, "
+                   "par exemple \"56\", \"2A\" ou \"974\"")
+        rule = "bad-departement"
     elif kind == "pattern" or (kind == "not" and isinstance(value, str)):
         message = (f"identifiant « {value} » invalide : lettres minuscules sans accents, chiffres, "
                    "« - » et « _ » uniquement (et ni « all », ni « any », ni « not »)")

@@ -11,7 +11,7 @@ import datetime as dt
 from typing import Any
 
 from .conditions import Reason
-from .engine import ContactUse, Result
+from .engine import TERRITORY, ContactUse, Result
 from .model import Confidence, Contact, Dispositif, Tree
 
 FORMAT_VERSION = 1
@@ -32,6 +32,8 @@ def question_text(tree: Tree, question_id: str) -> str:
 
 def describe_reason(tree: Tree, reason: Reason, *, proposed: bool) -> str:
     """One French line saying how an answer made a dispositif fit, or not."""
+    if reason.node == TERRITORY:
+        return territory_text(reason, proposed=proposed)
     question = question_text(tree, reason.node)
     expected = " ou ".join(f"« {label_of(tree, reason.node, o)} »" for o in reason.expected)
     if reason.option is None:
@@ -44,6 +46,19 @@ def describe_reason(tree: Tree, reason: Reason, *, proposed: bool) -> str:
     if reason.negated:
         return f"« {question} » : {given} exclut ce dispositif"
     return f"« {question} » : {given} (il faudrait {expected})"
+
+
+def territory_text(reason: Reason, *, proposed: bool) -> str:
+    """Why a local dispositif is proposed (this département) or not (another one, or none)."""
+    deps = list(reason.expected)
+    names = (f"des départements {', '.join(deps[:-1])} et {deps[-1]}" if len(deps) > 1
+             else f"du département {deps[0]}")
+    if proposed:
+        return f"dispositif local {names}"
+    if reason.option is None:
+        return (f"dispositif local {names} : indiquez le département (--departement {deps[0]}) "
+                "pour qu'il soit proposé")
+    return f"dispositif local {names}, pas du département {reason.option}"
 
 
 def _reason_dict(tree: Tree, reason: Reason, proposed: bool) -> dict[str, Any]:
@@ -83,6 +98,7 @@ def dispositif_dict(tree: Tree, d: Dispositif) -> dict[str, Any]:
         "confidence": d.confidence.value,
         "to_confirm": d.to_confirm or None,
         "contacts": list(tree.contacts_of(d)),
+        "departements": list(d.departements),
     }
 
 

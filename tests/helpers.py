@@ -125,6 +125,41 @@ dispositifs:
         phase: en_poste
 """
 
+LOCAL_DISPOSITIFS = """\
+  kerpape-bilan:
+    name: "Bilan de Kerpape"
+    summary: "Bilan local."
+    for_whom: "Salariés du Morbihan."
+    conditions: "Aucune."
+    decides: "Le centre."
+    next_step: "Orienter."
+    contacts: [spst]
+    legal: ["Pas de base légale propre identifiée"]
+    sources: ["seed 004"]
+    checked: 2026-11-01
+    confidence: low
+    to_confirm: "Existence actuelle à confirmer localement."
+    departements: ["56"]
+    when:
+      phase: arret
+  etm:
+    name: "Équipe technique de maintien"
+    summary: "Dispositif breton."
+    for_whom: "Salariés."
+    conditions: "Aucune."
+    decides: "L'équipe."
+    next_step: "Orienter."
+    contacts: [spst]
+    legal: ["Pas de base légale propre identifiée"]
+    sources: ["seed 004"]
+    checked: 2026-11-01
+    confidence: low
+    to_confirm: "Existence actuelle à confirmer localement."
+    departements: ["22", "29", "35"]
+    when: true
+"""
+"""Two local dispositifs to append to CATALOGUE: one of the 56, one of three other départements."""
+
 CONTACTS = """\
 format_version: 1
 contacts:

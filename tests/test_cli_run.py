@@ -11,7 +11,7 @@ from pdp_nav.cli import main
 from pdp_nav.engine import iter_paths
 from pdp_nav.loader import load_tree
 
-from .helpers import CATALOGUE, shipped_tree_or_skip, write, write_tree
+from .helpers import CATALOGUE, LOCAL_DISPOSITIFS, OVERLAY, output_validator, shipped_tree_or_skip, write, write_tree
 from .terminal import ANSI, Session, needs_pdp_nav
 
 TREES = Path(__file__).resolve().parent.parent / "trees"
@@ -122,6 +122,25 @@ def test_a_point_to_confirm_is_shown_even_when_the_rating_is_high(tmp_path: Path
     visite = json.loads(out)["dispositifs"][0]
     assert (visite["confidence"], visite["to_confirm"]) == (
         "high", "Seuils pour les salariés agricoles : à confirmer auprès de la MSA.")
+
+
+def test_local_dispositif_in_the_json_result(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The territory reason follows the published schema: « @departement », the overlay, its départements."""
+    tree = write_tree(tmp_path, catalogue=CATALOGUE + LOCAL_DISPOSITIFS, overlays={"56": OVERLAY})
+    answers = write(tmp_path / "a.yaml", "phase: arret\nduree_arret: moins_30\n")
+    for departement, proposed in ((None, False), ("56", True)):
+        extra = ("-d", departement) if departement else ()
+        code, out, _ = run(capsys, "-a", str(answers), "--arbre", str(tree), "-f", "json", *extra)
+        data = json.loads(out)
+        output_validator("result").validate(data)
+        found = {d["id"]: d for d in data["dispositifs"] + data["not_proposed"]}
+        reasons = found["kerpape-bilan"]["why" if proposed else "why_not"]
+        assert reasons[0] == {
+            "question": "@departement", "answer": departement, "expected": ["56"], "negated": False,
+            "text": "dispositif local du département 56" if proposed else
+            "dispositif local du département 56 : indiquez le département (--departement 56) pour qu'il soit proposé"}
+        if proposed:
+            assert found["kerpape-bilan"]["departements"] == ["56"]
 
 
 def test_markdown(tree_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

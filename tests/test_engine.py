@@ -10,6 +10,8 @@ from pdp_nav.engine import Navigation, NavigationError, iter_paths, proposed_ids
 from pdp_nav.loader import load_tree
 from pdp_nav.summary import describe_reason
 
+from .helpers import CATALOGUE, LOCAL_DISPOSITIFS, OVERLAY, write_tree
+
 
 @pytest.fixture
 def tree(tree_dir: Path):
@@ -194,3 +196,51 @@ def test_proposed_ids_matches_full_evaluation(tree) -> None:
     for path in iter_paths(tree):
         state, _ = replay(tree, path.answers)
         assert proposed_ids(tree, path.answers, path.outcome) == tuple(state.result().dispositif_ids)
+
+
+class TestLocalDispositifs:
+    """``departements``: a local dispositif is proposed only with one of its départements."""
+
+    @pytest.fixture
+    def local_dir(self, tmp_path: Path) -> Path:
+        overlay29 = OVERLAY.replace('departement: "56"\nname: Morbihan', 'departement: "29"\nname: Finistère')
+        return write_tree(tmp_path, catalogue=CATALOGUE + LOCAL_DISPOSITIFS,
+                          overlays={"56": OVERLAY, "29": overlay29})
+
+    def result(self, local_dir: Path, departement: str | None, answers: dict[str, str]):
+        return replay(load_tree(local_dir, departement), answers)[0].result()
+
+    def test_without_a_departement_neither_is_proposed_and_the_reason_says_why(self, local_dir) -> None:
+        result = self.result(local_dir, None, {"phase": "arret", "duree_arret": "moins_30"})
+        assert "kerpape-bilan" not in result.dispositif_ids and "etm" not in result.dispositif_ids
+        why_not = {e.dispositif.id: [describe_reason(result.tree, r, proposed=False) for r in e.reasons]
+                   for e in result.exclusions}
+        assert why_not["kerpape-bilan"] == [
+            "dispositif local du département 56 : indiquez le département (--departement 56) pour qu'il soit proposé"]
+        assert why_not["etm"] == ["dispositif local des départements 22, 29 et 35 : indiquez le département "
+                                  "(--departement 22) pour qu'il soit proposé"]
+
+    def test_with_its_departement_it_is_proposed_first_reason_local(self, local_dir) -> None:
+        result = self.result(local_dir, "56", {"phase": "arret", "duree_arret": "moins_30"})
+        proposal = next(p for p in result.proposals if p.dispositif.id == "kerpape-bilan")
+        assert [describe_reason(result.tree, r, proposed=True) for r in proposal.reasons] == [
+            "dispositif local du département 56", "« Où en est la personne ? » : « Pendant l'arrêt »"]
+        exclusion = next(e for e in result.exclusions if e.dispositif.id == "etm")
+        assert [describe_reason(result.tree, r, proposed=False) for r in exclusion.reasons] == [
+            "dispositif local des départements 22, 29 et 35, pas du département 56"]
+
+    def test_its_own_condition_still_applies(self, local_dir) -> None:
+        """Kerpape in the 56 but not at work: excluded by its condition, not by the territory."""
+        result = self.result(local_dir, "56", {"phase": "en_poste"})
+        exclusion = next(e for e in result.exclusions if e.dispositif.id == "kerpape-bilan")
+        assert [describe_reason(result.tree, r, proposed=False) for r in exclusion.reasons] == [
+            "« Où en est la personne ? » : « En poste, sans arrêt » (il faudrait « Pendant l'arrêt »)"]
+        assert "etm" not in result.dispositif_ids
+        assert "etm" in self.result(local_dir, "29", {"phase": "en_poste"}).dispositif_ids
+
+    @pytest.mark.parametrize("departement", [None, "56", "29"])
+    def test_fast_path_agrees(self, local_dir, departement: str | None) -> None:
+        tree = load_tree(local_dir, departement)
+        for path in iter_paths(tree):
+            expected = tuple(replay(tree, path.answers)[0].result().dispositif_ids)
+            assert proposed_ids(tree, path.answers, path.outcome) == expected

@@ -43,7 +43,7 @@ class TestJson:
             "legal": ["C. trav., art. L5214-3-1"], "sources": [{"title": "capemploi.info", "url": ""}],
             "checked": "2026-11-01", "confidence": "medium",
             "to_confirm": "À confirmer auprès du Cap emploi du département.", "contacts": ["cap-emploi"],
-            "confidence_label": "moyenne", "when": {"all": [{"rqth": ["oui"]}, {"not": {"phase": ["en_poste"]}}]},
+            "departements": [], "confidence_label": "moyenne", "when": {"all": [{"rqth": ["oui"]}, {"not": {"phase": ["en_poste"]}}]},
             "when_text": "« La personne a-t-elle une RQTH ? » : « Oui » ET NON (« Où en est la personne ? » : "
                          "« En poste, sans arrêt »)"}
         assert data["dispositifs"][0]["to_confirm"] is None
@@ -86,7 +86,7 @@ class TestCsv:
         for row in rows:
             validator.validate(row)
         assert out.splitlines()[0] == ("format_version,id,name,category,summary,for_whom,conditions,decides,"
-                                       "next_step,legal,sources,checked,confidence,to_confirm,contacts,when")
+                                       "next_step,legal,sources,checked,confidence,to_confirm,contacts,when,departements")
         pre = rows[1]
         assert pre["legal"] == "C. trav., art. L4624-2-4\nC. trav., art. R4624-29"
         assert pre["sources"] == "Code du travail <https://www.legifrance.gouv.fr/>"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 
-from .helpers import ARBRE, CATALOGUE, CONTACTS, invoke, output_validator, write_tree
+from .helpers import ARBRE, CATALOGUE, CONTACTS, LOCAL_DISPOSITIFS, OVERLAY, invoke, output_validator, write_tree
 
 NEW_ARBRE = (ARBRE
     .replace('text: "Où en est la personne ?"', 'text: "Où en est le salarié ?"')
@@ -149,6 +149,18 @@ class TestText:
             "  ~ « rqth » aide modifiée : « La RQTH ouvre l'accompagnement de Cap emploi. » → "
             "« La RQTH permet l'accompagnement de Cap emploi. »\n\n"
             "Aucun parcours ne change de résultat (6 parcours comparés).\n")
+
+    def test_a_dispositif_made_local(self, tmp_path: Path, capsys) -> None:
+        """Restricting a dispositif to a département is a field change (compared without overlay)."""
+        old = write_tree(tmp_path / "a", catalogue=CATALOGUE + LOCAL_DISPOSITIFS, overlays={"56": OVERLAY})
+        new = write_tree(tmp_path / "b", catalogue=CATALOGUE + LOCAL_DISPOSITIFS.replace(
+            'departements: ["56"]', 'departements: ["56", "29"]'), overlays={"56": OVERLAY})
+        code, out, _ = diff(capsys, old, new, "--format", "json")
+        changed = json.loads(out)["dispositifs"]["changed"]
+        assert [(c["id"], c["fields"]) for c in changed] == [
+            ("kerpape-bilan", [{"field": "departements", "before": ["56"], "after": ["56", "29"]}])]
+        code, out, _ = diff(capsys, old, new)
+        assert "départements (dispositif local)" in out
 
     def test_exit_code_option(self, versions, capsys) -> None:
         """--exit-code: 1 when something differs (for CI), 0 otherwise."""

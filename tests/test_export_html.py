@@ -18,7 +18,7 @@ from pdp_nav.export.html import build_html, script_json
 from pdp_nav.loader import load_tree
 from pdp_nav.summary import result_dict
 
-from .helpers import ARBRE, CATALOGUE, OVERLAY, output_validator, write_tree
+from .helpers import ARBRE, CATALOGUE, LOCAL_DISPOSITIFS, OVERLAY, output_validator, write_tree
 
 CHROMIUM = next((p for p in map(shutil.which, ("chromium", "chromium-browser", "google-chrome")) if p), None)
 needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="Chromium absent : apt-get install chromium")
@@ -149,14 +149,12 @@ class TestPage:
 
 @needs_chromium
 class TestInChromium:
-    def test_javascript_equals_python_on_every_path(self, rich_tree, tmp_path: Path) -> None:
-        """Same paths in the same order; same dispositifs, order, reasons, exclusions and contacts."""
-        page = tmp_path / "page.html"
-        page.write_text(build_html(rich_tree), encoding="utf-8")
-        from_js = hook_output(chromium(page, "#pdp-test-all", tmp_path))
+    @staticmethod
+    def python_results(tree) -> list[dict]:
+        """What the page's self-test computes, computed by the Python engine."""
         expected = []
-        for path in iter_paths(rich_tree):
-            data = result_dict(replay(rich_tree, path.answers)[0].result())
+        for path in iter_paths(tree):
+            data = result_dict(replay(tree, path.answers)[0].result())
             expected.append({
                 "answers": [[a["question"], a["answer"]] for a in data["answers"]],
                 "outcome": data["outcome"]["id"],
@@ -165,8 +163,30 @@ class TestInChromium:
                                  for d in data["not_proposed"]],
                 "contacts": [{"id": c["id"], "for": c["for"]} for c in data["contacts"]],
             })
+        return expected
+
+    def test_javascript_equals_python_on_every_path(self, rich_tree, tmp_path: Path) -> None:
+        """Same paths in the same order; same dispositifs, order, reasons, exclusions and contacts."""
+        page = tmp_path / "page.html"
+        page.write_text(build_html(rich_tree), encoding="utf-8")
+        from_js = hook_output(chromium(page, "#pdp-test-all", tmp_path))
+        expected = self.python_results(rich_tree)
         assert len(expected) == 6
         assert from_js == expected
+
+    @pytest.mark.parametrize("departement", [None, "56"])
+    def test_local_dispositifs_in_javascript(self, departement: str | None, tmp_path: Path) -> None:
+        """A page made for a département proposes its local dispositifs, and says why not for the others."""
+        tree = load_tree(write_tree(tmp_path, catalogue=CATALOGUE + LOCAL_DISPOSITIFS, overlays={"56": OVERLAY}),
+                         departement)
+        page = tmp_path / "page.html"
+        page.write_text(build_html(tree), encoding="utf-8")
+        from_js = hook_output(chromium(page, "#pdp-test-all", tmp_path))
+        assert from_js == self.python_results(tree)
+        arret = from_js[1]
+        assert ("kerpape-bilan" in [d["id"] for d in arret["dispositifs"]]) == (departement == "56")
+        assert any("dispositif local des départements 22, 29 et 35" in why
+                   for d in arret["not_proposed"] for why in d["why_not"])
 
     def test_click_through_to_an_outcome(self, rich_tree, tmp_path: Path) -> None:
         """Real clicks on the answer buttons lead to the cards, the warning and the merged contacts."""

@@ -10,7 +10,7 @@ import pytest
 from pdp_nav.cli import main
 from pdp_nav.validate import check
 
-from .helpers import ARBRE, CATALOGUE, OVERLAY, line_of, shipped_tree_or_skip, write_tree
+from .helpers import ARBRE, CATALOGUE, LOCAL_DISPOSITIFS, OVERLAY, line_of, shipped_tree_or_skip, write_tree
 
 TODAY = dt.date(2026, 11, 23)
 
@@ -269,6 +269,25 @@ def test_overlay_placeholders_and_references(tmp_path: Path) -> None:
         "departements/56.yaml:13:19: le contact local « kerpape » est rattaché au dispositif « comete » qui "
         "n'existe pas",
     ]
+
+
+def test_local_dispositif_needs_the_overlay_of_its_departement(tmp_path: Path) -> None:
+    """A local dispositif of a département without overlay could never be proposed: warning, placed."""
+    catalogue = CATALOGUE + LOCAL_DISPOSITIFS
+    line = line_of(catalogue, 'departements: ["22"')
+    assert problems(tmp_path, catalogue=catalogue, overlays={"56": OVERLAY.replace("À COMPLÉTER", "02 97 00 00 00")}) == [
+        f"catalogue.yaml:{line}:{col}: avertissement : le dispositif local "
+        f"« etm » est réservé au département {dep}, qui n'a pas de surcouche departements/{dep}.yaml : il ne "
+        "sera jamais proposé ; ajoutez la surcouche ou corrigez « departements »"
+        for dep, col in (("22", 20), ("29", 26), ("35", 32))]
+
+
+def test_local_dispositif_departements_are_checked(tmp_path: Path) -> None:
+    catalogue = CATALOGUE + LOCAL_DISPOSITIFS.replace('departements: ["56"]', 'departements: ["Morbihan"]')
+    found = problems(tmp_path, catalogue=catalogue, overlays={"56": OVERLAY})
+    line = line_of(catalogue, 'departements: ["Morbihan')
+    assert found == [f"catalogue.yaml:{line}:20: code de département "
+                     "« Morbihan » invalide : écrivez son numéro entre guillemets, par exemple \"56\", \"2A\" ou \"974\""]
 
 
 def test_overlay_file_name_must_match(tmp_path: Path) -> None:

@@ -21,7 +21,7 @@ FORMATS = ("json", "csv", "markdown")
 TABLES = ("dispositifs", "contacts")
 DISPOSITIF_COLUMNS = ("format_version", "id", "name", "category", "summary", "for_whom", "conditions",
                       "decides", "next_step", "legal", "sources", "checked", "confidence", "to_confirm",
-                      "contacts", "when")
+                      "contacts", "when", "departements")
 SCOPES = {"national": "nationale", "regional": "régionale", "departemental": "départementale"}
 CONTACT_COLUMNS = ("format_version", "id", "name", "description", "scope", "departement", "channels",
                    "dispositifs")
@@ -112,7 +112,8 @@ def catalogue_csv(tree: Tree, table: str = "dispositifs") -> str:
                 FORMAT_VERSION, d["id"], d["name"], d["category"], d["summary"], d["for_whom"],
                 d["conditions"], d["decides"], d["next_step"], "\n".join(d["legal"]),
                 "\n".join(_source_text(s["title"], s["url"]) for s in d["sources"]), d["checked"],
-                d["confidence"], d["to_confirm"] or "", ";".join(d["contacts"]), d["when_text"]])
+                d["confidence"], d["to_confirm"] or "", ";".join(d["contacts"]), d["when_text"],
+                ";".join(d["departements"])])
     else:
         writer.writerow(CONTACT_COLUMNS)
         for c in data["contacts"]:
@@ -138,7 +139,8 @@ def catalogue_markdown(tree: Tree) -> str:
                 ("Qui décide", d.decides), ("Prochaine étape", d.next_step),
                 ("Proposé quand", condition_text(tree, d.when)), ("Base légale", "; ".join(d.legal)),
                 ("Sources", sources), ("Vérifié le", d.checked.strftime("%d/%m/%Y")),
-                ("Fiabilité", d.confidence.label), ("À confirmer", d.to_confirm)]
+                ("Fiabilité", d.confidence.label), ("À confirmer", d.to_confirm),
+                ("Dispositif local", ", ".join(f"département {dep}" for dep in d.departements))]
         lines += [f"- **{title}** : {_md(text)}" for title, text in rows if text]
         lines.append(f"- **Contacts** : {contacts or 'aucun'}")
     lines += ["", "## Contacts"]

@@ -43,7 +43,8 @@ def _dispositifs(tree: Tree) -> dict[str, dict[str, Any]]:
                   "contacts": list(d.contacts), "legal": list(d.legal),
                   "sources": [{"title": s.title, "url": s.url} for s in d.sources],
                   "checked": d.checked.isoformat(), "confidence": d.confidence.value,
-                  "to_confirm": d.to_confirm or None, "when": condition_data(d.when)}
+                  "to_confirm": d.to_confirm or None, "when": condition_data(d.when),
+                  "departements": list(d.departements)}
             for did, d in tree.dispositifs.items()}
 
 

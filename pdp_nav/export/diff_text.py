@@ -19,6 +19,7 @@ FIELDS = {
     "contacts": "contacts", "legal": "base légale", "sources": "sources", "checked": "vérifié le",
     "confidence": "fiabilité", "to_confirm": "à confirmer", "when": "condition d'éligibilité",
     "description": "description", "scope": "portée", "channels": "moyens de contact",
+    "departements": "départements (dispositif local)",
 }
 CONFIDENCE = {"high": "élevée", "medium": "moyenne", "low": "faible"}
 

@@ -51,11 +51,20 @@ function pdpEngine(raw) {
     return new Map(steps.map(function (s) { return [s.question, s.option]; }));
   }
 
+  var TERRITORY = "@departement"; /* engine.TERRITORY: the reason of a local dispositif */
+  var here = tree.departement || null;
+
   function evaluate(steps, outcome) {
     var answers = answersOf(steps), proposals = [], exclusions = [];
     dispositifs.forEach(function (d) {
+      var local = d.departements.length ? [reason(TERRITORY, here, d.departements, false)] : [];
+      if (local.length && d.departements.indexOf(here) < 0) {
+        exclusions.push({ dispositif: d, reasons: local });
+        return;
+      }
       var r = explain(d.when, answers);
-      (r[0] ? proposals : exclusions).push({ dispositif: d, reasons: r[1] });
+      if (r[0]) proposals.push({ dispositif: d, reasons: local.concat(r[1]) });
+      else exclusions.push({ dispositif: d, reasons: r[1] });
     });
     var rank = new Map(outcome.first.map(function (id, i) { return [id, i]; }));
     var rankOf = function (p) { return rank.has(p.dispositif.id) ? rank.get(p.dispositif.id) : rank.size; };
@@ -86,7 +95,20 @@ function pdpEngine(raw) {
     return q ? q.text : qid;
   }
 
+  function territoryText(r, proposed) { /* port of summary.territory_text */
+    var deps = r.expected;
+    var names = deps.length > 1 ? "des départements " + deps.slice(0, -1).join(", ") + " et " + deps[deps.length - 1]
+      : "du département " + deps[0];
+    if (proposed) return "dispositif local " + names;
+    if (r.option === null) {
+      return "dispositif local " + names + " : indiquez le département (--departement " + deps[0] +
+        ") pour qu'il soit proposé";
+    }
+    return "dispositif local " + names + ", pas du département " + r.option;
+  }
+
   function describe(r, proposed) {
+    if (r.node === TERRITORY) return territoryText(r, proposed);
     var question = questionText(r.node);
     var expected = r.expected.map(function (o) { return "« " + labelOf(r.node, o) + " »"; }).join(" ou ");
     if (r.option === null) {
