@@ -201,7 +201,7 @@ def evaluate(tree: Tree, steps: tuple[Step, ...], outcome: Outcome) -> Result:
     proposals.sort(key=lambda p: rank.get(p.dispositif.id, len(rank)))  # stable: catalogue order after
     uses: dict[str, list[str]] = {}
     for p in proposals:
-        for cid in tree.contacts_of(p.dispositif):
+        for cid in tree.contacts_of(p.dispositif, answers):
             uses.setdefault(cid, []).append(p.dispositif.id)
     contacts = tuple(ContactUse(tree.contacts[cid], tuple(dids)) for cid, dids in uses.items()
                      if cid in tree.contacts)
@@ -213,22 +213,31 @@ _PROPOSED_MEMO = 4096
 
 
 def cited_questions(tree: Tree) -> dict[str, None]:
-    """The ids of the questions the dispositifs' conditions cite, in order (memoised).
+    """The ids of the questions the conditions cite (eligibility, conditional contacts), in order.
 
-    Which dispositifs fit depends on the answers to these questions only.
+    Which dispositifs fit, and which of their contacts are shown, depend on the answers to
+    these questions only (memoised).
     """
     cited = tree.memo.get("cited")
     if cited is None:
-        cited = tree.memo["cited"] = dict.fromkeys(a.node for d in tree.dispositifs.values() for a in d.when.atoms())
+        atoms = [a for d in tree.dispositifs.values()
+                 for cond in (d.when, *(c for _, c in d.contact_when)) for a in cond.atoms()]
+        cited = tree.memo["cited"] = dict.fromkeys(a.node for a in atoms)
     return cited
 
 
 def proposed_ids(tree: Tree, answers: Mapping[str, str], outcome: Outcome) -> tuple[str, ...]:
-    """The ids :func:`evaluate` would propose, in order, without building explanations (fast).
+    """The ids :func:`evaluate` would propose, in order, without building explanations (fast)."""
+    return proposed(tree, answers, outcome)[0]
+
+
+def proposed(tree: Tree, answers: Mapping[str, str],
+             outcome: Outcome) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The ids and the contact ids :func:`evaluate` would give, in order, without explanations.
 
     Conditions only look at the answers to the questions they cite, so which dispositifs
-    fit is memoised on those answers, with their order for each outcome that sets one: the
-    paths of an export share most of them (issue #7).
+    fit is memoised on those answers, with their order and contacts for each outcome that
+    sets an order: the paths of an export share most of them (issue #7).
     """
     memo = tree.memo.get("proposed")
     if memo is None:
@@ -242,13 +251,17 @@ def proposed_ids(tree: Tree, answers: Mapping[str, str], outcome: Outcome) -> tu
         entry = table[key] = (tuple(did for did, d in tree.dispositifs.items()
                                     if d.when.matches(answers) and available_here(tree, d)), {})
     fit, ordered = entry
-    if not outcome.first:
-        return fit
-    ids = ordered.get(outcome.id)
-    if ids is None:
-        rank = {did: i for i, did in enumerate(outcome.first)}
-        ids = ordered[outcome.id] = tuple(sorted(fit, key=lambda did: rank.get(did, len(rank))))
-    return ids
+    order = outcome.id if outcome.first else ""
+    found = ordered.get(order)
+    if found is None:
+        ids = fit
+        if outcome.first:
+            rank = {did: i for i, did in enumerate(outcome.first)}
+            ids = tuple(sorted(fit, key=lambda did: rank.get(did, len(rank))))
+        contacts = tuple(dict.fromkeys(cid for did in ids for cid in tree.contacts_of(tree.dispositifs[did], answers)
+                                       if cid in tree.contacts))
+        found = ordered[order] = (ids, contacts)
+    return found
 
 
 def remaining_bounds(tree: Tree) -> dict[str, tuple[int, int]]:

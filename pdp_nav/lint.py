@@ -85,6 +85,9 @@ def _references(tree: Tree, src: Sources) -> list[Problem]:
                     f"{_hint(cid, tree.contacts)}"), rule="dangling-contact"))
         for atom in d.when.atoms():
             problems += _atom_problems(tree, src, did, atom)
+        for _, condition in d.contact_when:
+            for atom in condition.atoms():
+                problems += _atom_problems(tree, src, did, atom)
     return problems
 
 

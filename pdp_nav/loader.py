@@ -99,12 +99,14 @@ def build_tree(sources: Sources) -> Tree:
         did: Dispositif(
             id=did, name=d["name"], summary=d["summary"], for_whom=d["for_whom"],
             conditions=d["conditions"], decides=d["decides"], next_step=d["next_step"],
-            contacts=tuple(d["contacts"]), legal=tuple(d["legal"]),
+            contacts=tuple(c if isinstance(c, str) else c["id"] for c in d["contacts"]), legal=tuple(d["legal"]),
             sources=tuple(Source(s) if isinstance(s, str) else Source(s["title"], s.get("url", ""))
                           for s in d["sources"]),
             checked=_date(d["checked"]), confidence=Confidence(d["confidence"]),
             to_confirm=d.get("to_confirm", ""), when=parse_condition(d["when"], ("dispositifs", did, "when")),
-            category=d.get("category", ""), departements=tuple(d.get("departements", ())))
+            category=d.get("category", ""), departements=tuple(d.get("departements", ())),
+            contact_when=tuple((c["id"], parse_condition(c["when"], ("dispositifs", did, "contacts", i, "when")))
+                               for i, c in enumerate(d["contacts"]) if isinstance(c, dict)))
         for did, d in sources.docs["catalogue"].data["dispositifs"].items()
     }
     contacts = {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from .conditions import Condition
@@ -105,6 +106,8 @@ class Dispositif:
     category: str = ""
     departements: tuple[str, ...] = ()
     """A local dispositif: only proposed when the tree is used with one of these départements."""
+    contact_when: tuple[tuple[str, Condition], ...] = ()
+    """Contacts of ``contacts`` shown only when their condition holds on the answers."""
 
 
 @dataclass(frozen=True)
@@ -130,6 +133,15 @@ class Tree:
     def node(self, node_id: str) -> Question | Outcome | None:
         return self.questions.get(node_id) or self.outcomes.get(node_id)
 
-    def contacts_of(self, dispositif: Dispositif) -> tuple[str, ...]:
+    def contacts_of(self, dispositif: Dispositif, answers: Mapping[str, str] | None = None) -> tuple[str, ...]:
+        """The contacts of ``dispositif``: local ones (overlay) first, then the catalogue's.
+
+        With ``answers``, a conditional contact is kept only if its condition holds; without,
+        all are listed (the catalogue).
+        """
         extra = self.local_contacts.get(dispositif.id, ())
-        return tuple(dict.fromkeys((*extra, *dispositif.contacts)))
+        ids = dispositif.contacts
+        if answers is not None and dispositif.contact_when:
+            hidden = {cid for cid, cond in dispositif.contact_when if not cond.matches(answers)}
+            ids = tuple(cid for cid in ids if cid not in hidden)
+        return tuple(dict.fromkeys((*extra, *ids)))

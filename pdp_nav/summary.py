@@ -48,11 +48,16 @@ def describe_reason(tree: Tree, reason: Reason, *, proposed: bool) -> str:
     return f"« {question} » : {given} (il faudrait {expected})"
 
 
+def departements_text(deps: tuple[str, ...] | list[str]) -> str:
+    """« du département 29 », « des départements 22, 29 et 35 »."""
+    return (f"des départements {', '.join(deps[:-1])} et {deps[-1]}" if len(deps) > 1
+            else f"du département {deps[0]}")
+
+
 def territory_text(reason: Reason, *, proposed: bool) -> str:
     """Why a local dispositif is proposed (this département) or not (another one, or none)."""
     deps = list(reason.expected)
-    names = (f"des départements {', '.join(deps[:-1])} et {deps[-1]}" if len(deps) > 1
-             else f"du département {deps[0]}")
+    names = departements_text(deps)
     if proposed:
         return f"dispositif local {names}"
     if reason.option is None:
@@ -82,7 +87,8 @@ def contact_dict(contact: Contact) -> dict[str, Any]:
     }
 
 
-def dispositif_dict(tree: Tree, d: Dispositif) -> dict[str, Any]:
+def dispositif_dict(tree: Tree, d: Dispositif, answers: dict[str, str] | None = None) -> dict[str, Any]:
+    """Every field of ``d``; ``contacts`` are those for ``answers`` when given (all otherwise)."""
     return {
         "id": d.id,
         "name": d.name,
@@ -97,7 +103,7 @@ def dispositif_dict(tree: Tree, d: Dispositif) -> dict[str, Any]:
         "checked": d.checked.isoformat(),
         "confidence": d.confidence.value,
         "to_confirm": d.to_confirm or None,
-        "contacts": list(tree.contacts_of(d)),
+        "contacts": list(tree.contacts_of(d, answers)),
         "departements": list(d.departements),
     }
 
@@ -110,6 +116,7 @@ def tree_dict(tree: Tree) -> dict[str, Any]:
 def result_dict(result: Result, *, generated: dt.datetime | None = None) -> dict[str, Any]:
     """The result in the stable JSON layout (``format_version`` 1)."""
     tree = result.tree
+    answers = {s.question.id: s.option.id for s in result.steps}
     data: dict[str, Any] = {
         "format_version": FORMAT_VERSION,
         "kind": "pdp-nav-result",
@@ -120,7 +127,7 @@ def result_dict(result: Result, *, generated: dt.datetime | None = None) -> dict
         ],
         "outcome": {"id": result.outcome.id, "title": result.outcome.title, "text": result.outcome.text},
         "dispositifs": [
-            {**dispositif_dict(tree, p.dispositif), "why": [_reason_dict(tree, r, True) for r in p.reasons]}
+            {**dispositif_dict(tree, p.dispositif, answers), "why": [_reason_dict(tree, r, True) for r in p.reasons]}
             for p in result.proposals
         ],
         "not_proposed": [

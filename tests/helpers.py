@@ -176,6 +176,19 @@ contacts:
     channels: []
 """
 
+CONDITIONAL_CONTACTS = CATALOGUE.replace(
+    '    next_step: "Organiser la visite."\n    contacts: [spst]\n',
+    '    next_step: "Organiser la visite."\n'
+    '    contacts: [spst, {id: cap-emploi, when: {rqth: oui}}, {id: spst-bis, when: {not: {rqth: oui}}}]\n')
+"""CATALOGUE where the pré-reprise shows Cap emploi only with an RQTH, and another contact without."""
+CONDITIONAL_CONTACTS_CONTACTS = CONTACTS + """\
+  spst-bis:
+    name: "Cellule PDP du SPST"
+    description: "La cellule de prévention de la désinsertion professionnelle."
+    scope: departemental
+    channels: []
+"""
+
 OVERLAY = """\
 format_version: 1
 departement: "56"

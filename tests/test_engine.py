@@ -6,11 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from pdp_nav.engine import Navigation, NavigationError, iter_paths, proposed_ids, replay
+from pdp_nav.engine import Navigation, NavigationError, iter_paths, proposed, proposed_ids, replay
 from pdp_nav.loader import load_tree
 from pdp_nav.summary import describe_reason
 
-from .helpers import CATALOGUE, LOCAL_DISPOSITIFS, OVERLAY, write_tree
+from .helpers import (CATALOGUE, CONDITIONAL_CONTACTS, CONDITIONAL_CONTACTS_CONTACTS, LOCAL_DISPOSITIFS, OVERLAY,
+                      write_tree)
 
 
 @pytest.fixture
@@ -244,3 +245,30 @@ class TestLocalDispositifs:
         for path in iter_paths(tree):
             expected = tuple(replay(tree, path.answers)[0].result().dispositif_ids)
             assert proposed_ids(tree, path.answers, path.outcome) == expected
+
+
+class TestConditionalContacts:
+    """``contacts: [{id, when}]``: a contact shown only in the situations where its condition holds."""
+
+    @pytest.fixture
+    def tree(self, tmp_path: Path):
+        return load_tree(write_tree(tmp_path, catalogue=CONDITIONAL_CONTACTS, contacts=CONDITIONAL_CONTACTS_CONTACTS))
+
+    def contacts(self, tree, answers: dict[str, str]) -> list[tuple[str, tuple[str, ...]]]:
+        result = replay(tree, answers)[0].result()
+        return [(u.contact.id, u.dispositifs) for u in result.contacts]
+
+    def test_shown_only_when_the_condition_holds(self, tree) -> None:
+        assert self.contacts(tree, {"phase": "arret", "duree_arret": "plus_30", "rqth": "oui"}) == [
+            ("cap-emploi", ("cap-emploi-maintien", "visite-pre-reprise")), ("spst", ("visite-pre-reprise",))]
+        assert self.contacts(tree, {"phase": "arret", "duree_arret": "plus_30", "rqth": "non"}) == [
+            ("spst", ("visite-pre-reprise",)), ("spst-bis", ("visite-pre-reprise",))]
+
+    def test_the_catalogue_lists_them_all(self, tree) -> None:
+        assert tree.contacts_of(tree.dispositifs["visite-pre-reprise"]) == ("spst", "cap-emploi", "spst-bis")
+
+    def test_fast_path_agrees(self, tree) -> None:
+        for path in iter_paths(tree):
+            result = replay(tree, path.answers)[0].result()
+            assert proposed(tree, path.answers, path.outcome) == (
+                tuple(result.dispositif_ids), tuple(u.contact.id for u in result.contacts))

@@ -13,7 +13,8 @@ import pytest
 from pdp_nav.export.catalogue import condition_text
 from pdp_nav.loader import load_tree
 
-from .helpers import OVERLAY, invoke, output_validator, write_tree
+from .helpers import (CONDITIONAL_CONTACTS, CONDITIONAL_CONTACTS_CONTACTS, LOCAL_DISPOSITIFS, OVERLAY, invoke,
+                      output_validator, write_tree)
 
 
 @pytest.fixture
@@ -45,7 +46,7 @@ class TestJson:
             "to_confirm": "À confirmer auprès du Cap emploi du département.", "contacts": ["cap-emploi"],
             "departements": [], "confidence_label": "moyenne", "when": {"all": [{"rqth": ["oui"]}, {"not": {"phase": ["en_poste"]}}]},
             "when_text": "« La personne a-t-elle une RQTH ? » : « Oui » ET NON (« Où en est la personne ? » : "
-                         "« En poste, sans arrêt »)"}
+                         "« En poste, sans arrêt »)", "contact_when": []}
         assert data["dispositifs"][0]["to_confirm"] is None
         assert data["contacts"] == [
             {"id": "spst", "name": "Service de prévention et de santé au travail",
@@ -133,6 +134,32 @@ class TestMarkdown:
         assert out.endswith("### Cap emploi 56 (`cap-emploi`)\n\nOrganisme de placement spécialisé.\n\n"
                             "- **Portée** : départementale, département 56\n- Tél. À COMPLÉTER\n"
                             "- **Pour** : Cap emploi — maintien (`cap-emploi-maintien`)\n")
+
+
+class TestConditionalContactsAndLocal:
+    def test_json_and_markdown_say_when_a_contact_is_shown(self, tmp_path: Path, capsys) -> None:
+        tree = write_tree(tmp_path, catalogue=CONDITIONAL_CONTACTS + LOCAL_DISPOSITIFS,
+                          contacts=CONDITIONAL_CONTACTS_CONTACTS, overlays={"56": OVERLAY})
+        code, out, _ = catalogue(capsys, tree)
+        data = json.loads(out)
+        output_validator("catalogue").validate(data)
+        pre = next(d for d in data["dispositifs"] if d["id"] == "visite-pre-reprise")
+        assert pre["contacts"] == ["spst", "cap-emploi", "spst-bis"]
+        assert pre["contact_when"] == [
+            {"id": "cap-emploi", "when": {"rqth": ["oui"]},
+             "when_text": "« La personne a-t-elle une RQTH ? » : « Oui »"},
+            {"id": "spst-bis", "when": {"not": {"rqth": ["oui"]}},
+             "when_text": "NON (« La personne a-t-elle une RQTH ? » : « Oui »)"}]
+        assert next(d for d in data["dispositifs"] if d["id"] == "etm")["departements"] == ["22", "29", "35"]
+        code, out, _ = catalogue(capsys, tree, "--format", "markdown")
+        assert ("- **Contacts** : Service de prévention et de santé au travail (`spst`), Cap emploi (`cap-emploi`) "
+                "si « La personne a-t-elle une RQTH ? » : « Oui », Cellule PDP du SPST (`spst-bis`) si NON "
+                "(« La personne a-t-elle une RQTH ? » : « Oui »)\n") in out
+        assert "- **Dispositif local** : proposé seulement avec l'un des départements 22, 29 et 35\n" in out
+        assert "- **Dispositif local** : proposé seulement avec le département 56\n" in out
+        code, out, _ = catalogue(capsys, tree, "--format", "csv")
+        row = next(r for r in csv.DictReader(io.StringIO(out)) if r["id"] == "etm")
+        assert row["departements"] == "22;29;35"
 
 
 class TestErrors:

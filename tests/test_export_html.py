@@ -18,7 +18,8 @@ from pdp_nav.export.html import build_html, script_json
 from pdp_nav.loader import load_tree
 from pdp_nav.summary import result_dict
 
-from .helpers import ARBRE, CATALOGUE, LOCAL_DISPOSITIFS, OVERLAY, output_validator, write_tree
+from .helpers import (ARBRE, CATALOGUE, CONDITIONAL_CONTACTS, CONDITIONAL_CONTACTS_CONTACTS, LOCAL_DISPOSITIFS,
+                      OVERLAY, output_validator, write_tree)
 
 CHROMIUM = next((p for p in map(shutil.which, ("chromium", "chromium-browser", "google-chrome")) if p), None)
 needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="Chromium absent : apt-get install chromium")
@@ -175,10 +176,12 @@ class TestInChromium:
         assert from_js == expected
 
     @pytest.mark.parametrize("departement", [None, "56"])
-    def test_local_dispositifs_in_javascript(self, departement: str | None, tmp_path: Path) -> None:
-        """A page made for a département proposes its local dispositifs, and says why not for the others."""
-        tree = load_tree(write_tree(tmp_path, catalogue=CATALOGUE + LOCAL_DISPOSITIFS, overlays={"56": OVERLAY}),
-                         departement)
+    def test_local_dispositifs_and_conditional_contacts_in_javascript(self, departement: str | None,
+                                                                      tmp_path: Path) -> None:
+        """A page made for a département proposes its local dispositifs, and says why not for the others;
+        a conditional contact is shown only where its condition holds."""
+        tree = load_tree(write_tree(tmp_path, catalogue=CONDITIONAL_CONTACTS + LOCAL_DISPOSITIFS,
+                                    contacts=CONDITIONAL_CONTACTS_CONTACTS, overlays={"56": OVERLAY}), departement)
         page = tmp_path / "page.html"
         page.write_text(build_html(tree), encoding="utf-8")
         from_js = hook_output(chromium(page, "#pdp-test-all", tmp_path))
@@ -187,6 +190,13 @@ class TestInChromium:
         assert ("kerpape-bilan" in [d["id"] for d in arret["dispositifs"]]) == (departement == "56")
         assert any("dispositif local des départements 22, 29 et 35" in why
                    for d in arret["not_proposed"] for why in d["why_not"])
+        by_answers = {tuple(map(tuple, r["answers"])): [c["id"] for c in r["contacts"]] for r in from_js}
+        assert "spst-bis" in by_answers[(("phase", "arret"), ("duree_arret", "plus_30"), ("rqth", "non"))]
+        assert "spst-bis" not in by_answers[(("phase", "arret"), ("duree_arret", "plus_30"), ("rqth", "oui"))]
+        dom = chromium(page, "#reponses=phase:arret,duree_arret:plus_30,rqth:non", tmp_path)
+        card = re.search(r'<article class="card" data-dispositif="visite-pre-reprise">(.*?)</article>', dom).group(1)
+        assert card.endswith("<dt>Contacts</dt><dd>Service de prévention et de santé au travail, Cellule PDP du "
+                             "SPST</dd></dl>")
 
     def test_click_through_to_an_outcome(self, rich_tree, tmp_path: Path) -> None:
         """Real clicks on the answer buttons lead to the cards, the warning and the merged contacts."""

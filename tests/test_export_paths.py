@@ -21,7 +21,8 @@ from pdp_nav.engine import iter_paths, replay
 from pdp_nav.export import paths as export_paths
 from pdp_nav.loader import load_tree
 
-from .helpers import OVERLAY, big_dag_tree, invoke, output_validator, write_tree
+from .helpers import (CONDITIONAL_CONTACTS, CONDITIONAL_CONTACTS_CONTACTS, LOCAL_DISPOSITIFS, OVERLAY, big_dag_tree,
+                      invoke, output_validator, write_tree)
 
 ALL = [  # the six paths of helpers.ARBRE, depth first: answers, outcome, dispositifs, contacts
     ({"phase": "en_poste"}, "en_poste_prevention", ["visite-demande"], ["spst"]),
@@ -82,14 +83,19 @@ class TestFormats:
         assert data["paths"] == [{k: v for k, v in json.loads(line).items() if k != "kind"}
                                  for line in jsonl.splitlines()[1:-1]]
 
-    def test_results_are_those_of_the_engine(self, tmp_path: Path) -> None:
+    @pytest.mark.parametrize("catalogue", ["plain", "conditional contacts, local dispositifs"])
+    def test_results_are_those_of_the_engine(self, catalogue: str, tmp_path: Path) -> None:
         """The fast path (no explanations) gives the ids and contacts that `run` would give."""
-        tree = load_tree(write_tree(tmp_path, overlays={"56": OVERLAY}), "56")
+        files = {} if catalogue == "plain" else {"catalogue": CONDITIONAL_CONTACTS + LOCAL_DISPOSITIFS,
+                                                 "contacts": CONDITIONAL_CONTACTS_CONTACTS}
+        tree = load_tree(write_tree(tmp_path, overlays={"56": OVERLAY}, **files), "56")
         records = list(export_paths.records(tree, export_paths.select(tree)))
         for record, path in zip(records, iter_paths(tree), strict=True):
             result = replay(tree, path.answers)[0].result()
             assert record["dispositifs"] == list(result.dispositif_ids)
             assert record["contacts"] == [u.contact.id for u in result.contacts]
+        if files:
+            assert {c for r in records for c in r["contacts"]} >= {"spst-bis", "cap-emploi"}
 
     def test_fast_json_is_the_records_for_every_selection(self, tmp_path: Path) -> None:
         """json_records (cached fragments, shared prefixes) encodes exactly what records() gives.
@@ -97,7 +103,9 @@ class TestFormats:
         Every start node and every first answer, including one that leads straight to an outcome
         (``--phase en_poste``) and the shipped tree's 28,704 paths when it is there.
         """
-        trees = [load_tree(write_tree(tmp_path / "mini", overlays={"56": OVERLAY}), "56")]
+        trees = [load_tree(write_tree(tmp_path / "mini", overlays={"56": OVERLAY}), "56"),
+                 load_tree(write_tree(tmp_path / "cond", catalogue=CONDITIONAL_CONTACTS + LOCAL_DISPOSITIFS,
+                                      contacts=CONDITIONAL_CONTACTS_CONTACTS, overlays={"56": OVERLAY}), "56")]
         shipped = Path(__file__).resolve().parent.parent / "trees"
         if (shipped / "arbre.yaml").is_file():
             trees.append(load_tree(shipped))

@@ -10,7 +10,8 @@ import pytest
 from pdp_nav.cli import main
 from pdp_nav.validate import check
 
-from .helpers import ARBRE, CATALOGUE, LOCAL_DISPOSITIFS, OVERLAY, line_of, shipped_tree_or_skip, write_tree
+from .helpers import (ARBRE, CATALOGUE, CONDITIONAL_CONTACTS, CONDITIONAL_CONTACTS_CONTACTS, LOCAL_DISPOSITIFS,
+                      OVERLAY, line_of, shipped_tree_or_skip, write_tree)
 
 TODAY = dt.date(2026, 11, 23)
 
@@ -269,6 +270,20 @@ def test_overlay_placeholders_and_references(tmp_path: Path) -> None:
         "departements/56.yaml:13:19: le contact local « kerpape » est rattaché au dispositif « comete » qui "
         "n'existe pas",
     ]
+
+
+def test_conditional_contact_is_checked_like_a_condition(tmp_path: Path) -> None:
+    """A contact's condition citing an unknown question or option: error at that place."""
+    catalogue = CONDITIONAL_CONTACTS.replace("{id: cap-emploi, when: {rqth: oui}}", "{id: cap-emploi, when: {rqt: oui}}")
+    catalogue = catalogue.replace("{id: spst-bis, when: {not: {rqth: oui}}}", "{id: spst-bis, when: {not: {rqth: peut-etre}}}")
+    line = line_of(catalogue, "rqt: oui")
+    found = problems(tmp_path, catalogue=catalogue, contacts=CONDITIONAL_CONTACTS_CONTACTS)
+    assert found == [
+        f"catalogue.yaml:{line}:{catalogue.splitlines()[line - 1].index('rqt:') + 1}: la condition du dispositif "
+        "« visite-pre-reprise » cite la question « rqt » qui n'existe pas (vouliez-vous dire « rqth » ?)",
+        f"catalogue.yaml:{line}:{catalogue.splitlines()[line - 1].index('peut-etre') + 1}: la condition du dispositif "
+        "« visite-pre-reprise » cite l'option « peut-etre », que la question « rqth » n'a pas (options : oui, non)"]
+    assert problems(tmp_path / "ok", catalogue=CONDITIONAL_CONTACTS, contacts=CONDITIONAL_CONTACTS_CONTACTS) == []
 
 
 def test_local_dispositif_needs_the_overlay_of_its_departement(tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ from typing import Any
 from ..conditions import All, Always, AnyOf, Atom, Condition, Not
 from ..errors import UsageError
 from ..model import Dispositif, Tree
-from ..summary import _md, channel_text, contact_dict, dispositif_dict, label_of, tree_dict
+from ..summary import _md, channel_text, contact_dict, departements_text, dispositif_dict, label_of, tree_dict
 from . import FORMAT_VERSION
 
 FORMATS = ("json", "csv", "markdown")
@@ -68,7 +68,9 @@ def users_of(tree: Tree) -> dict[str, list[str]]:
 
 def dispositif_record(tree: Tree, d: Dispositif) -> dict[str, Any]:
     return {**dispositif_dict(tree, d), "confidence_label": d.confidence.label,
-            "when": condition_data(d.when), "when_text": condition_text(tree, d.when)}
+            "when": condition_data(d.when), "when_text": condition_text(tree, d.when),
+            "contact_when": [{"id": cid, "when": condition_data(c), "when_text": condition_text(tree, c)}
+                             for cid, c in d.contact_when]}
 
 
 def catalogue_dict(tree: Tree) -> dict[str, Any]:
@@ -132,15 +134,18 @@ def catalogue_markdown(tree: Tree) -> str:
     lines = [f"# Catalogue de l'arbre « {_md(tree.title)} »", "", f"_{meta}_", "", "## Dispositifs"]
     for d in tree.dispositifs.values():
         sources = "; ".join(_source_text(s.title, s.url) for s in d.sources)
-        contacts = ", ".join(f"{_md(tree.contacts[c].name)} (`{c}`)" for c in tree.contacts_of(d)
-                             if c in tree.contacts)
+        only = {cid: condition_text(tree, c) for cid, c in d.contact_when}
+        contacts = ", ".join(f"{_md(tree.contacts[c].name)} (`{c}`)" + (f" si {_md(only[c])}" if c in only else "")
+                             for c in tree.contacts_of(d) if c in tree.contacts)
         lines += ["", f"### {_md(d.name)} (`{d.id}`)", "", _md(d.summary), ""]
         rows = [("Catégorie", d.category), ("Pour qui", d.for_whom), ("Durée et conditions", d.conditions),
                 ("Qui décide", d.decides), ("Prochaine étape", d.next_step),
                 ("Proposé quand", condition_text(tree, d.when)), ("Base légale", "; ".join(d.legal)),
                 ("Sources", sources), ("Vérifié le", d.checked.strftime("%d/%m/%Y")),
                 ("Fiabilité", d.confidence.label), ("À confirmer", d.to_confirm),
-                ("Dispositif local", ", ".join(f"département {dep}" for dep in d.departements))]
+                ("Dispositif local", f"proposé seulement avec l'un {departements_text(d.departements)}"
+                 if len(d.departements) > 1 else
+                 f"proposé seulement avec le département {d.departements[0]}" if d.departements else "")]
         lines += [f"- **{title}** : {_md(text)}" for title, text in rows if text]
         lines.append(f"- **Contacts** : {contacts or 'aucun'}")
     lines += ["", "## Contacts"]

@@ -40,7 +40,9 @@ def _outcomes(tree: Tree) -> dict[str, dict[str, Any]]:
 def _dispositifs(tree: Tree) -> dict[str, dict[str, Any]]:
     return {did: {"name": d.name, "category": d.category, "summary": d.summary, "for_whom": d.for_whom,
                   "conditions": d.conditions, "decides": d.decides, "next_step": d.next_step,
-                  "contacts": list(d.contacts), "legal": list(d.legal),
+                  "contacts": [cid if cid not in dict(d.contact_when) else
+                               {"id": cid, "when": condition_data(dict(d.contact_when)[cid])} for cid in d.contacts],
+                  "legal": list(d.legal),
                   "sources": [{"title": s.title, "url": s.url} for s in d.sources],
                   "checked": d.checked.isoformat(), "confidence": d.confidence.value,
                   "to_confirm": d.to_confirm or None, "when": condition_data(d.when),

@@ -51,6 +51,12 @@ function pdpEngine(raw) {
     return new Map(steps.map(function (s) { return [s.question, s.option]; }));
   }
 
+  function contactsOf(d, answers) { /* port of Tree.contacts_of with answers */
+    var hidden = d.contact_when.filter(function (c) { return !explain(c.when, answers)[0]; })
+      .map(function (c) { return c.id; });
+    return d.contacts.filter(function (cid) { return hidden.indexOf(cid) < 0; });
+  }
+
   var TERRITORY = "@departement"; /* engine.TERRITORY: the reason of a local dispositif */
   var here = tree.departement || null;
 
@@ -63,7 +69,7 @@ function pdpEngine(raw) {
         return;
       }
       var r = explain(d.when, answers);
-      if (r[0]) proposals.push({ dispositif: d, reasons: local.concat(r[1]) });
+      if (r[0]) proposals.push({ dispositif: d, reasons: local.concat(r[1]), contacts: contactsOf(d, answers) });
       else exclusions.push({ dispositif: d, reasons: r[1] });
     });
     var rank = new Map(outcome.first.map(function (id, i) { return [id, i]; }));
@@ -71,7 +77,7 @@ function pdpEngine(raw) {
     proposals.sort(function (a, b) { return rankOf(a) - rankOf(b); }); /* stable */
     var uses = new Map();
     proposals.forEach(function (p) {
-      p.dispositif.contacts.forEach(function (cid) {
+      p.contacts.forEach(function (cid) {
         if (!uses.has(cid)) uses.set(cid, []);
         uses.get(cid).push(p.dispositif.id);
       });

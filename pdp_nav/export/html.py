@@ -39,7 +39,9 @@ def page_data(tree: Tree, generated: dt.date | None = None) -> dict[str, Any]:
         "outcomes": [{"id": o.id, "title": o.title, "text": o.text, "first": list(o.first)}
                      for o in tree.outcomes.values()],
         "dispositifs": [{**dispositif_dict(tree, d), "confidence_label": d.confidence.label,
-                         "when": condition_data(d.when)} for d in tree.dispositifs.values()],
+                         "when": condition_data(d.when),
+                         "contact_when": [{"id": cid, "when": condition_data(c)} for cid, c in d.contact_when]}
+                        for d in tree.dispositifs.values()],
         "contacts": [contact_dict(c) for c in tree.contacts.values()],
     }
 

@@ -129,7 +129,7 @@
     field(dl, "Vérifié le", frDate(d.checked));
     var why = p.reasons.map(function (r) { return describe(r, true); });
     field(dl, "Pourquoi", why.length ? list(why) : "proposé dans toutes les situations");
-    field(dl, "Contacts", d.contacts.filter(function (c) { return contacts.has(c); })
+    field(dl, "Contacts", p.contacts.filter(function (c) { return contacts.has(c); })
       .map(function (c) { return contacts.get(c).name; }).join(", "));
     var note = d.confidence !== "high" ? "Fiabilité " + d.confidence_label + " — " + (d.to_confirm || "")
       : d.to_confirm ? "Point à confirmer — " + d.to_confirm : null; /* as summary.confidence_note */

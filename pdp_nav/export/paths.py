@@ -11,11 +11,11 @@ import csv
 import difflib
 import functools
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import IO, Any, Optional
 
-from ..engine import Pair, cited_questions, iter_leaves, proposed_ids, remaining_bounds
+from ..engine import Pair, cited_questions, iter_leaves, proposed, remaining_bounds
 from ..errors import UsageError
 from ..model import Outcome, Tree
 from ..summary import _md, tree_dict
@@ -78,8 +78,9 @@ def select(tree: Tree, *, start: str | None = None, phase: str | None = None,
     return Selection(start, phase, tuple(dict.fromkeys(dispositifs)))
 
 
-Leaf = tuple[tuple[Pair, ...], Optional[Pair], Outcome, tuple[str, ...]]
-"""A selected path: the steps before the last one, the last one, the outcome, the ids proposed."""
+Leaf = tuple[tuple[Pair, ...], Optional[Pair], Outcome, tuple[str, ...], tuple[str, ...]]
+"""A selected path: the steps before the last one, the last one, the outcome, the ids proposed
+and the ids of their contacts."""
 
 
 def iter_selected(tree: Tree, sel: Selection) -> Iterator[Leaf]:
@@ -100,24 +101,14 @@ def iter_selected(tree: Tree, sel: Selection) -> Iterator[Leaf]:
             base, last_prefix = {q.id: o.id for q, o in prefix}, prefix
         # the ids only depend on the cited questions: siblings that differ by an uncited one share them
         answers = {**base, step[0].id: step[1].id} if step is not None and step[0].id in cited else base
-        ids = proposed_ids(tree, answers, outcome)
+        ids, contacts = proposed(tree, answers, outcome)
         if not wanted or wanted.issubset(ids):
-            yield prefix, step, outcome, ids
-
-
-def contacts_for(tree: Tree) -> Callable[[Iterable[str]], list[str]]:
-    """A function giving the contact ids of proposed dispositifs, in the order of the results."""
-    per = {did: [c for c in tree.contacts_of(d) if c in tree.contacts] for did, d in tree.dispositifs.items()}
-
-    def contacts(ids: Iterable[str]) -> list[str]:
-        return list(dict.fromkeys(c for did in ids for c in per[did]))
-    return contacts
+            yield prefix, step, outcome, ids, contacts
 
 
 def records(tree: Tree, sel: Selection) -> Iterator[dict[str, Any]]:
     """One dict per selected path (the ``path`` object of the schemas), lazily."""
-    contacts = contacts_for(tree)
-    for index, (prefix, last, outcome, ids) in enumerate(iter_selected(tree, sel), 1):
+    for index, (prefix, last, outcome, ids, contacts) in enumerate(iter_selected(tree, sel), 1):
         steps = prefix if last is None else (*prefix, last)
         yield {
             "index": index,
@@ -125,7 +116,7 @@ def records(tree: Tree, sel: Selection) -> Iterator[dict[str, Any]]:
             "steps": [{"question": q.id, "text": q.text, "answer": o.id, "label": o.label} for q, o in steps],
             "outcome": {"id": outcome.id, "title": outcome.title},
             "dispositifs": list(ids),
-            "contacts": contacts(ids),
+            "contacts": list(contacts),
         }
 
 
@@ -137,19 +128,18 @@ def json_records(tree: Tree, sel: Selection, lead: str = "") -> Iterator[str]:
     times faster than ``json.dumps`` on each record, with bounded caches. ``lead`` is written
     first in each object (e.g. ``"kind":"path",``).
     """
-    contacts = contacts_for(tree)
     steps = {id(o): (f"{_dumps(q.id)}:{_dumps(o.id)}",
                      _dumps({"question": q.id, "text": q.text, "answer": o.id, "label": o.label}))
              for q in tree.questions.values() for o in q.options}
     outcomes = {oid: _dumps({"id": oid, "title": o.title}) for oid, o in tree.outcomes.items()}
 
     @functools.lru_cache(maxsize=1024)
-    def lists(ids: tuple[str, ...]) -> str:
-        return f'"dispositifs":{_dumps(ids)},"contacts":{_dumps(contacts(ids))}'
+    def lists(ids: tuple[str, ...], contacts: tuple[str, ...]) -> str:
+        return f'"dispositifs":{_dumps(ids)},"contacts":{_dumps(contacts)}'
 
     last_prefix: tuple[Pair, ...] | None = None
     head_answers = head_steps = ""  # the encoded prefix, each step followed by a comma
-    for index, (prefix, last, outcome, ids) in enumerate(iter_selected(tree, sel), 1):
+    for index, (prefix, last, outcome, ids, contacts) in enumerate(iter_selected(tree, sel), 1):
         if prefix is not last_prefix:
             parts = [steps[id(o)] for _, o in prefix]
             head_answers, head_steps = "".join(a + "," for a, _ in parts), "".join(s + "," for _, s in parts)
@@ -160,7 +150,7 @@ def json_records(tree: Tree, sel: Selection, lead: str = "") -> Iterator[str]:
             answer, step = steps[id(last[1])]
             answers, encoded = head_answers + answer, head_steps + step
         yield (f'{{{lead}"index":{index},"answers":{{{answers}}},"steps":[{encoded}],'
-               f'"outcome":{outcomes[outcome.id]},{lists(ids)}}}')
+               f'"outcome":{outcomes[outcome.id]},{lists(ids, contacts)}}}')
 
 
 def header(tree: Tree, sel: Selection) -> dict[str, Any]:
