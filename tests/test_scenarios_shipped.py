@@ -60,3 +60,24 @@ def test_a_wrong_expectation_fails_with_a_readable_diff(tmp_path: Path, capsys: 
                         f"({right.title})")
     assert lines[2].startswith(f"    obtenu : issue « {right.id} » ({right.title}) ; dispositifs proposés : ")
     assert lines[-1] == "1 scénario(s) : 0 réussi(s), 1 en échec, 0 invalide(s)."
+
+
+@pytest.mark.parametrize(("regime", "shown", "hidden"), [
+    ("salarie_general", {"cpam", "service-medical-am"}, {"msa"}),
+    ("salarie_agricole", {"msa"}, {"cpam", "service-medical-am"}),
+])
+def test_the_caisse_follows_the_regime(regime: str, shown: set[str], hidden: set[str]) -> None:
+    """TPT, travail léger, ITI, pré-reprise: the doctor is sent to the caisse that pays (audit H1, H2)."""
+    from pdp_nav.engine import replay
+    from pdp_nav.loader import load_tree
+
+    tree = load_tree(TREES)
+    for cause, wanted in (("maladie", "tpt-salarie"), ("at", "reprise-travail-leger")):
+        answers = {"phase": "arret", "cause": cause, "duree": "60j_6mois", "rqth": "non", "sante": "autre",
+                   "regime": regime, "poste": "reclassement"}
+        state, unused = replay(tree, answers)
+        result = state.result()
+        assert not unused and wanted in result.dispositif_ids
+        contacts = {u.contact.id: u.dispositifs for u in result.contacts}
+        assert all(wanted in contacts[c] for c in shown), contacts
+        assert not any(wanted in contacts.get(c, ()) for c in hidden), contacts
