@@ -193,7 +193,7 @@ def validate_scaling(rows: list[Row], work: Path, sizes: list[int]) -> None:
     for nodes in sizes:
         tree_dir = gen.write_wide_tree(work / f"validate-{nodes}", nodes)
         check(tree_dir, today)  # schemas compiled once per process
-        seconds = best_in_process(lambda: check(tree_dir, today), 2 if nodes >= 10_000 else 3)
+        seconds = best_in_process(lambda: check(tree_dir, today), 3)
         label = f"validate, {num(nodes)} nœuds"
         if previous is None:
             rows.append(Row("Validation", label, ms(seconds)))
