@@ -178,6 +178,10 @@ def _schema_problem(doc: Document, err: Any) -> Problem:
         message = (f"condition invalide dans {what} : écrivez true, ou un dictionnaire "
                    "« question: option » / « question: [options] », avec all, any ou not")
         rule = "bad-condition"
+    elif kind == "oneOf" and len(path) > 1 and path[-2] == "contacts":
+        message = (f"contact n° {int(path[-1]) + 1} invalide dans {what} : écrivez son identifiant, ou "
+                   "{id: identifiant, when: condition} pour un contact montré seulement dans certaines situations")
+        rule = "bad-contact"
     elif kind == "oneOf":
         message = f"« {field_name} » invalide dans {what} : un texte, ou title (et url commençant par http)"
     elif kind == "maxLength":

@@ -286,6 +286,16 @@ def test_conditional_contact_is_checked_like_a_condition(tmp_path: Path) -> None
     assert problems(tmp_path / "ok", catalogue=CONDITIONAL_CONTACTS, contacts=CONDITIONAL_CONTACTS_CONTACTS) == []
 
 
+def test_malformed_conditional_contact_says_how_to_write_it(tmp_path: Path) -> None:
+    catalogue = CONDITIONAL_CONTACTS.replace("{id: cap-emploi, when: {rqth: oui}}", "{id: cap-emploi}")
+    line = line_of(catalogue, "{id: cap-emploi}")
+    column = catalogue.splitlines()[line - 1].index("{id: cap-emploi}") + 1
+    assert problems(tmp_path, catalogue=catalogue, contacts=CONDITIONAL_CONTACTS_CONTACTS) == [
+        f"catalogue.yaml:{line}:{column}: contact n° 2 invalide dans le dispositif « visite-pre-reprise » : écrivez "
+        "son identifiant, ou {id: identifiant, when: condition} pour un contact montré seulement dans certaines "
+        "situations"]
+
+
 def test_local_dispositif_needs_the_overlay_of_its_departement(tmp_path: Path) -> None:
     """A local dispositif of a département without overlay could never be proposed: warning, placed."""
     catalogue = CATALOGUE + LOCAL_DISPOSITIFS
