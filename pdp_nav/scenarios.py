@@ -35,6 +35,8 @@ class Expect:
     contacts: tuple[str, ...] = ()
     first: tuple[str, ...] = ()
     """Exact order of the first proposed dispositifs."""
+    absent_contacts: tuple[str, ...] = ()
+    """Contacts the result must not show."""
 
 
 @dataclass(frozen=True)
@@ -61,7 +63,8 @@ class Mismatch:
     """One difference between what a scenario expects and what the tree gives."""
 
     kind: str
-    """``outcome``, ``missing``, ``unexpected``, ``order`` or ``missing-contact`` (stable, for scripts)."""
+    """``outcome``, ``missing``, ``unexpected``, ``order``, ``missing-contact`` or ``unexpected-contact``
+    (stable, for scripts)."""
     expected: tuple[str, ...]
     actual: tuple[str, ...]
     message: str
@@ -154,7 +157,7 @@ def parse(doc: Document) -> Scenario:
         tree_version=data.get("tree_version", ""), departement=data.get("departement", ""),
         answers=dict(data["answers"]),
         expect=Expect(expect.get("outcome", ""), *(tuple(expect.get(k, ())) for k in
-                                                    ("present", "absent", "contacts", "first"))))
+                                                    ("present", "absent", "contacts", "first", "absent_contacts"))))
 
 
 def read(path: Path) -> Scenario:
@@ -187,10 +190,16 @@ def reference_problems(scenario: Scenario, tree: Tree) -> list[Problem]:
                 problems.append(_unknown(doc, ("expect", key, i), did, tree.dispositifs,
                                          f"le dispositif « {did} » n'existe pas dans le catalogue {v}"))
     local = f"ni dans les contacts du département {tree.departement} " if tree.departement else ""
-    for i, cid in enumerate(e.contacts):
-        if cid not in tree.contacts:
-            problems.append(_unknown(doc, ("expect", "contacts", i), cid, tree.contacts,
-                                     f"le contact « {cid} » n'existe pas dans contacts.yaml {local}{v}"))
+    for key in ("contacts", "absent_contacts"):
+        for i, cid in enumerate(getattr(e, key)):
+            if cid not in tree.contacts:
+                problems.append(_unknown(doc, ("expect", key, i), cid, tree.contacts,
+                                         f"le contact « {cid} » n'existe pas dans contacts.yaml {local}{v}"))
+    for i, cid in enumerate(e.absent_contacts):
+        if cid in e.contacts:
+            problems.append(Problem(doc.loc(("expect", "absent_contacts", i)), (
+                f"le contact « {cid} » est à la fois attendu et exclu : retirez-le de « contacts » "
+                "ou de « absent_contacts »"), rule="contradiction"))
     for i, did in enumerate(e.absent):
         if did in e.present or did in e.first:
             problems.append(Problem(doc.loc(("expect", "absent", i)), (
@@ -278,6 +287,9 @@ def compare(expect: Expect, result: Result) -> list[Mismatch]:
     if missing_contacts := tuple(c for c in expect.contacts if c not in contacts):
         out.append(Mismatch("missing-contact", missing_contacts, tuple(u.contact.id for u in result.contacts), (
             f"contact(s) attendu(s) absent(s) du résultat : {_named(missing_contacts, tree.contacts)}")))
+    if shown := tuple(c for c in expect.absent_contacts if c in contacts):
+        out.append(Mismatch("unexpected-contact", shown, tuple(u.contact.id for u in result.contacts), (
+            f"contact(s) montré(s) alors que le scénario les exclut : {_named(shown, tree.contacts)}")))
     return out
 
 

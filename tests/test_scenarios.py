@@ -101,6 +101,22 @@ class TestFailing:
             "    obtenu : issue « synthese » (Préparer le maintien) ; dispositifs proposés : visite-pre-reprise",
         ]
 
+    def test_contact_that_must_not_be_shown(self, tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        """absent_contacts: a contact shown anyway is a failure, named; not shown, the scenario passes."""
+        write_scenario(tree, text=SCENARIO.replace("  contacts: [spst, cap-emploi]\n",
+                                                   "  contacts: [spst]\n  absent_contacts: [cap-emploi]\n"))
+        code, out, _ = check(capsys, "--arbre", "tree")
+        assert code == 1
+        assert out.splitlines()[1] == (
+            "    - contact(s) montré(s) alors que le scénario les exclut : cap-emploi (Cap emploi)")
+        text = SCENARIO.replace("rqth: oui", "rqth: non").replace(
+            "  present: [visite-pre-reprise, cap-emploi-maintien]\n", "  present: [visite-pre-reprise]\n").replace(
+            "  first: [cap-emploi-maintien]\n", "").replace(
+            "  contacts: [spst, cap-emploi]\n", "  contacts: [spst]\n  absent_contacts: [cap-emploi]\n")
+        write_scenario(tree, text=text)
+        code, out, _ = check(capsys, "--arbre", "tree", "--format", "json")
+        assert code == 0, out
+
     def test_failure_names_the_tree_version_it_was_written_for(self, tree: Path,
                                                                capsys: pytest.CaptureFixture[str]) -> None:
         """A failing scenario written for another tree version says so."""
@@ -152,6 +168,11 @@ class TestInvalid:
          "vouliez-vous dire « visite-reprise » ?"),
         ("  contacts: [spst, cap-emploi]", "  contacts: [spst, mdph]", "mdph", 20,
          "le contact « mdph » n'existe pas dans contacts.yaml (version 1.0)"),
+        ("  contacts: [spst, cap-emploi]", "  contacts: [spst, cap-emploi]\n  absent_contacts: [cap-emploi]",
+         "absent_contacts:", 21, "le contact « cap-emploi » est à la fois attendu et exclu : retirez-le de "
+         "« contacts » ou de « absent_contacts »"),
+        ("  contacts: [spst, cap-emploi]", "  absent_contacts: [cap-emplo]", "absent_contacts:", 21,
+         "le contact « cap-emplo » n'existe pas dans contacts.yaml (version 1.0) : vouliez-vous dire « cap-emploi » ?"),
         ("  absent: [visite-reprise]", "  absent: [cap-emploi-maintien]", "absent:", 12,
          "le dispositif « cap-emploi-maintien » est à la fois attendu et exclu : retirez-le de "
          "« present »/« first » ou de « absent »"),
