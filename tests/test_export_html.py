@@ -19,7 +19,7 @@ from pdp_nav.loader import load_tree
 from pdp_nav.summary import result_dict
 
 from .helpers import (ARBRE, CATALOGUE, CONDITIONAL_CONTACTS, CONDITIONAL_CONTACTS_CONTACTS, LOCAL_DISPOSITIFS,
-                      OVERLAY, output_validator, write_tree)
+                      OVERLAY, output_validator, shipped_tree_or_skip, write_tree)
 
 CHROMIUM = next((p for p in map(shutil.which, ("chromium", "chromium-browser", "google-chrome")) if p), None)
 needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="Chromium absent : apt-get install chromium")
@@ -151,10 +151,12 @@ class TestPage:
 @needs_chromium
 class TestInChromium:
     @staticmethod
-    def python_results(tree) -> list[dict]:
+    def python_results(tree, every: int = 1) -> list[dict]:
         """What the page's self-test computes, computed by the Python engine."""
         expected = []
-        for path in iter_paths(tree):
+        for i, path in enumerate(iter_paths(tree)):
+            if i % every:
+                continue
             data = result_dict(replay(tree, path.answers)[0].result())
             expected.append({
                 "answers": [[a["question"], a["answer"]] for a in data["answers"]],
@@ -174,6 +176,15 @@ class TestInChromium:
         expected = self.python_results(rich_tree)
         assert len(expected) == 6
         assert from_js == expected
+
+    def test_javascript_equals_python_on_the_shipped_tree(self, tmp_path: Path) -> None:
+        """The real content (local dispositifs, conditional contacts), Finistère: one path in 97."""
+        tree = load_tree(shipped_tree_or_skip(), "29")
+        page = tmp_path / "page.html"
+        page.write_text(build_html(tree), encoding="utf-8")
+        from_js = hook_output(chromium(page, "#pdp-test-every=97", tmp_path))
+        expected = self.python_results(tree, 97)
+        assert len(expected) > 250 and from_js == expected
 
     @pytest.mark.parametrize("departement", [None, "56"])
     def test_local_dispositifs_and_conditional_contacts_in_javascript(self, departement: str | None,
