@@ -6,7 +6,7 @@ and the exports all walk the tree through this module.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from .conditions import Reason
@@ -63,6 +63,16 @@ class Result:
     def dispositif_ids(self) -> tuple[str, ...]:
         return tuple(p.dispositif.id for p in self.proposals)
 
+    @property
+    def answers(self) -> dict[str, str]:
+        """Question id -> option id, in the order asked."""
+        return answers_of(self.steps)
+
+
+def answers_of(steps: Iterable[Step]) -> dict[str, str]:
+    """Question id -> option id of answered ``steps``, in order."""
+    return {s.question.id: s.option.id for s in steps}
+
 
 @dataclass(frozen=True)
 class Navigation:
@@ -92,7 +102,7 @@ class Navigation:
     @property
     def answers(self) -> dict[str, str]:
         """Question id -> option id, in the order asked."""
-        return {s.question.id: s.option.id for s in self.steps}
+        return answers_of(self.steps)
 
     def remaining(self) -> tuple[int, int]:
         """Fewest and most questions left before an outcome (0, 0 when done)."""
@@ -134,7 +144,7 @@ class Navigation:
             on the path.
         """
         before = self.jump(question_id)
-        later = {s.question.id: s.option.id for s in self.steps[len(before.steps) + 1:]}
+        later = answers_of(self.steps[len(before.steps) + 1:])
         state, unused = follow(before.answer(option_id), later)
         dropped = tuple(s for s in self.steps if s.question.id in unused)
         return state, dropped
@@ -184,7 +194,7 @@ def evaluate(tree: Tree, steps: tuple[Step, ...], outcome: Outcome) -> Result:
     A local dispositif (``departements``) is only proposed with one of its départements; its
     first reason says so (:data:`TERRITORY`).
     """
-    answers = {s.question.id: s.option.id for s in steps}
+    answers = answers_of(steps)
     proposals, exclusions = [], []
     for dispositif in tree.dispositifs.values():
         local = (Reason(TERRITORY, tree.departement or None, dispositif.departements),) \
@@ -199,13 +209,20 @@ def evaluate(tree: Tree, steps: tuple[Step, ...], outcome: Outcome) -> Result:
             Proposal(dispositif, reasons) if ok else Exclusion(dispositif, reasons))
     rank = {did: i for i, did in enumerate(outcome.first)}
     proposals.sort(key=lambda p: rank.get(p.dispositif.id, len(rank)))  # stable: catalogue order after
-    uses: dict[str, list[str]] = {}
-    for p in proposals:
-        for cid in tree.contacts_of(p.dispositif, answers):
-            uses.setdefault(cid, []).append(p.dispositif.id)
-    contacts = tuple(ContactUse(tree.contacts[cid], tuple(dids)) for cid, dids in uses.items()
-                     if cid in tree.contacts)
+    uses = _contact_uses(tree, [p.dispositif for p in proposals], answers)
+    contacts = tuple(ContactUse(tree.contacts[cid], tuple(dids)) for cid, dids in uses.items())
     return Result(tree, steps, outcome, tuple(proposals), tuple(exclusions), contacts)
+
+
+def _contact_uses(tree: Tree, dispositifs: Iterable[Dispositif],
+                  answers: Mapping[str, str]) -> dict[str, list[str]]:
+    """Contact id -> ids of the ``dispositifs`` it is shown for, in order of first use."""
+    uses: dict[str, list[str]] = {}
+    for d in dispositifs:
+        for cid in tree.contacts_of(d, answers):
+            if cid in tree.contacts:
+                uses.setdefault(cid, []).append(d.id)
+    return uses
 
 
 _PROPOSED_MEMO = 4096
@@ -258,8 +275,7 @@ def proposed(tree: Tree, answers: Mapping[str, str],
         if outcome.first:
             rank = {did: i for i, did in enumerate(outcome.first)}
             ids = tuple(sorted(fit, key=lambda did: rank.get(did, len(rank))))
-        contacts = tuple(dict.fromkeys(cid for did in ids for cid in tree.contacts_of(tree.dispositifs[did], answers)
-                                       if cid in tree.contacts))
+        contacts = tuple(_contact_uses(tree, (tree.dispositifs[did] for did in ids), answers))
         found = ordered[order] = (ids, contacts)
     return found
 

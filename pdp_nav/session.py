@@ -156,8 +156,8 @@ class Session:
             exclusion = next(e for e in result.exclusions if e.dispositif.id == chosen)
             why = [describe_reason(tree, r, proposed=False) for r in exclusion.reasons]
             heading = "Pourquoi il n'est pas proposé"
-        answers = {s.question.id: s.option.id for s in result.steps}
-        uses = tuple(ContactUse(tree.contacts[c], (d.id,)) for c in tree.contacts_of(d, answers) if c in tree.contacts)
+        uses = tuple(ContactUse(tree.contacts[c], (d.id,)) for c in tree.contacts_of(d, result.answers)
+                     if c in tree.contacts)
         self.screen.line()
         if self.accessible:
             for text in card_lines(d) + [f"{heading} : " + (" ; ".join(why) or "proposé dans toutes les situations")]:

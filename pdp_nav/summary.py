@@ -116,7 +116,7 @@ def tree_dict(tree: Tree) -> dict[str, Any]:
 def result_dict(result: Result, *, generated: dt.datetime | None = None) -> dict[str, Any]:
     """The result in the stable JSON layout (``format_version`` 1)."""
     tree = result.tree
-    answers = {s.question.id: s.option.id for s in result.steps}
+    answers = result.answers
     data: dict[str, Any] = {
         "format_version": FORMAT_VERSION,
         "kind": "pdp-nav-result",

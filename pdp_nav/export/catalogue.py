@@ -126,6 +126,13 @@ def catalogue_csv(tree: Tree, table: str = "dispositifs") -> str:
     return buffer.getvalue()
 
 
+def _local_text(deps: tuple[str, ...]) -> str:
+    """« proposé seulement avec le département 29 » ('' for a national dispositif)."""
+    if len(deps) > 1:
+        return f"proposé seulement avec l'un {departements_text(deps)}"
+    return f"proposé seulement avec le département {deps[0]}" if deps else ""
+
+
 def catalogue_markdown(tree: Tree) -> str:
     """The catalogue as a readable document: one section per dispositif, then the contacts."""
     meta = f"Version {_md(tree.version)} — format_version {FORMAT_VERSION}"
@@ -143,9 +150,7 @@ def catalogue_markdown(tree: Tree) -> str:
                 ("Proposé quand", condition_text(tree, d.when)), ("Base légale", "; ".join(d.legal)),
                 ("Sources", sources), ("Vérifié le", d.checked.strftime("%d/%m/%Y")),
                 ("Fiabilité", d.confidence.label), ("À confirmer", d.to_confirm),
-                ("Dispositif local", f"proposé seulement avec l'un {departements_text(d.departements)}"
-                 if len(d.departements) > 1 else
-                 f"proposé seulement avec le département {d.departements[0]}" if d.departements else "")]
+                ("Dispositif local", _local_text(d.departements))]
         lines += [f"- **{title}** : {_md(text)}" for title, text in rows if text]
         lines.append(f"- **Contacts** : {contacts or 'aucun'}")
     lines += ["", "## Contacts"]

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..engine import iter_paths, proposed_ids
-from ..model import Tree
+from ..model import Dispositif, Tree
 from ..summary import tree_dict
 from . import FORMAT_VERSION
 from .catalogue import condition_data
@@ -37,12 +37,16 @@ def _outcomes(tree: Tree) -> dict[str, dict[str, Any]]:
             for oid, o in tree.outcomes.items()}
 
 
+def _contacts_data(d: Dispositif) -> list[Any]:
+    """The contacts as written in the catalogue: an id, or ``{id, when}``."""
+    only = dict(d.contact_when)
+    return [{"id": cid, "when": condition_data(only[cid])} if cid in only else cid for cid in d.contacts]
+
+
 def _dispositifs(tree: Tree) -> dict[str, dict[str, Any]]:
     return {did: {"name": d.name, "category": d.category, "summary": d.summary, "for_whom": d.for_whom,
                   "conditions": d.conditions, "decides": d.decides, "next_step": d.next_step,
-                  "contacts": [cid if cid not in dict(d.contact_when) else
-                               {"id": cid, "when": condition_data(dict(d.contact_when)[cid])} for cid in d.contacts],
-                  "legal": list(d.legal),
+                  "contacts": _contacts_data(d), "legal": list(d.legal),
                   "sources": [{"title": s.title, "url": s.url} for s in d.sources],
                   "checked": d.checked.isoformat(), "confidence": d.confidence.value,
                   "to_confirm": d.to_confirm or None, "when": condition_data(d.when),
