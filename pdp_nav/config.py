@@ -124,8 +124,8 @@ def _build(data: dict, text: str, where: str) -> Config:
     for key, value in data.items():
         loc = Location(where, _line_of(text, key), 1 if _line_of(text, key) else 0)
         if key not in KEYS:
-            warnings.append(Problem(loc, (
-                f"réglage « {shorten(key)} » inconnu, ignoré (réglages possibles : {', '.join(KEYS)})"), Severity.WARNING))
+            warnings.append(Problem(loc, f"réglage « {shorten(key)} » inconnu, ignoré (réglages possibles : "
+                                         f"{', '.join(KEYS)})", Severity.WARNING))
         elif key == "departement" and isinstance(value, (str, int)) and not isinstance(value, bool):
             values[key] = str(value).strip().upper().zfill(2)
         elif key == "accessible" and isinstance(value, bool):
@@ -135,7 +135,8 @@ def _build(data: dict, text: str, where: str) -> Config:
             if values[key] is None:
                 problems.append(Problem(loc, f"« arbre » : {NO_HOME}"))
         else:
-            problems.append(Problem(loc, f"« {key} » : valeur {shorten(repr(value))} invalide, attendu : {KEYS[key]}"))
+            problems.append(Problem(loc, (
+                f"« {key} » : valeur {shorten(repr(value))} invalide, attendu : {KEYS[key]}")))
     if problems:
         raise InputError(problems)
     return Config(warnings=tuple(warnings), **values)  # type: ignore[arg-type]

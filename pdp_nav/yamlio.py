@@ -133,7 +133,8 @@ def read_bounded(path: Path, limit: int = MAX_BYTES, *, streams: bool = False, f
             f"fichier trop volumineux ({big} ; maximum {limit / 1_048_576:.0f} Mo) : "
             "est-ce bien un fichier pdp-nav ? Vérifiez le chemin"))) from None
     except _NotAFile as kind:
-        raise InputError(Problem(Location(name), f"c'est {kind}, pas un fichier ordinaire : indiquez un fichier")) from None
+        raise InputError(Problem(Location(name), (
+            f"c'est {kind}, pas un fichier ordinaire : indiquez un fichier"))) from None
     except FileNotFoundError:
         raise InputError(Problem(Location(name), "fichier introuvable : vérifiez le chemin")) from None
     except IsADirectoryError:

@@ -114,7 +114,8 @@ def test_huge_files(here: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (tree / "catalogue.yaml").write_bytes(huge)
     (here / "a.yaml").write_bytes(huge)
     size = len(huge) / 1_048_576
-    refused = "fichier trop volumineux ({:.1f} Mo ; maximum {} Mo) : est-ce bien un fichier pdp-nav ? Vérifiez le chemin"
+    refused = ("fichier trop volumineux ({:.1f} Mo ; maximum {} Mo) : est-ce bien un fichier pdp-nav ? "
+               "Vérifiez le chemin")
     code, out, _ = cli(capsys, "validate", "tree")
     assert (code, out) == (2, f"tree/catalogue.yaml: {refused.format(size, 10)}\n{READ_ERROR}\n")
     (tree / "catalogue.yaml").write_text(CATALOGUE, encoding="utf-8")

@@ -125,6 +125,7 @@ def test_answers_from_a_pipe_are_read_and_bounded(here: Path) -> None:
 @pytest.mark.skipif(not Path("/dev/zero").is_char_device(), reason="no /dev/zero here")
 @pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom"])
 def test_endless_device_as_answers(device: str, here: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An endless device given as answers is read up to 1 MB, then refused (no hang, no MemoryError)."""
     write_tree(here)
     assert cli(capsys, "run", "-a", device, "--arbre", "tree") == (2, "", f"{device}: {TOO_BIG}\n")
 
@@ -143,6 +144,7 @@ CONFIGS: dict[str, tuple[Callable[[Path], None], str]] = {
 @pytest.mark.skipif(not Path("/dev/zero").is_char_device(), reason="no /dev/zero here")
 @pytest.mark.parametrize("case", list(CONFIGS))
 def test_bad_configuration_files(case: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The configuration file is bounded like any input: no FIFO or device, 1 MB, short quotes."""
     plant, message = CONFIGS[case]
     path = tmp_path / "config.toml"
     plant(path)
@@ -327,7 +329,9 @@ PRUNE = {
 
 
 @pytest.mark.parametrize("case", list(PRUNE))
-def test_pruning_removes_only_old_entries_of_pdp_nav(case: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_pruning_removes_only_old_entries_of_pdp_nav(case: str, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only an old regular file named like an entry and starting with pdp-nav's header is removed."""
     name, content, days, removed = PRUNE[case]
     root = tmp_path / "cache"
     root.mkdir(mode=0o700)
@@ -384,6 +388,7 @@ HOMES = {
 
 @pytest.mark.parametrize("case", list(HOMES))
 def test_cache_and_configuration_places(case: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Absolute XDG variables, else an absolute HOME, else no cache and no configuration file."""
     env, cache_place, config_place = HOMES[case]
     for name in ("HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME"):
         monkeypatch.delenv(name, raising=False)
