@@ -7,9 +7,12 @@ from pathlib import Path
 from typing import Any
 
 from .engine import Navigation, NavigationError, replay
-from .errors import InputError, Problem
-from .model import Tree
+from .errors import MAX_REPORTED, InputError, Problem, at_most, shorten
+from .model import Question, Tree
 from .yamlio import Document, read_yaml
+
+MAX_BYTES = 1024 * 1024
+"""Largest answers file: a path of a few dozen questions takes a few hundred bytes (issue #11)."""
 
 
 def read_answers(path: Path) -> tuple[dict[str, str], Document, tuple[Any, ...]]:
@@ -19,9 +22,10 @@ def read_answers(path: Path) -> tuple[dict[str, str], Document, tuple[Any, ...]]
         The answers, the document (for positions) and the path of the mapping inside it.
 
     Raises:
-        InputError: not readable, or not a mapping of texts.
+        InputError: not readable, or not a mapping of texts. A pipe (``-a /dev/stdin``) is
+            read, up to :data:`MAX_BYTES` like a file.
     """
-    doc = read_yaml(path)
+    doc = read_yaml(path, MAX_BYTES, streams=True)
     data = doc.data
     base: tuple[Any, ...] = ()
     if isinstance(data, dict) and isinstance(data.get("answers"), dict):
@@ -37,13 +41,13 @@ def read_answers(path: Path) -> tuple[dict[str, str], Document, tuple[Any, ...]]
     for key, value in data.items():
         if isinstance(value, bool) or not isinstance(value, (str, int)):
             problems.append(Problem(doc.loc((*base, key)), (
-                f"la réponse à « {key} » doit être un identifiant d'option (texte), pas {value!r}"
+                f"la réponse à « {shorten(key)} » doit être un identifiant d'option (texte), pas {shorten(value)}"
                 + (" — mettez-la entre guillemets : YAML lit oui/non/yes/no comme des booléens"
                    if isinstance(value, bool) else ""))))
         else:
             answers[key] = str(value)
     if problems:
-        raise InputError(problems)
+        raise InputError(at_most(problems, doc.loc(base)))
     return answers, doc, base
 
 
@@ -54,30 +58,20 @@ def resolve(tree: Tree, answers: dict[str, str], doc: Document, base: tuple[Any,
         InputError: unknown question or option, an answer off the path, or a missing answer —
             each with its position in ``doc``.
     """
-    problems = []
-    for qid, oid in answers.items():
-        question = tree.questions.get(qid)
-        if question is None:
-            kind = "est une issue, pas une question" if qid in tree.outcomes else "n'existe pas dans l'arbre"
-            close = difflib.get_close_matches(qid, list(tree.questions), n=1)
-            hint = f" (vouliez-vous dire « {close[0]} » ?)" if close else ""
-            problems.append(Problem(doc.loc((*base, qid), key=True), (
-                f"la question « {qid} » {kind} (version {tree.version}){hint}"), rule="unknown-question"))
-        elif question.option(oid) is None:
-            valid = ", ".join(o.id for o in question.options)
-            problems.append(Problem(doc.loc((*base, qid)), (
-                f"la question « {qid} » n'a pas d'option « {oid} » (options : {valid})"), rule="unknown-option"))
-    if problems:
-        raise InputError(problems)
+    unknown = [qid for qid, oid in answers.items()
+               if qid not in tree.questions or tree.questions[qid].option(oid) is None]
+    if unknown:  # the messages (and their close matches) of the first ones only: there may be 10^5
+        problems = [_unknown(tree, qid, answers[qid], doc, base) for qid in unknown[:MAX_REPORTED]]
+        raise InputError(at_most(problems, doc.loc(base), len(unknown)))
     try:
-        state, unused = replay(tree, answers)
+        state, left = replay(tree, answers)
     except NavigationError as exc:  # pragma: no cover - options were checked above
         raise InputError(Problem(doc.loc(base), str(exc))) from None
-    for qid in unused:
-        trail = " → ".join(f"{s.question.id}={s.option.id}" for s in state.steps) or tree.root
-        problems.append(Problem(doc.loc((*base, qid), key=True), (
-            f"la question « {qid} » n'est pas posée sur ce parcours ({trail}) : supprimez cette réponse "
-            "ou corrigez une réponse précédente"), rule="off-path"))
+    unused = list(left)
+    trail = " → ".join(f"{s.question.id}={s.option.id}" for s in state.steps) or tree.root
+    problems = [Problem(doc.loc((*base, qid), key=True), (
+        f"la question « {qid} » n'est pas posée sur ce parcours ({trail}) : supprimez cette réponse "
+        "ou corrigez une réponse précédente"), rule="off-path") for qid in unused[:MAX_REPORTED]]
     if not state.done and state.question is not None:
         q = state.question
         valid = ", ".join(o.id for o in q.options)
@@ -85,5 +79,19 @@ def resolve(tree: Tree, answers: dict[str, str], doc: Document, base: tuple[Any,
             f"réponse manquante pour la question « {q.id} » (« {q.text} ») : ajoutez « {q.id}: <option> » "
             f"(options : {valid})"), rule="missing-answer"))
     if problems:
-        raise InputError(problems)
+        raise InputError(at_most(problems, doc.loc(base), len(problems) + len(unused[MAX_REPORTED:])))
     return state
+
+
+def _unknown(tree: Tree, qid: str, oid: str, doc: Document, base: tuple[Any, ...]) -> Problem:
+    """The problem of an answer whose question or option is not in ``tree``."""
+    question: Question | None = tree.questions.get(qid)
+    if question is None:
+        kind = "est une issue, pas une question" if qid in tree.outcomes else "n'existe pas dans l'arbre"
+        close = difflib.get_close_matches(qid, list(tree.questions), n=1)
+        hint = f" (vouliez-vous dire « {close[0]} » ?)" if close else ""
+        return Problem(doc.loc((*base, qid), key=True), (
+            f"la question « {shorten(qid)} » {kind} (version {tree.version}){hint}"), rule="unknown-question")
+    valid = ", ".join(o.id for o in question.options)
+    return Problem(doc.loc((*base, qid)), (
+        f"la question « {qid} » n'a pas d'option « {shorten(oid)} » (options : {valid})"), rule="unknown-option")

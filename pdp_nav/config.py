@@ -8,18 +8,19 @@ Example::
     arbre = "~/pdp/trees"     # dossier de l'arbre, si ce n'est pas celui livré
 
 Command-line options and environment variables win over the file. ``PDP_NAV_CONFIG`` names
-another file; ``XDG_CONFIG_HOME`` moves ``~/.config``. Pure module: it reads, never prints.
+another file; ``XDG_CONFIG_HOME`` moves ``~/.config``. With neither an absolute
+``XDG_CONFIG_HOME`` nor an absolute HOME there is no configuration file (issue #11).
+Pure module: it reads, never prints.
 """
 
 from __future__ import annotations
 
 import os
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import InputError, Location, Problem, Severity, display_path, os_reason
+from .errors import InputError, Location, Problem, Severity, display_path, shorten
 
 KEYS = {"departement": "texte, ex. \"56\"", "accessible": "true ou false", "arbre": "chemin d'un dossier"}
 
@@ -33,12 +34,47 @@ class Config:
     """Unknown keys (a typo, most of the time): shown, not fatal."""
 
 
-def config_path() -> Path:
-    """Where the configuration file is looked for."""
+def home() -> Path | None:
+    """The user's home: HOME, or the account's when HOME is unset; None when not an absolute path.
+
+    ``HOME=''`` must not mean ``/``, nor an unknown home ``./~`` (issue #11).
+    """
+    value = os.environ["HOME"] if "HOME" in os.environ else os.path.expanduser("~")
+    return Path(value) if os.path.isabs(value) else None
+
+
+def user_dir(variable: str, default: str) -> Path | None:
+    """``$variable`` if it is an absolute path (XDG rule), else ``default`` in the home, else None."""
+    value = os.environ.get(variable, "")
+    if os.path.isabs(value):
+        return Path(value)
+    base = home()
+    return None if base is None else base / default
+
+
+def expand_home(text: str) -> Path | None:
+    """``text`` as a path, a leading ``~`` or ``~name`` made that home; None if the home is unknown."""
+    if not text.startswith("~"):
+        return Path(text)
+    if text == "~" or text.startswith("~/"):
+        base = home()
+        return None if base is None else base / text[2:]
+    expanded = os.path.expanduser(text)  # ~name: that account's home
+    return None if expanded.startswith("~") else Path(expanded)
+
+
+NO_HOME = "« ~ » désigne le dossier personnel, inconnu ici (HOME vide ou non défini) : écrivez un chemin absolu"
+
+
+def config_path() -> Path | None:
+    """Where the configuration file is looked for; None when there is no place for it."""
     if explicit := os.environ.get("PDP_NAV_CONFIG"):
-        return Path(explicit).expanduser()
-    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
-    return Path(base) / "pdp-nav" / "config.toml"
+        path = expand_home(explicit)
+        if path is None:
+            raise InputError(Problem(Location(explicit), f"variable PDP_NAV_CONFIG : {NO_HOME}"))
+        return path
+    base = user_dir("XDG_CONFIG_HOME", ".config")
+    return None if base is None else base / "pdp-nav" / "config.toml"
 
 
 def read_config(path: Path | None = None) -> Config:
@@ -48,20 +84,24 @@ def read_config(path: Path | None = None) -> Config:
         InputError: unreadable file, TOML syntax error or a value of the wrong type, with the
             file, the line and what to write instead.
     """
+    import tomllib
+
+    from .yamlio import read_bounded
+
     path = path or config_path()
+    if path is None:
+        return Config()
     where = display_path(path)
-    if not path.is_file():
+    if not os.path.lexists(path):
         if os.environ.get("PDP_NAV_CONFIG"):
             raise InputError(Problem(Location(where), (
                 "fichier de configuration introuvable (variable PDP_NAV_CONFIG) : créez-le ou corrigez le chemin")))
         return Config()
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_bounded(path, 1024 * 1024).decode("utf-8")  # a FIFO or device is refused, never read
         data = tomllib.loads(text)
     except UnicodeDecodeError:
         raise InputError(Problem(Location(where), "le fichier n'est pas en UTF-8 : réenregistrez-le en UTF-8")) from None
-    except OSError as exc:
-        raise InputError(Problem(Location(where), f"lecture impossible ({os_reason(exc)})")) from None
     except tomllib.TOMLDecodeError as exc:
         found = re.search(r"line (\d+), column (\d+)", str(exc))
         line, column = (int(found[1]), int(found[2])) if found else (0, 0)
@@ -84,16 +124,19 @@ def _build(data: dict, text: str, where: str) -> Config:
     for key, value in data.items():
         loc = Location(where, _line_of(text, key), 1 if _line_of(text, key) else 0)
         if key not in KEYS:
-            warnings.append(Problem(loc, (
-                f"réglage « {key} » inconnu, ignoré (réglages possibles : {', '.join(KEYS)})"), Severity.WARNING))
+            warnings.append(Problem(loc, f"réglage « {shorten(key)} » inconnu, ignoré (réglages possibles : "
+                                         f"{', '.join(KEYS)})", Severity.WARNING))
         elif key == "departement" and isinstance(value, (str, int)) and not isinstance(value, bool):
             values[key] = str(value).strip().upper().zfill(2)
         elif key == "accessible" and isinstance(value, bool):
             values[key] = value
         elif key == "arbre" and isinstance(value, str) and value.strip():
-            values[key] = Path(value).expanduser()
+            values[key] = expand_home(value)
+            if values[key] is None:
+                problems.append(Problem(loc, f"« arbre » : {NO_HOME}"))
         else:
-            problems.append(Problem(loc, f"« {key} » : valeur {value!r} invalide, attendu : {KEYS[key]}"))
+            problems.append(Problem(loc, (
+                f"« {key} » : valeur {shorten(repr(value))} invalide, attendu : {KEYS[key]}")))
     if problems:
         raise InputError(problems)
     return Config(warnings=tuple(warnings), **values)  # type: ignore[arg-type]

@@ -92,6 +92,31 @@ def os_reason(exc: OSError) -> str:
     return _OS_REASONS.get(exc.errno or 0) or exc.strerror or str(exc)
 
 
+def shorten(value: object, limit: int = 80) -> str:
+    """``value`` as text for a message, cut after ``limit`` characters with « … ».
+
+    A value from a file can be megabytes long: a message quotes its start (issue #11).
+    """
+    text = value if isinstance(value, str) else repr(value)
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+MAX_REPORTED = 20
+"""Most problems listed for one input file; the others are counted (issue #11)."""
+
+
+def at_most(problems: list[Problem], where: Location, total: int | None = None) -> list[Problem]:
+    """The first :data:`MAX_REPORTED` of ``problems``, then one line counting the others.
+
+    ``total`` is the number of problems when only the first ones were built.
+    """
+    rest = (len(problems) if total is None else total) - MAX_REPORTED
+    if rest <= 0:
+        return problems
+    return [*problems[:MAX_REPORTED], Problem(where, (
+        f"… et {rest} autre(s) problème(s) non affiché(s) : corrigez d'abord ceux ci-dessus, puis relancez"))]
+
+
 class PdpNavError(Exception):
     """Base class of every error shown to the user as a French message (never a traceback)."""
 

@@ -9,6 +9,8 @@ all become French errors with a file position instead of crashes or silent data 
 from __future__ import annotations
 
 import hashlib
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -84,27 +86,88 @@ class Document:
         return Location(self.file, line, col)
 
 
-def read_yaml(path: Path) -> Document:
-    """Read and parse ``path``.
+def read_yaml(path: Path, limit: int = MAX_BYTES, *, streams: bool = False) -> Document:
+    """Read and parse ``path`` (see :func:`read_bounded` for ``limit`` and ``streams``).
 
     Raises:
         InputError: the file is missing, too big, binary, not UTF-8, or not safe plain YAML.
     """
+    return parse_yaml(read_bounded(path, limit, streams=streams), display_path(path))
+
+
+_NOT_FILES = ((stat.S_ISFIFO, "un tube (FIFO)"), (stat.S_ISCHR, "un périphérique"),
+              (stat.S_ISBLK, "un périphérique"), (stat.S_ISSOCK, "une socket"), (stat.S_ISLNK, "un lien symbolique"))
+
+
+def read_bounded(path: Path, limit: int = MAX_BYTES, *, streams: bool = False, follow: bool = True) -> bytes:
+    """The bytes of ``path``: never more than ``limit`` are read, whatever ``stat`` says (issue #11).
+
+    Args:
+        path: the file to read.
+        limit: largest size accepted, in bytes.
+        streams: also read a pipe, terminal or device (an answers file from ``/dev/stdin``);
+            otherwise one is refused without being opened (opening a FIFO waits for a writer).
+        follow: False refuses a symbolic link (cache entries).
+
+    Raises:
+        InputError: missing, a directory, not a regular file, larger than ``limit``, unreadable.
+    """
     name = display_path(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise InputError(Problem(Location(name), (
-                f"fichier trop volumineux ({size / 1_048_576:.1f} Mo ; maximum "
-                f"{MAX_BYTES // 1_048_576} Mo) : est-ce bien un fichier d'arbre pdp-nav ?")))
-        raw = path.read_bytes()
+        _check_kind(os.stat(path, follow_symlinks=follow), streams)
+        flags = os.O_RDONLY | os.O_CLOEXEC | (0 if streams else os.O_NONBLOCK) | (0 if follow else os.O_NOFOLLOW)
+        fd = os.open(path, flags)
+        try:
+            info = os.fstat(fd)
+            _check_kind(info, streams)  # the same file as the one checked, even if it was swapped meanwhile
+            regular = stat.S_ISREG(info.st_mode)
+            if regular and info.st_size > limit:
+                raise _TooBig(f"{info.st_size / 1_048_576:.1f} Mo")
+            raw = _read_at_most(fd, limit + 1, info.st_size + 1 if regular else 1 << 16)
+        finally:
+            os.close(fd)
+        if len(raw) > limit:
+            raise _TooBig(f"plus de {limit / 1_048_576:.0f} Mo")
+    except _TooBig as big:
+        raise InputError(Problem(Location(name), (
+            f"fichier trop volumineux ({big} ; maximum {limit / 1_048_576:.0f} Mo) : "
+            "est-ce bien un fichier pdp-nav ? Vérifiez le chemin"))) from None
+    except _NotAFile as kind:
+        raise InputError(Problem(Location(name), (
+            f"c'est {kind}, pas un fichier ordinaire : indiquez un fichier"))) from None
     except FileNotFoundError:
         raise InputError(Problem(Location(name), "fichier introuvable : vérifiez le chemin")) from None
     except IsADirectoryError:
-        raise InputError(Problem(Location(name), "c'est un dossier, un fichier YAML est attendu")) from None
+        raise InputError(Problem(Location(name), "c'est un dossier : indiquez un fichier")) from None
     except OSError as exc:
         raise InputError(Problem(Location(name), f"lecture impossible ({os_reason(exc)})")) from None
-    return parse_yaml(raw, name)
+    return raw
+
+
+def _check_kind(info: os.stat_result, streams: bool) -> None:
+    if stat.S_ISDIR(info.st_mode):
+        raise IsADirectoryError
+    if not streams or stat.S_ISLNK(info.st_mode):
+        for test, kind in _NOT_FILES:
+            if test(info.st_mode):
+                raise _NotAFile(kind)
+
+
+def _read_at_most(fd: int, count: int, chunk: int) -> bytes:
+    """Up to ``count`` bytes from ``fd``, in reads of ``chunk`` bytes (the file's size when known)."""
+    parts = []
+    while count > 0 and (part := os.read(fd, min(count, max(chunk, 1 << 16)))):
+        parts.append(part)
+        count -= len(part)
+    return b"".join(parts)
+
+
+class _TooBig(Exception):
+    """The file is larger than the limit (the text says by how much)."""
+
+
+class _NotAFile(Exception):
+    """A pipe, device, socket or link where a regular file is expected."""
 
 
 def _decode(raw: bytes, name: str) -> str:

@@ -108,17 +108,18 @@ def test_unreadable_answers_file(case: str, here: Path, capsys: pytest.CaptureFi
 
 
 def test_huge_files(here: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """A 50 MB file is refused before being read, as a tree file or as answers."""
+    """A 50 MB file is refused before being read, as a tree file or as answers (at most 1 MB)."""
     tree = write_tree(here)
     huge = _huge()
     (tree / "catalogue.yaml").write_bytes(huge)
     (here / "a.yaml").write_bytes(huge)
     size = len(huge) / 1_048_576
-    refused = f"fichier trop volumineux ({size:.1f} Mo ; maximum 10 Mo) : est-ce bien un fichier d'arbre pdp-nav ?"
+    refused = ("fichier trop volumineux ({:.1f} Mo ; maximum {} Mo) : est-ce bien un fichier pdp-nav ? "
+               "Vérifiez le chemin")
     code, out, _ = cli(capsys, "validate", "tree")
-    assert (code, out) == (2, f"tree/catalogue.yaml: {refused}\n{READ_ERROR}\n")
+    assert (code, out) == (2, f"tree/catalogue.yaml: {refused.format(size, 10)}\n{READ_ERROR}\n")
     (tree / "catalogue.yaml").write_text(CATALOGUE, encoding="utf-8")
-    assert cli(capsys, "run", "-a", "a.yaml", "--arbre", "tree") == (2, "", f"a.yaml: {refused}\n")
+    assert cli(capsys, "run", "-a", "a.yaml", "--arbre", "tree") == (2, "", f"a.yaml: {refused.format(size, 1)}\n")
 
 
 def test_empty_files(here: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -25,7 +25,7 @@ def cache_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def entries(root: Path) -> list[Path]:
-    return sorted(root.glob("*.json")) if root.is_dir() else []
+    return sorted(root.glob("pdp-nav-*.cache")) if root.is_dir() else []
 
 
 def forbid_cold_load(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -214,15 +214,3 @@ def test_datetimes_survive_the_round_trip() -> None:
     for kind, where in found:
         cache._restore_date(plain, where, kind)
     assert plain == data
-
-
-def test_old_entries_of_other_directories_are_pruned(tmp_path: Path, cache_root: Path) -> None:
-    """Writing an entry removes those not rewritten for KEEP_DAYS; recent ones stay."""
-    cache_root.mkdir()
-    old, recent = cache_root / "old.json", cache_root / "recent.json"
-    for entry in (old, recent):
-        entry.write_bytes(b"x")
-    past = dt.datetime.now().timestamp() - (cache.KEEP_DAYS + 1) * 86_400
-    os.utime(old, (past, past))
-    loader.load_tree(write_tree(tmp_path))
-    assert not old.exists() and recent.exists() and len(entries(cache_root)) == 2
