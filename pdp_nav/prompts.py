@@ -18,10 +18,11 @@ import shutil
 import textwrap
 import unicodedata
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from .errors import Interrupted
+from .textsafe import printable
 
 HINT = "↑↓ ou numéro, Entrée pour valider"
 YES_NO_HINT = "o/n, ou ↑↓ et Entrée"
@@ -84,6 +85,9 @@ def select(message: str, items: Sequence[Item], *, default: Any = None, on_help:
     Raises:
         Interrupted: Ctrl-C or Ctrl-D.
     """
+    # data text is shown, never obeyed by the terminal (issue #11)
+    message = printable(message, newlines=False)
+    items = [replace(item, title=printable(item.title, newlines=False)) for item in items]
     ask = _plain_select if accessible else _fancy_select
     while True:
         value = _guard(lambda: ask(message, items, default, on_help is not None, back), accessible)

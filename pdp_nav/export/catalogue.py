@@ -14,7 +14,8 @@ from typing import Any
 from ..conditions import All, Always, AnyOf, Atom, Condition, Not
 from ..errors import UsageError
 from ..model import Dispositif, Tree
-from ..summary import _md, channel_text, contact_dict, departements_text, dispositif_dict, label_of, tree_dict
+from ..summary import channel_text, contact_dict, departements_text, dispositif_dict, label_of, tree_dict
+from ..textsafe import markdown as _md
 from . import FORMAT_VERSION
 
 FORMATS = ("json", "csv", "markdown")

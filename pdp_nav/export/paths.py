@@ -18,7 +18,8 @@ from typing import IO, Any, Optional
 from ..engine import Pair, cited_questions, iter_leaves, proposed, remaining_bounds
 from ..errors import UsageError
 from ..model import Outcome, Tree
-from ..summary import _md, tree_dict
+from ..summary import tree_dict
+from ..textsafe import markdown as _md
 from . import FORMAT_VERSION
 
 FORMATS = ("jsonl", "json", "csv", "markdown")
