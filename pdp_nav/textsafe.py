@@ -10,6 +10,7 @@ was never validated cannot inject either.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -89,11 +90,9 @@ def markdown(text: str) -> str:
     return _MD_LINE_START.sub(r"\1\\\2", text)
 
 
-def csv_cell(value: object) -> object:
-    """A CSV cell a spreadsheet shows as text: a leading ``'`` before a would-be formula."""
-    if isinstance(value, str) and value.startswith(CSV_FORMULA):
-        return "'" + value
-    return value
+def csv_row(row: Iterable[object]) -> list[object]:
+    """A CSV row a spreadsheet shows as text: a ``'`` before each cell that would be a formula."""
+    return ["'" + cell if isinstance(cell, str) and cell.startswith(CSV_FORMULA) else cell for cell in row]
 
 
 def xml_text(text: str) -> str:

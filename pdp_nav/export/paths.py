@@ -19,6 +19,7 @@ from ..engine import Pair, cited_questions, iter_leaves, proposed, remaining_bou
 from ..errors import UsageError
 from ..model import Outcome, Tree
 from ..summary import tree_dict
+from ..textsafe import csv_row
 from ..textsafe import markdown as _md
 from . import FORMAT_VERSION
 
@@ -201,7 +202,7 @@ def write_csv(tree: Tree, sel: Selection, out: IO[str]) -> int:
                r["outcome"]["id"], r["outcome"]["title"], ";".join(r["dispositifs"]), ";".join(r["contacts"])]
         for step in r["steps"]:
             row += [step[name] for name in CSV_STEP]
-        writer.writerow(row + [""] * (len(columns) - len(row)))
+        writer.writerow(csv_row(row + [""] * (len(columns) - len(row))))
     return count
 
 
