@@ -11,6 +11,7 @@ import pytest
 from rich.console import Console
 
 from pdp_nav.answers import resolve
+from pdp_nav.export.graph import mermaid
 from pdp_nav.loader import read_tree
 from pdp_nav.render import print_result
 from pdp_nav.summary import result_markdown, result_text
@@ -188,3 +189,25 @@ def test_csv_formulas_are_neutralised(case: str, here: Path, capsys: pytest.Capt
     assert code == 0 and f",visite-reprise,{cell}," in out
     code, out, _ = cli(capsys, "paths", "--arbre", "tree", "-f", "csv")
     assert code == 0 and f",rqth,La personne a-t-elle une RQTH ?,oui,{cell}" in out
+
+
+def test_graph_directive_stays_text(here: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """graph: a %%{init}%% label or title is entity-coded text, which Mermaid does not apply."""
+    write_tree(here, arbre=ARBRE.replace('"Mini-arbre PDP"', '"Mini %%{init: {}}%%"')
+               .replace('"Oui"', '"%%{init: {\\"theme\\": \\"dark\\"}}%%"'))
+    code, out, _ = cli(capsys, "graph", "--arbre", "tree")
+    assert code == 0 and "%%{" not in out
+    assert out.splitlines()[1] == "%% Arbre « Mini #37;#37;{init: {}}#37;#37; » (mini), version 1.0"
+    assert '    Q3 -->|"#37;#37;{init: {#quot;theme#quot;: #quot;dark#quot;}}#37;#37;"| I3' in out
+    code, out, _ = cli(capsys, "graph", "--arbre", "tree", "-f", "dot")
+    assert code == 0 and out.splitlines()[1] == "// Arbre « Mini %%{init: {}}%% » (mini), version 1.0"
+
+
+def test_graph_lone_cr_is_a_line_break(tmp_path: Path) -> None:
+    """A lone CR (refused by validate, but a forged cache could hold it) splits the label, never the graph."""
+    tree = read_tree(write_tree(tmp_path, arbre=ARBRE.replace('"Mini-arbre PDP"', '"Mini\\rflowchart LR"')
+                                .replace('"Non"', '"Non\\rpas\\e[2J"'))).tree
+    assert tree is not None
+    out = mermaid(tree)
+    assert out.splitlines()[1] == "%% Arbre « Mini flowchart LR » (mini), version 1.0"
+    assert '    Q3 -->|"Non<br/>pas#92;x1b[2J"| I3' in out
