@@ -19,6 +19,7 @@ from . import prompts
 from .engine import Navigation, Step
 from .errors import ExitCode, Interrupted, PdpNavError
 from .model import Question, Tree
+from .textsafe import printable
 
 
 class Quit(Interrupted):

@@ -26,6 +26,10 @@ _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _MD_PUNCT = re.compile(r"([\\`*_\[\]<>|&])")
 _MD_LINE_START = re.compile(r"^(\s*\d*)([#+\-=~](?=[\s#=\-~]|$)|>|(?<=\d)[.)](?=\s|$))")
 """What would open a heading, a list, a quote or a fence at the start of a line."""
+TEXT_RULES = ("control-character", "text-length")
+"""The rules of :func:`text_problems`: findings that do not keep the tree from being built."""
+MAX_TEXT = 4000
+"""Longest text accepted by ``validate``; the shipped tree's longest is under 900 characters."""
 CSV_FORMULA = ("=", "+", "-", "@", "\t", "\r")
 """First characters a spreadsheet reads as a formula (OWASP « CSV injection »)."""
 
@@ -43,8 +47,11 @@ def unsafe_char(text: str, *, newlines: bool = True) -> str | None:
 def text_problems(doc: Document) -> list[Problem]:
     """The ``validate`` rule: one error per key or text of ``doc`` holding a control or bidi character.
 
-    Line feeds and tabs are allowed in texts, not in keys (ids).
+    Line feeds and tabs are allowed in texts, not in keys (ids). A text longer than
+    :data:`MAX_TEXT` is refused too (a 20 KB label froze the prompt).
     """
+    from .errors import Problem
+
     problems: list[Problem] = []
     stack: list[tuple[tuple[Any, ...], Any]] = [((), doc.data)]
     while stack:
@@ -56,6 +63,10 @@ def text_problems(doc: Document) -> list[Problem]:
                 problems.append(_problem(doc, (*path, key), char, key=True))
         if isinstance(value, str) and (char := unsafe_char(value)):
             problems.append(_problem(doc, path, char))
+        if isinstance(value, str) and len(value) > MAX_TEXT:
+            problems.append(Problem(doc.loc(path), (
+                f"texte trop long ({len(value):_} caractères ; maximum {MAX_TEXT:_}) : raccourcissez-le, "
+                "les détails ont leur place dans une fiche ou une source").replace("_", " "), rule="text-length"))
     return sorted(problems, key=lambda p: (p.location.line, p.location.column))
 
 

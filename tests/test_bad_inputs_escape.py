@@ -19,6 +19,7 @@ from pdp_nav.textsafe import markdown, printable, text_problems
 from pdp_nav.yamlio import parse_yaml
 
 from .helpers import ARBRE, CATALOGUE, CONTACTS, SCENARIO, line_of, write, write_scenario, write_tree
+from .terminal import ENTER, MENU_HINT, Session, needs_pdp_nav
 from .test_bad_inputs import cli
 
 CONTROL = ("caractère de contrôle U+001B interdit dans le texte : supprimez-le "
@@ -211,3 +212,40 @@ def test_graph_lone_cr_is_a_line_break(tmp_path: Path) -> None:
     out = mermaid(tree)
     assert out.splitlines()[1] == "%% Arbre « Mini flowchart LR » (mini), version 1.0"
     assert '    Q3 -->|"Non<br/>pas#92;x1b[2J"| I3' in out
+
+
+def test_validate_refuses_a_20_kb_label(here: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A text over 4,000 characters is an error at its position (a 20 KB label froze navigate)."""
+    text = ARBRE.replace('"Oui"', '"' + "mot " * 5000 + '"')
+    write_tree(here, arbre=text)
+    line = line_of(text, "mot mot")
+    assert cli(capsys, "validate", "tree") == (1, (
+        f"tree/arbre.yaml:{line}:16: texte trop long (20 000 caractères ; maximum 4 000) : raccourcissez-le, "
+        "les détails ont leur place dans une fiche ou une source\n1 erreur(s), 0 avertissement(s).\n"), "")
+
+
+@needs_pdp_nav
+def test_pty_scenario_play_shows_a_hostile_title(tmp_path: Path) -> None:
+    """In a real terminal, scenario play shows the title's escapes as text: no clear screen, no window title."""
+    tree = write_tree(tmp_path)
+    write(tmp_path / "s.yaml", SCENARIO.replace('"Arrêt long avec RQTH"', '"Arrêt\\e[2J\\e]0;pwn\\a\\u202E"')
+          .replace("RQTH obtenue.", "RQTH\\e[8m obtenue."))
+    s = Session(tmp_path, ["scenario", "play", "--no-pause", "s.yaml", "--arbre", str(tree)])
+    assert s.end() == 0
+    raw = s.log.getvalue()
+    assert "\x1b[2J" not in raw and "\x1b]0;" not in raw and "\u202e" not in raw and "\x1b[8m" not in raw
+    assert "Scénario : Arrêt\\x1b[2J\\x1b]0;pwn\\x07U+202E" in s.screen
+
+
+@needs_pdp_nav
+def test_pty_long_label_does_not_freeze_navigate(tmp_path: Path) -> None:
+    """A 3,900-character label (validate allows 4,000): the choice and the answered line are cut at 200
+    characters, and the result comes within the session's usual timeout (a 20 KB line took minutes)."""
+    tree = write_tree(tmp_path, arbre=ARBRE.replace('"En poste, sans arrêt"', '"' + "mot " * 975 + '"'))
+    s = Session(tmp_path, ["navigate", "--arbre", str(tree)], width=80)
+    s.wait("Question 1")
+    s.keys("1" + ENTER)
+    s.wait("Et maintenant ?", hint=MENU_HINT)
+    s.keys("6" + ENTER)
+    assert s.end() == 0
+    assert "? Où en est la personne ? 1. " + "mot " * 49 + "… ╭─ Prévenir pendant l'activité" in s.screen
