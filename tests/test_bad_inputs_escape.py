@@ -11,6 +11,8 @@ import pytest
 from rich.console import Console
 
 from pdp_nav.answers import resolve
+from pdp_nav.export.diff import diff_trees
+from pdp_nav.export.diff_text import diff_text
 from pdp_nav.export.graph import mermaid
 from pdp_nav.loader import read_tree
 from pdp_nav.render import print_result
@@ -249,3 +251,12 @@ def test_pty_long_label_does_not_freeze_navigate(tmp_path: Path) -> None:
     s.keys("6" + ENTER)
     assert s.end() == 0
     assert "? Où en est la personne ? 1. " + "mot " * 49 + "… ╭─ Prévenir pendant l'activité" in s.screen
+
+
+def test_diff_text_shows_escapes(tmp_path: Path) -> None:
+    """diff's text report shows a changed label's escapes as text (trees read without validation)."""
+    old = read_tree(write_tree(tmp_path / "old")).tree
+    new = read_tree(write_tree(tmp_path / "new", arbre=ARBRE.replace('"Oui"', '"Oui\\e[2J"'))).tree
+    assert old is not None and new is not None
+    text = diff_text(diff_trees(old, new), old, new)
+    assert "\x1b" not in text and "Oui\\x1b[2J" in text
