@@ -3,7 +3,7 @@
 Tree, catalogue, scenario and answers files are data: an escape sequence (clear the screen,
 set the window title, a hidden link), a bidi override that reverses a line, a Markdown heading
 or a spreadsheet formula in them must be shown, never obeyed. ``validate`` refuses such
-characters (:func:`unsafe_char`); these functions protect every output, so that a file that
+characters (:func:`text_problems`); the other functions protect every output, so that a file that
 was never validated cannot inject either.
 """
 
@@ -65,13 +65,18 @@ def text_problems(doc: Document) -> list[Problem]:
             problems.append(_problem(doc, path, char))
         if isinstance(value, str) and len(value) > MAX_TEXT:
             problems.append(Problem(doc.loc(path), (
-                f"texte trop long ({len(value):_} caractères ; maximum {MAX_TEXT:_}) : raccourcissez-le, "
-                "les détails ont leur place dans une fiche ou une source").replace("_", " "), rule="text-length"))
+                f"texte trop long ({_count(len(value))} caractères ; maximum {_count(MAX_TEXT)}) : "
+                "raccourcissez-le, les détails ont leur place dans une fiche ou une source"), rule="text-length"))
     return sorted(problems, key=lambda p: (p.location.line, p.location.column))
+
+
+def _count(n: int) -> str:
+    return f"{n:,}".replace(",", " ")  # 20 000, as French writes it
 
 
 def _problem(doc: Document, path: tuple[Any, ...], char: str, key: bool = False) -> Problem:
     from .errors import Problem
+
     what = ("caractère de contrôle bidirectionnel" if char in BIDI else "caractère de contrôle")
     effect = ("il inverse ou déplace le texte affiché" if char in BIDI
               else "il pourrait piloter le terminal qui l'affiche")
