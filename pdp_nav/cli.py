@@ -95,7 +95,9 @@ def _default_to_navigate(args: list[str]) -> list[str]:
 
 
 def _err(message: str) -> None:
-    typer.echo(message, err=True)
+    from .textsafe import printable  # a message quoting data never drives the terminal (issue #11)
+
+    typer.echo(printable(message), err=True)
 
 
 def script() -> int:

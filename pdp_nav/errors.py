@@ -53,7 +53,9 @@ class Problem:
 
     def __str__(self) -> str:
         prefix = "" if self.severity is Severity.ERROR else "avertissement : "
-        return f"{self.location}: {prefix}{self.message}"
+        from .textsafe import printable  # it quotes data: shown, never obeyed by a terminal (issue #11)
+
+        return printable(f"{self.location}: {prefix}{self.message}", newlines=False)
 
     @property
     def is_error(self) -> bool:

@@ -17,6 +17,7 @@ from .errors import InputError, Location, Problem, TreeInvalidError, display_pat
 from .model import (
     Channel, Confidence, Contact, Dispositif, Option, Outcome, Question, Source, Tree,
 )
+from .textsafe import TEXT_RULES, text_problems
 from .yamlio import Document, read_yaml
 
 FILES = {"arbre": "arbre.yaml", "catalogue": "catalogue.yaml", "contacts": "contacts.yaml"}
@@ -161,8 +162,9 @@ def read_tree(tree_dir: Path) -> Loaded:
         return Loaded(None, sources, unreadable, True)
     problems: list[Problem] = []
     for role in FILES:
-        problems += _check_top(sources.docs[role], role)
+        problems += _check_top(sources.docs[role], role) + text_problems(sources.docs[role])
     for dep, doc in sources.overlays.items():
+        problems += text_problems(doc)
         found = _check_top(doc, "departement")
         if any(p.rule != "duplicate-key" for p in found):
             sources.invalid_overlays.add(dep)
@@ -172,7 +174,7 @@ def read_tree(tree_dir: Path) -> Loaded:
                 f"le fichier {dep}.yaml déclare le département « {doc.data.get('departement')} » : "
                 f"renommez le fichier ou corrigez « departement: \"{dep}\" »"), rule="overlay-name"))
     main_files = {d.file for d in sources.docs.values()}
-    structural = [p for p in problems if p.rule != "duplicate-key" and p.location.file in main_files]
+    structural = [p for p in problems if p.rule not in ("duplicate-key", *TEXT_RULES) and p.location.file in main_files]
     tree = None if structural else build_tree(sources)
     return Loaded(tree, sources, problems, False)
 

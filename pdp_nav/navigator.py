@@ -19,6 +19,7 @@ from . import prompts
 from .engine import Navigation, Step
 from .errors import ExitCode, Interrupted, PdpNavError
 from .model import Question, Tree
+from .textsafe import printable
 
 
 class Quit(Interrupted):
@@ -130,7 +131,7 @@ class Screen:
         from rich.text import Text
 
         # accessible: no hard line breaks, the terminal (or the screen reader) wraps
-        self.out.print(Text(text, style="" if self.accessible else style), soft_wrap=self.accessible)
+        self.out.print(Text(printable(text), style="" if self.accessible else style), soft_wrap=self.accessible)
 
     def panel(self, title: str, lines: list[str], style: str = "cyan") -> None:
         if self.accessible:
@@ -142,7 +143,8 @@ class Screen:
         from rich.panel import Panel
         from rich.text import Text
 
-        self.out.print(Panel(Text("\n".join(lines)), title=escape(title), title_align="left", border_style=style))
+        self.out.print(Panel(Text(printable("\n".join(lines))), title=escape(printable(title, newlines=False)),
+                           title_align="left", border_style=style))
 
 
 class Asker:

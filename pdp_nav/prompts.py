@@ -18,13 +18,17 @@ import shutil
 import textwrap
 import unicodedata
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from .errors import Interrupted
+from .textsafe import printable
 
 HINT = "↑↓ ou numéro, Entrée pour valider"
 YES_NO_HINT = "o/n, ou ↑↓ et Entrée"
+MAX_CHOICE_LINES = 6
+MAX_ANSWER_CHARS = 200
+"""Longest choice shown in the default mode: a 20 KB label (hundreds of lines) froze the prompt."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +88,9 @@ def select(message: str, items: Sequence[Item], *, default: Any = None, on_help:
     Raises:
         Interrupted: Ctrl-C or Ctrl-D.
     """
+    # data text is shown, never obeyed by the terminal (issue #11)
+    message = printable(message, newlines=False)
+    items = [replace(item, title=printable(item.title, newlines=False)) for item in items]
     ask = _plain_select if accessible else _fancy_select
     while True:
         value = _guard(lambda: ask(message, items, default, on_help is not None, back), accessible)
@@ -166,13 +173,13 @@ def _fancy_select(message: str, items: Sequence[Item], default: Any, has_help: b
     from questionary.prompts.common import InquirerControl
 
     answers = [i for i, item in enumerate(items) if item.numbered]
-    flat = {i: f"{n}. {items[i].title}" for n, i in enumerate(answers, 1)}
+    flat = {i: _cut(f"{n}. {items[i].title}") for n, i in enumerate(answers, 1)}
     choices: list[Any] = [questionary.Choice(wrap(flat[i]), value=i) for i in answers]
     extra = [i for i, item in enumerate(items) if not item.numbered]
     if extra:
         choices.append(questionary.Separator(" "))
         choices += [questionary.Choice(wrap(items[i].title), value=i) for i in extra]
-    flat.update((i, items[i].title) for i in extra)
+    flat.update((i, _cut(items[i].title)) for i in extra)
     start = None if default is None else next((i for i, item in enumerate(items) if item.value == default), None)
     yes_no = is_yes_no([items[i].title for i in answers])
     hint = YES_NO_HINT if yes_no else HINT
@@ -238,15 +245,22 @@ def _fancy_select(message: str, items: Sequence[Item], default: Any, has_help: b
     return items[result].value
 
 
+def _cut(title: str) -> str:
+    """The answered line, one line at most: prompt_toolkit takes minutes to lay out a 20 KB line."""
+    return title if len(title) <= MAX_ANSWER_CHARS else title[:MAX_ANSWER_CHARS - 1] + "…"
+
+
 def wrap(title: str, width: int | None = None) -> str:
     """``title`` cut into lines that fit the terminal, continuation lines aligned after the number.
 
     prompt_toolkit would otherwise cut long choices at the right edge (80-column terminals).
+    A choice is at most :data:`MAX_CHOICE_LINES` lines, ending with « … » (issue #11).
     """
     width = width or shutil.get_terminal_size().columns
     number = title.split(" ", 1)[0] if title[:1].isdigit() else ""
     indent = 3 + (len(number) + 1 if number else 0)  # after the pointer « » » and the number
-    lines = textwrap.wrap(title, max(20, width - 4), subsequent_indent=" " * (indent - 3))
+    lines = textwrap.wrap(title, max(20, width - 4), subsequent_indent=" " * (indent - 3),
+                          max_lines=MAX_CHOICE_LINES, placeholder=" …")
     return ("\n" + " " * 3).join(lines) if lines else title
 
 

@@ -16,6 +16,17 @@ from .engine import Result
 from .errors import Problem
 from .model import Dispositif, Tree
 from .summary import NOTICE, channel_text, confidence_note, describe_reason
+from .textsafe import printable
+
+
+def _text(value: str, style: str = "") -> Text:
+    """Data text for Rich: control and bidi characters shown, never sent to the terminal."""
+    return Text(printable(value), style=style)
+
+
+def _title(value: str) -> str:
+    """A panel title from data: one line, markup-escaped, control characters shown."""
+    return escape(printable(value, newlines=False))
 
 
 def console(stderr: bool = False) -> Console:
@@ -35,17 +46,17 @@ def dispositif_card(tree: Tree, d: Dispositif, why: Iterable[str] = (), number: 
             ("Sources", "; ".join(s.title + (f" ({s.url})" if s.url else "") for s in d.sources)
              + f" — vérifié le {d.checked.strftime('%d/%m/%Y')}")]
     for label, value in rows:
-        grid.add_row(label, Text(value))
+        grid.add_row(label, _text(value))
     title = f"{number}. {d.name}" if number else d.name
     # a title longer than an 80-column border is cut: the full name then opens the card
-    parts: list = [Text(d.name, style="bold")] if len(title) > 70 else []
-    parts += [Text(d.summary), Text(""), grid]
+    parts: list = [_text(d.name, "bold")] if len(title) > 70 else []
+    parts += [_text(d.summary), Text(""), grid]
     if note := confidence_note(d):
-        parts += [Text(""), Text("⚠ " + note, style="bold yellow")]
+        parts += [Text(""), _text("⚠ " + note, "bold yellow")]
     why = list(why)
     if why:
-        parts += [Text(""), Text("Pourquoi : " + " ; ".join(why), style="italic")]
-    return Panel(Group(*parts), title=escape(title), title_align="left", border_style="cyan")
+        parts += [Text(""), _text("Pourquoi : " + " ; ".join(why), "italic")]
+    return Panel(Group(*parts), title=_title(title), title_align="left", border_style="cyan")
 
 
 def contacts_table(result: Result) -> Table:
@@ -59,7 +70,7 @@ def contacts_table(result: Result) -> Table:
         c = use.contact
         how = "\n".join(channel_text(ch.kind, ch.value, ch.note) for ch in c.channels) or "—"
         name = c.name + (f"\n(contacts locaux {c.departement})" if c.departement else "")
-        table.add_row(Text(name), Text(how), Text(", ".join(tree.dispositifs[d].name for d in use.dispositifs)))
+        table.add_row(_text(name), _text(how), _text(", ".join(tree.dispositifs[d].name for d in use.dispositifs)))
     return table
 
 
@@ -69,13 +80,13 @@ def print_result(result: Result, out: Console, added: Iterable[str] = ()) -> Non
     ``added``: ids of dispositifs new since the previous result (their card says « nouveau »).
     """
     tree = result.tree
-    out.print(Panel(Text(result.outcome.text), title=escape(result.outcome.title),
+    out.print(Panel(_text(result.outcome.text), title=_title(result.outcome.title),
                     title_align="left", border_style="green"))
     situation = Table.grid(padding=(0, 1))
     situation.add_column(style="dim")
     situation.add_column()
     for step in result.steps:
-        situation.add_row(Text(step.question.text), Text(step.option.label, style="bold"))
+        situation.add_row(_text(step.question.text), _text(step.option.label, "bold"))
     out.print(situation)
     out.print()
     if not result.proposals:
@@ -84,13 +95,13 @@ def print_result(result: Result, out: Console, added: Iterable[str] = ()) -> Non
         why = [describe_reason(tree, r, proposed=True) for r in p.reasons]
         card = dispositif_card(tree, p.dispositif, why, n)
         if p.dispositif.id in set(added):
-            card.title = escape(f"{n}. {p.dispositif.name} (nouveau)")
+            card.title = _title(f"{n}. {p.dispositif.name} (nouveau)")
         out.print(card)
     out.print(contacts_table(result))
-    out.print(Text(f"Arbre « {tree.title} », version {tree.version}. {NOTICE}", style="dim"))
+    out.print(_text(f"Arbre « {tree.title} », version {tree.version}. {NOTICE}", "dim"))
 
 
 def print_problems(problems: Iterable[Problem], out: Console) -> None:
     for p in problems:
         style = "red" if p.is_error else "yellow"
-        out.print(Text(str(p), style=style))
+        out.print(_text(str(p), style))

@@ -16,6 +16,7 @@ from .model import Tree
 from .scenario_coverage import Coverage
 from .scenarios import Check, Status
 from .summary import tree_dict
+from .textsafe import printable, xml_text
 
 FORMAT_VERSION = 1
 INDENT = "    "
@@ -77,7 +78,7 @@ def text_report(checks: Sequence[Check]) -> list[str]:
     n = counts(checks)
     lines.append(f"{len(checks)} scénario(s) : {n['passed']} réussi(s), {n['failed']} en échec, "
                  f"{n['invalid']} invalide(s).")
-    return lines
+    return [printable(line, newlines=False) for line in lines]  # titles are data (issue #11)
 
 
 def coverage_lines(cov: Coverage, minimum: float | None) -> list[str]:
@@ -184,6 +185,9 @@ def junit_xml(tree: Tree, checks: Sequence[Check], cov: Coverage | None, minimum
     root = ET.Element("testsuites", name="pdp-nav scenario check", tests=suite.get("tests", "0"),
                       failures=suite.get("failures", "0"), errors=suite.get("errors", "0"))
     root.append(suite)
+    for node in root.iter():  # data may hold characters XML 1.0 forbids (issue #11)
+        node.attrib.update((key, xml_text(value)) for key, value in node.attrib.items())
+        node.text = node.text and xml_text(node.text)
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 

@@ -311,13 +311,14 @@ def folder_problems(folder: Path, tree_for: TreeFor) -> tuple[list[Problem], boo
     """
     from .errors import Severity
     from .loader import PLACEHOLDER
+    from .textsafe import text_problems
 
     if not folder.is_dir():
         return [], False, 0
     problems, unreadable = [], False
     checks = run_all([folder], tree_for)
     for check in checks:
-        problems += check.problems
+        problems += [*check.problems, *(text_problems(check.scenario.doc) if check.scenario else [])]
         unreadable = unreadable or check.unreadable
         if check.problems and check.version_note:
             problems.append(Problem(check.scenario.doc.loc(("tree_version",)), (  # type: ignore[union-attr]

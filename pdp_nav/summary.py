@@ -13,6 +13,8 @@ from typing import Any
 from .conditions import Reason
 from .engine import TERRITORY, ContactUse, Result
 from .model import Confidence, Contact, Dispositif, Tree
+from .textsafe import markdown as _md
+from .textsafe import printable
 
 FORMAT_VERSION = 1
 NOTICE = ("Document sans donnée d'identité du patient. Aide à l'orientation : les règles citées "
@@ -159,20 +161,13 @@ def channel_text(kind: str, value: str, note: str) -> str:
     return f"{text} ({note})" if note else text
 
 
-def _md(text: str) -> str:
-    """Escape what Markdown would read as markup in data text."""
-    for ch in "\\`*_[]<>|":
-        text = text.replace(ch, "\\" + ch)
-    return text
-
-
 def result_markdown(result: Result, *, generated: dt.datetime | None = None) -> str:
     """A printable summary for a medical file: answers, dispositifs, contacts, sources."""
     tree = result.tree
     lines = [f"# Orientation PDP — {_md(result.outcome.title)}", ""]
-    meta = f"Arbre « {_md(tree.title)} », version {tree.version}"
+    meta = f"Arbre « {_md(tree.title)} », version {_md(tree.version)}"
     if tree.departement:
-        meta += f", contacts locaux du département {tree.departement}"
+        meta += f", contacts locaux du département {_md(tree.departement)}"
     if generated:
         meta += f" — {generated.strftime('%d/%m/%Y %H:%M')}"
     lines += [f"_{meta}_", "", f"> {NOTICE}", "", "## Situation", ""]
@@ -253,4 +248,4 @@ def result_lines(result: Result, *, generated: dt.datetime | None = None) -> lis
 
 def result_text(result: Result, *, generated: dt.datetime | None = None) -> str:
     """The result as plain text (:func:`result_lines`), for a pipe, a file or a medical record."""
-    return "\n".join(result_lines(result, generated=generated)) + "\n"
+    return printable("\n".join(result_lines(result, generated=generated))) + "\n"

@@ -307,6 +307,16 @@ class TestInChromium:
             'data-question="duree_arret" data-option="plus_30"><span class="key" aria-hidden="true">2</span>'
             '<span class="label">Plus de 30 jours</span></button></div></section>')
 
+    def test_damaged_link_shows_a_message_and_the_first_question(self, rich_tree, tmp_path: Path) -> None:
+        """A #reponses= hash with a bad %-escape: a French message and the tree's start, not a blank page."""
+        page = tmp_path / "page.html"
+        page.write_text(build_html(rich_tree), encoding="utf-8")
+        dom = chromium(page, "#reponses=phase:arret,%E0", tmp_path)
+        assert ('<p id="pdp-link-notice" class="warning" role="alert">Lien abîmé : les réponses écrites après '
+                '« #reponses= » dans l\'adresse sont illisibles. Reprenez depuis la première question ci-dessous, '
+                'ou recopiez le lien en entier.</p><main id="pdp-main"') in dom
+        assert section(dom).startswith('<section class="question" data-node="phase">')
+
     def test_hostile_text_is_shown_as_text(self, tmp_path: Path) -> None:
         """A label holding </script> and HTML neither breaks the page nor becomes markup."""
         hostile = '</script><script>document.title=\\"pirate\\"</script><b>gras</b>'

@@ -14,7 +14,9 @@ from typing import Any
 from ..conditions import All, Always, AnyOf, Atom, Condition, Not
 from ..errors import UsageError
 from ..model import Dispositif, Tree
-from ..summary import _md, channel_text, contact_dict, departements_text, dispositif_dict, label_of, tree_dict
+from ..summary import channel_text, contact_dict, departements_text, dispositif_dict, label_of, tree_dict
+from ..textsafe import csv_row
+from ..textsafe import markdown as _md
 from . import FORMAT_VERSION
 
 FORMATS = ("json", "csv", "markdown")
@@ -110,19 +112,19 @@ def catalogue_csv(tree: Tree, table: str = "dispositifs") -> str:
     if table == "dispositifs":
         writer.writerow(DISPOSITIF_COLUMNS)
         for d in data["dispositifs"]:
-            writer.writerow([
+            writer.writerow(csv_row([
                 FORMAT_VERSION, d["id"], d["name"], d["category"], d["summary"], d["for_whom"],
                 d["conditions"], d["decides"], d["next_step"], "\n".join(d["legal"]),
                 "\n".join(_source_text(s["title"], s["url"]) for s in d["sources"]), d["checked"],
                 d["confidence"], d["to_confirm"] or "", ";".join(d["contacts"]), d["when_text"],
-                ";".join(d["departements"])])
+                ";".join(d["departements"])]))
     else:
         writer.writerow(CONTACT_COLUMNS)
         for c in data["contacts"]:
-            writer.writerow([
+            writer.writerow(csv_row([
                 FORMAT_VERSION, c["id"], c["name"], c["description"], c["scope"], c["departement"] or "",
                 "\n".join(channel_text(ch["kind"], ch["value"], ch["note"]) for ch in c["channels"]),
-                ";".join(c["dispositifs"])])
+                ";".join(c["dispositifs"])]))
     return buffer.getvalue()
 
 

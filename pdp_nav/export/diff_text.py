@@ -7,6 +7,7 @@ from typing import Any
 from ..conditions import parse_condition
 from ..model import Tree
 from ..summary import channel_text, label_of
+from ..textsafe import printable
 from .catalogue import condition_text
 from .diff import MAX_PATHS
 
@@ -143,11 +144,11 @@ def _paths(data: dict[str, Any], old: Tree, new: Tree) -> list[str]:
 
 
 def diff_text(data: dict[str, Any], old: Tree, new: Tree) -> str:
-    """The French report of a diff, for a reviewer."""
+    """The French report of a diff, for a reviewer (control characters shown, never obeyed)."""
     head = (f"Différences entre l'arbre « {old.title} » version {old.version} (ancien) "
             f"et « {new.title} » version {new.version} (nouveau)")
     if data["identical"]:
-        return f"{head}\n\nAucune différence : mêmes questions, mêmes dispositifs, mêmes résultats.\n"
+        return printable(f"{head}\n\nAucune différence : mêmes questions, mêmes dispositifs, mêmes résultats.\n")
     lines = [head, ""]
     if data["tree"]:
         lines += ["Arbre", *_field_lines(old, new, data["tree"], "  ~ "), ""]
@@ -159,4 +160,4 @@ def diff_text(data: dict[str, Any], old: Tree, new: Tree) -> str:
     paths = data["paths"]
     if not (paths["changed"] or paths["added"] or paths["removed"]):
         lines += [f"Aucun parcours ne change de résultat ({paths['unchanged']} parcours comparés).", ""]
-    return "\n".join(lines)
+    return printable("\n".join(lines))

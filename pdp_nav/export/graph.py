@@ -12,6 +12,7 @@ from collections import Counter
 
 from ..engine import iter_paths, proposed_ids
 from ..model import Tree
+from ..textsafe import printable
 from . import FORMAT_VERSION
 
 FORMATS = ("mermaid", "dot")
@@ -43,7 +44,8 @@ def outcome_dispositifs(tree: Tree) -> dict[str, list[str]]:
 
 
 def _lines(text: str) -> list[str]:
-    return [line.strip() for line in text.replace("\r\n", "\n").split("\n") if line.strip()]
+    """Non-blank lines of ``text``: any line break (a lone CR too) splits, controls are shown as ``\\x1b``."""
+    return [printable(line).strip() for line in text.splitlines() if line.strip()]
 
 
 def _heading(tree: Tree) -> list[str]:
@@ -64,7 +66,8 @@ def _labels(tree: Tree, with_dispositifs: bool) -> dict[str, list[str]]:
 # --- Mermaid ---------------------------------------------------------------------------
 
 _MERMAID_ENTITIES = {"#": "#35;", '"': "#quot;", "<": "#lt;", ">": "#gt;", "&": "#amp;",
-                     "|": "#124;", "`": "#96;", "\\": "#92;"}
+                     "|": "#124;", "`": "#96;", "\\": "#92;", "%": "#37;"}
+"""``%`` too: Mermaid applies a ``%%{init: …}%%`` directive wherever it stands, even in a label."""
 
 
 def mermaid_text(lines: list[str]) -> str:
@@ -82,7 +85,7 @@ def mermaid(tree: Tree, *, with_dispositifs: bool = False) -> str:
     ids = {qid: f"Q{n}" for n, qid in enumerate(tree.questions, 1)}
     ids |= {oid: f"I{n}" for n, oid in enumerate(tree.outcomes, 1)}
     labels = _labels(tree, with_dispositifs)
-    out = [f"%% {line}" for line in _heading(tree)] + ["flowchart TD"]
+    out = [f"%% {line.replace('%', '#37;')}" for line in _heading(tree)] + ["flowchart TD"]
     for qid in tree.questions:
         out.append(f"    %% question {qid}")
         out.append(f"    {ids[qid]}[{mermaid_text(labels[qid])}]")

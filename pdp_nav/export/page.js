@@ -27,6 +27,22 @@
     }
   }
 
+  /* The answers of a "#reponses=q:o,..." link. A damaged link (bad %-escape) starts from the first
+   * question with a French message, instead of stopping the script on a blank page (issue #11). */
+  function stepsFromHash(hash) {
+    var notice = document.getElementById("pdp-link-notice");
+    if (notice) notice.remove();
+    if (hash.slice(0, 10) !== "#reponses=") return [];
+    try {
+      return replay(decodeURIComponent(hash.slice(10)));
+    } catch (e) {
+      main.parentNode.insertBefore(el("p", { id: "pdp-link-notice", class: "warning", role: "alert" },
+        "Lien abîmé : les réponses écrites après « #reponses= » dans l'adresse sont illisibles. " +
+        "Reprenez depuis la première question ci-dessous, ou recopiez le lien en entier."), main);
+      return [];
+    }
+  }
+
   function answer(qid, oid) { go(steps.concat([{ question: qid, option: oid }])); }
   function back() { if (steps.length) go(steps.slice(0, -1)); }
   function restart() { go([]); }
@@ -258,7 +274,7 @@
     document.querySelectorAll("details").forEach(function (d) { d.open = true; });
   });
   window.addEventListener("popstate", function () {
-    steps = location.hash.slice(0, 10) === "#reponses=" ? replay(decodeURIComponent(location.hash.slice(10))) : [];
+    steps = stepsFromHash(location.hash);
     render();
   });
   document.addEventListener("keydown", function (event) {
@@ -269,7 +285,7 @@
   });
 
   var hash = location.hash;
-  steps = hash.slice(0, 10) === "#reponses=" ? replay(decodeURIComponent(hash.slice(10))) : [];
+  steps = stepsFromHash(hash);
   render();
   if (hash === "#pdp-test-all") testOutput(selfTest(1));
   else if (hash.slice(0, 16) === "#pdp-test-every=") testOutput(selfTest(Number(hash.slice(16)) || 1));

@@ -18,7 +18,9 @@ from typing import IO, Any, Optional
 from ..engine import Pair, cited_questions, iter_leaves, proposed, remaining_bounds
 from ..errors import UsageError
 from ..model import Outcome, Tree
-from ..summary import _md, tree_dict
+from ..summary import tree_dict
+from ..textsafe import csv_row
+from ..textsafe import markdown as _md
 from . import FORMAT_VERSION
 
 FORMATS = ("jsonl", "json", "csv", "markdown")
@@ -200,7 +202,7 @@ def write_csv(tree: Tree, sel: Selection, out: IO[str]) -> int:
                r["outcome"]["id"], r["outcome"]["title"], ";".join(r["dispositifs"]), ";".join(r["contacts"])]
         for step in r["steps"]:
             row += [step[name] for name in CSV_STEP]
-        writer.writerow(row + [""] * (len(columns) - len(row)))
+        writer.writerow(csv_row(row + [""] * (len(columns) - len(row))))
     return count
 
 
