@@ -82,3 +82,19 @@ def test_no_english_word(command: tuple[str, ...], kind: str, extra: list[str], 
     shown = out + err if kind != "alone" or code != 0 else err
     found = {w for w in re.findall(r"\b[A-Za-z]{3,}\b", CODE.sub(" ", shown)) if w.casefold() in english_words()}
     assert not found, shown
+
+
+@pytest.mark.parametrize("width", [60, 80, 120])
+@pytest.mark.parametrize("command", [["diff"], ["scenario", "check"], ["navigate"], ["paths"]])
+def test_help_paragraphs_reflow_at_any_width(command: list[str], width: int, monkeypatch: pytest.MonkeyPatch,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    """A docstring's line breaks do not show: each line of a paragraph but its last is nearly full."""
+    monkeypatch.setenv("COLUMNS", str(width))
+    assert main([*command, "--help"]) == 0
+    out = capsys.readouterr().out
+    description = out.split("╭")[0].splitlines()[2:]  # after the usage line and its blank line
+    for line, following in zip(description, description[1:]):
+        if line.strip() and following.strip():
+            next_word = following.split()[0]
+            assert len(line.rstrip()) + 1 + len(next_word) > width - 2, (line, following)
+    assert max(map(len, out.splitlines())) <= width
