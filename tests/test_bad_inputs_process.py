@@ -59,6 +59,24 @@ def test_what_the_locale_cannot_encode_is_transliterated() -> None:
     assert text.encode("latin-1", errors=process.TRANSLITERATE) == '«Oui» -> \' ... - v c ?'.encode("latin-1")
 
 
+def test_latin1_navigate_reaches_the_result(tmp_path: Path, tree_dir: Path) -> None:
+    """The whole navigation under a Latin-1 locale: questions, result, « Quitter », exit 0."""
+    env = {**os.environ, "TERM": "xterm", "PYTHONIOENCODING": "latin-1", "NO_COLOR": "1", "PROMPT_TOOLKIT_NO_CPR": "1"}
+    child = pexpect.spawn(PDP_NAV, ["navigate", "--arbre", str(tree_dir)], env=env, cwd=str(tmp_path),
+                          dimensions=(24, 100), timeout=15)  # bytes: the output is Latin-1
+    for question, keys in (("Question 1", "2\r"), ("Question 2", "\x1b[B\r"), ("Question 3", "o")):
+        child.expect_exact(question.encode())
+        child.expect(rb"aide\)")
+        child.send(keys)
+    child.expect_exact("Et maintenant ?".encode("latin-1"))
+    child.expect(rb"valider\)")
+    child.send("6\r")
+    child.expect_exact("Navigation terminée.".encode("latin-1"))
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+
+
 # -- output files --------------------------------------------------------------------------------
 OUTPUT_CASES = {
     "output is the answers file": (
