@@ -19,6 +19,9 @@ def atomic_open(path: Path, mode: str = "w") -> Iterator[IO[str]]:
 
     On any error, Ctrl-C included, the temporary file is removed and ``path`` is untouched.
 
+    A replaced file keeps its permissions (and, for root, its owner); a read-only file is
+    refused rather than replaced.
+
     A device, pipe or terminal (``/dev/stdout``, ``/dev/null``…) is written directly: it
     cannot be replaced, and must not be (as root, replacing would delete the device). A
     symbolic link is followed: the file it points to is replaced, the link stays.
@@ -39,6 +42,8 @@ def atomic_open(path: Path, mode: str = "w") -> Iterator[IO[str]]:
         with _open_stream(path, mode) as handle:
             yield handle
         return
+    if target is not None and not target.st_mode & stat.S_IWUSR:
+        raise OutputError(path, "fichier en lecture seule : rendez-le modifiable (chmod u+w) pour le remplacer")
     if path.is_symlink():
         path = Path(os.path.realpath(path))
     try:
@@ -46,7 +51,7 @@ def atomic_open(path: Path, mode: str = "w") -> Iterator[IO[str]]:
     except OSError as exc:
         raise OutputError(path, os_reason(exc)) from None
     try:
-        os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes 0600: give the usual permissions of a new file
+        _keep_mode(fd, target)
         with os.fdopen(fd, mode, encoding=None if "b" in mode else "utf-8", newline=None) as handle:
             yield handle
             handle.flush()
@@ -75,6 +80,17 @@ def write_atomic(path: Path, content: str | bytes) -> None:
     """Write ``content`` to ``path`` atomically (see :func:`atomic_open`)."""
     with atomic_open(path, "wb" if isinstance(content, bytes) else "w") as handle:
         handle.write(content)  # type: ignore[arg-type]
+
+
+def _keep_mode(fd: int, replaced: os.stat_result | None) -> None:
+    """The permissions of the replaced file, or those of a new file (mkstemp makes 0600)."""
+    if replaced is None:
+        os.fchmod(fd, 0o666 & ~_umask())
+        return
+    os.fchmod(fd, stat.S_IMODE(replaced.st_mode))
+    if os.geteuid() == 0:
+        with contextlib.suppress(OSError):
+            os.fchown(fd, replaced.st_uid, replaced.st_gid)
 
 
 def _umask() -> int:

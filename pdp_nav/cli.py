@@ -9,7 +9,9 @@ import sys
 import typer
 
 from . import __version__
-from .errors import ExitCode, Interrupted, PdpNavError
+from . import process
+from .help_fr import Group
+from .errors import ExitCode, Interrupted, PdpNavError, StreamError, Terminated, os_reason
 
 MODULES = ("navigate", "core", "scenario", "export")
 """The modules of :mod:`pdp_nav.commands`, each registering its commands with ``register(app)``."""
@@ -53,6 +55,7 @@ def build_app(modules: tuple[str, ...] = MODULES) -> typer.Typer:
     """The Typer app with the commands of ``modules`` (all of them by default), built once."""
     new = typer.Typer(
         name="pdp-nav",
+        cls=Group,
         help=("Navigateur des dispositifs de prévention de la désinsertion professionnelle (PDP) "
               "pour les médecins du travail. Sans commande : navigation interactive."),
         add_completion=False,
@@ -115,65 +118,52 @@ def script() -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the CLI; the one place where exceptions become exit codes."""
+    """Run the CLI; every exception becomes an exit code and a French line in :func:`exit_code_for`."""
     args = _default_to_navigate(list(sys.argv[1:] if argv is None else argv))
-    if "-h" in args or "--help" in args:
-        from .help_fr import install
-
-        install()  # Typer's help chrome in French; imports Rich, so only for help
     try:
-        result = _app_for(args)(args=args, prog_name="pdp-nav", standalone_mode=False)
-    except PdpNavError as exc:
-        _err(str(exc))
-        return int(exc.exit_code)
-    except (typer.Abort, KeyboardInterrupt, EOFError):
-        _err(f"\n{Interrupted()}")
-        return int(ExitCode.INTERRUPTED)
-    except BrokenPipeError:
-        # the reader (head, less…) went away: not an error of ours
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return int(ExitCode.OK)
-    except Exception as exc:
-        if type(exc).__name__ == "Exit" and hasattr(exc, "exit_code"):
-            return int(exc.exit_code)
-        if hasattr(exc, "format_message") and hasattr(exc, "exit_code"):
-            # Typer's (vendored) click usage errors: unknown option, bad value…
-            _err(_french_usage(exc))
-            return int(ExitCode.INVALID_INPUT)
-        if os.environ.get("PDP_NAV_DEBUG"):
-            raise
-        _err("Erreur interne de pdp-nav (un bogue) : relancez avec --debug et signalez le message obtenu.")
-        return int(ExitCode.BUG)
-    if result == ExitCode.INTERRUPTED:
-        # Typer turns a bare KeyboardInterrupt into a silent exit 130: say it in French
-        _err(f"\n{Interrupted()}")
+        with process.guarded():
+            from typer.main import get_command
+
+            command = get_command(_app_for(args))
+            with command.make_context("pdp-nav", args) as ctx:
+                result = command.invoke(ctx)
+            sys.stdout.flush()  # a full disk or a closed pipe shows here, not after we are gone
+    except BaseException as exc:  # noqa: BLE001 - the exit boundary: everything ends here
+        return exit_code_for(exc)
     return int(result) if isinstance(result, int) else int(ExitCode.OK)
 
 
-def _french_usage(exc: Exception) -> str:
-    """Click's usage errors, in French."""
-    text = exc.format_message()  # type: ignore[attr-defined]
-    replacements = [
-        ("No such option:", "Option inconnue :"),
-        ("No such command", "Commande inconnue"),
-        ("Missing argument", "Argument manquant"),
-        ("Missing option", "Option manquante"),
-        ("Invalid value for", "Valeur invalide pour"),
-        ("is not one of", "ne fait pas partie de"),
-        ("does not exist", "n'existe pas"),
-        ("Got unexpected extra argument", "Argument inattendu"),
-        ("Got unexpected extra arguments", "Arguments inattendus"),
-        ("requires an argument", "demande une valeur"),
-        ("Did you mean", "Vouliez-vous dire"),
-        ("Option", "Option"),
-        # path checks of Typer (--output is a directory, --arbre is a file…)
-        ("File '", "Fichier '"), ("Directory '", "Dossier '"), ("Path '", "Chemin '"),
-        ("is a directory.", "est un dossier : indiquez un fichier."),
-        ("is a file.", "est un fichier : indiquez un dossier."),
-        ("is not readable.", "n'est pas lisible."), ("is not writable.", "n'est pas modifiable."),
-    ]
-    for en, fr in replacements:
-        text = text.replace(en, fr)
-    ctx = getattr(exc, "ctx", None)
-    hint = f"\nAide : {ctx.command_path} --help" if ctx is not None else "\nAide : pdp-nav --help"
-    return f"Erreur : {text}{hint}"
+def exit_code_for(exc: BaseException) -> int:
+    """The exit code of ``exc``, after its French message on stderr: the one exit boundary.
+
+    A closed pipe downstream (``pdp-nav paths | head``) is not an error of ours: exit 0 quietly,
+    like other Unix tools that stop writing when nobody reads.
+    """
+    if isinstance(exc, typer.Exit):  # --help, --version
+        return int(exc.exit_code)
+    if isinstance(exc, BrokenPipeError):
+        process.silence_stdout()
+        return int(ExitCode.OK)
+    if isinstance(exc, OSError) and exc.filename is None and exc.errno in process.STREAM_ERRNOS:
+        process.silence_stdout()
+        exc = StreamError("La sortie standard ne peut pas être écrite", os_reason(exc))
+    if isinstance(exc, (KeyboardInterrupt, EOFError, typer.Abort)):
+        exc = Interrupted()
+        if sys.stderr.isatty():
+            _err("")  # leave the line where the terminal echoed ^C
+    if isinstance(exc, (PdpNavError, Terminated)):
+        _err(exc.message)
+        return int(exc.exit_code)
+    if isinstance(exc, typer.TyperException):  # click's usage errors: unknown option, missing value…
+        from .help_fr import error_message
+
+        _err(error_message(exc))
+        return int(ExitCode.INVALID_INPUT)
+    if isinstance(exc, SystemExit):
+        return exc.code if isinstance(exc.code, int) else int(ExitCode.BUG)
+    if os.environ.get("PDP_NAV_DEBUG"):
+        import traceback
+
+        traceback.print_exception(exc)
+    _err("Erreur interne de pdp-nav (un bogue) : relancez avec --debug et signalez le message obtenu.")
+    return int(ExitCode.BUG)

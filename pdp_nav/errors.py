@@ -20,6 +20,8 @@ class ExitCode(enum.IntEnum):
     """An unexpected internal error (EX_SOFTWARE): a bug to report."""
     INTERRUPTED = 130
     """Ctrl-C or Ctrl-D."""
+    SIGNALLED = 128
+    """Plus the signal number: stopped by SIGHUP (129) or SIGTERM (143), like a shell reports it."""
 
 
 class Severity(enum.Enum):
@@ -67,7 +69,7 @@ def display_path(path: Path | str) -> str:
     p = Path(path)
     try:
         return str(p.resolve().relative_to(Path.cwd().resolve()))
-    except (ValueError, OSError):
+    except (ValueError, OSError, RuntimeError):  # RuntimeError: a symbolic link loop (Python < 3.13)
         return str(p)
 
 
@@ -165,3 +167,23 @@ class Interrupted(PdpNavError):
 
     def __init__(self) -> None:
         super().__init__("Interrompu : aucune donnée n'a été enregistrée. À bientôt.")
+
+
+class StreamError(PdpNavError):
+    """Standard output or input is closed or cannot be written (disk full…)."""
+
+    def __init__(self, what: str, reason: str) -> None:
+        super().__init__(f"{what} : {reason}. Redirigez-la vers un fichier ou un terminal utilisable "
+                         "(par exemple > resultat.txt), ou utilisez --output FICHIER quand la commande le propose.")
+
+
+class Terminated(BaseException):
+    """The process received SIGTERM or SIGHUP: unwinds like Ctrl-C (temporary files removed).
+
+    A :class:`BaseException`, like :class:`KeyboardInterrupt`, so that no ``except Exception`` swallows it.
+    """
+
+    def __init__(self, signum: int, name: str) -> None:
+        super().__init__(name)
+        self.exit_code = int(ExitCode.SIGNALLED) + signum
+        self.message = f"Arrêté par le signal {name} : aucun fichier n'a été laissé à moitié écrit."

@@ -2,7 +2,7 @@
 
 Two modes share one interface:
 
-* the default mode uses questionary (arrow keys, Enter; typing a number or the first
+* the default mode is a prompt_toolkit menu drawn like questionary's (arrow keys, Enter; typing a number or the first
   letters of a choice moves to it, ``o``/``n`` answer a yes/no question, ``?`` asks for help,
   ``←`` goes back when the caller offers it);
 * the accessible mode (``accessible=True``) prints plain numbered lines and reads a line with
@@ -166,78 +166,134 @@ def _plain_select(message: str, items: Sequence[Item], default: Any, has_help: b
               + (" ou ? pour l'aide." if has_help else "."))
 
 
-# -- default mode (questionary) ------------------------------------------------------------------
+# -- default mode (prompt_toolkit) ----------------------------------------------------------------
+STYLE = {"qmark": "fg:#5f819d", "question": "bold", "answer": "fg:#FF9D00 bold", "highlighted": "bold"}
+"""The colours of questionary's prompts, so that the select looks like the text prompt beside it."""
+
+
+class _Menu:
+    """The state of one select: rows (an item index, or None for the blank line before navigation
+    items), the pointed row, the letters or digits typed so far, and the answer once given."""
+
+    def __init__(self, items: Sequence[Item], default: Any) -> None:
+        self.items = items
+        self.answers = [i for i, item in enumerate(items) if item.numbered]
+        extra = [i for i, item in enumerate(items) if not item.numbered]
+        self.rows: list[int | None] = [*self.answers, *([None, *extra] if extra else [])]
+        self.titles = {i: _cut(f"{n}. {items[i].title}") for n, i in enumerate(self.answers, 1)}
+        self.titles.update((i, _cut(items[i].title)) for i in extra)
+        start = next((i for i, item in enumerate(items) if default is not None and item.value == default), None)
+        self.row = self.rows.index(start) if start is not None else 0
+        self.typed = ""
+        self.answered: int | None = None
+
+    @property
+    def pointed(self) -> int:
+        return self.rows[self.row]  # type: ignore[return-value]
+
+    def point(self, item_index: int) -> None:
+        self.row = self.rows.index(item_index)
+
+    def move(self, step: int) -> None:
+        self.row = (self.row + step) % len(self.rows)
+        while self.rows[self.row] is None:
+            self.row = (self.row + step) % len(self.rows)
+
+    def tokens(self) -> list[tuple[str, str]]:
+        """The choices as questionary draws them: « » » before the pointed one, 3 spaces otherwise."""
+        tokens: list[tuple[str, str]] = []
+        for row, index in enumerate(self.rows):
+            if row == self.row:
+                tokens += [("class:pointer", " » "), ("[SetCursorPosition]", "")]
+            else:
+                tokens.append(("class:text", "   "))
+            title = " " if index is None else wrap(self.titles[index])
+            tokens += [("class:highlighted" if row == self.row else "class:text", title), ("", "\n")]
+        return tokens[:-1]
+
+    def type_key(self, key: str) -> None:
+        """A digit picks an answer by number (two digits for 10 and more); letters find a title."""
+        if key.isdigit():
+            buffer = self.typed + key if self.typed.isdigit() else key
+            if not (buffer.isdigit() and 1 <= int(buffer) <= len(self.answers)):
+                buffer = key
+            self.typed = buffer
+            if 1 <= int(buffer) <= len(self.answers):
+                self.point(self.answers[int(buffer) - 1])
+            return
+        titles = [item.title for item in self.items]
+        buffer = self.typed + key if not self.typed.isdigit() else key
+        index = match_typed(buffer, titles)
+        if index is None:
+            buffer, index = key, match_typed(key, titles)
+        self.typed = buffer
+        if index is not None:
+            self.point(index)
+
+
 def _fancy_select(message: str, items: Sequence[Item], default: Any, has_help: bool, back: Any) -> Any:
-    import questionary
+    from prompt_toolkit.application import Application
+    from prompt_toolkit.filters import is_done
+    from prompt_toolkit.key_binding import KeyBindings
     from prompt_toolkit.keys import Keys
-    from questionary.prompts.common import InquirerControl
+    from prompt_toolkit.layout import ConditionalContainer, HSplit, Layout, Window
+    from prompt_toolkit.layout.controls import FormattedTextControl
+    from prompt_toolkit.styles import Style
 
-    answers = [i for i, item in enumerate(items) if item.numbered]
-    flat = {i: _cut(f"{n}. {items[i].title}") for n, i in enumerate(answers, 1)}
-    choices: list[Any] = [questionary.Choice(wrap(flat[i]), value=i) for i in answers]
-    extra = [i for i, item in enumerate(items) if not item.numbered]
-    if extra:
-        choices.append(questionary.Separator(" "))
-        choices += [questionary.Choice(wrap(items[i].title), value=i) for i in extra]
-    flat.update((i, _cut(items[i].title)) for i in extra)
-    start = None if default is None else next((i for i, item in enumerate(items) if item.value == default), None)
-    yes_no = is_yes_no([items[i].title for i in answers])
-    hint = YES_NO_HINT if yes_no else HINT
-    hint += " · ? aide" if has_help else ""
-    question = questionary.select(message, choices=choices, default=start, qmark="?", instruction=f"({hint})",
-                                  use_jk_keys=False, show_description=False)
-    app = question.application
-    control = next(w.content for w in app.layout.find_all_windows() if isinstance(w.content, InquirerControl))
-    position = {choice.value: index for index, choice in enumerate(control.choices)}
-    typed = {"text": ""}
+    menu = _Menu(items, default)
+    yes_no = is_yes_no([items[i].title for i in menu.answers])
+    hint = (YES_NO_HINT if yes_no else HINT) + (" · ? aide" if has_help else "")
 
-    def point(item_index: int) -> None:
-        control.pointed_at = position[item_index]
+    def question() -> list[tuple[str, str]]:
+        end = ("class:answer", menu.titles[menu.answered]) if menu.answered is not None else \
+            ("class:instruction", f"({hint})")
+        return [("class:qmark", "?"), ("class:question", f" {message} "), end]
 
-    def on_key(event: Any) -> None:
+    bindings = KeyBindings()
+
+    @bindings.add(Keys.Down, eager=True)
+    @bindings.add(Keys.ControlN, eager=True)
+    def _down(event: Any) -> None:
+        menu.move(1)
+
+    @bindings.add(Keys.Up, eager=True)
+    @bindings.add(Keys.ControlP, eager=True)
+    def _up(event: Any) -> None:
+        menu.move(-1)
+
+    @bindings.add(Keys.ControlM, eager=True)
+    def submit(event: Any) -> None:
+        menu.answered = menu.pointed
+        event.app.exit(result=menu.pointed)
+
+    @bindings.add(Keys.ControlC, eager=True)
+    def _interrupt(event: Any) -> None:
+        event.app.exit(exception=KeyboardInterrupt, style="class:aborting")
+
+    @bindings.add(Keys.Any)
+    def _key(event: Any) -> None:
         key = event.key_sequence[0].key
         if isinstance(key, Keys) or len(key) != 1:
             return
         if key == "?" and has_help:
-            app.erase_when_done = True
-            event.app.exit(result=_HelpAsked(items[control.get_pointed_at().value].value))
+            event.app.erase_when_done = True
+            event.app.exit(result=_HelpAsked(items[menu.pointed].value))
         elif yes_no and key.lower() in "on":
-            chosen = answers[0] if key.lower() == "o" else answers[1]
-            point(chosen)
+            menu.point(menu.answers[0] if key.lower() == "o" else menu.answers[1])
             submit(event)
-        elif key.isdigit():
-            buffer = typed["text"] + key if typed["text"].isdigit() else key
-            if not (buffer.isdigit() and 1 <= int(buffer) <= len(answers)):
-                buffer = key
-            typed["text"] = buffer
-            if 1 <= int(buffer) <= len(answers):
-                point(answers[int(buffer) - 1])
-        elif key.isalpha() or key in " '-":
-            plain = [items[i].title for i in range(len(items))]
-            buffer = typed["text"] + key if not typed["text"].isdigit() else key
-            index = match_typed(buffer, plain)
-            if index is None:
-                buffer, index = key, match_typed(key, plain)
-            typed["text"] = buffer
-            if index is not None:
-                point(index)
+        elif key.isdigit() or key.isalpha() or key in " '-":
+            menu.type_key(key)
 
-    def submit(event: Any) -> None:
-        # the answered line shows the title unwrapped
-        choice = control.get_pointed_at()
-        choice.title = flat[choice.value]
-        control.is_answered = True
-        event.app.exit(result=choice.value)
-
-    bindings = app.key_bindings
-    bindings.add(Keys.ControlM, eager=True)(submit)
-    bindings.add(Keys.Any)(on_key)
     if back is not None:
         @bindings.add(Keys.Left, eager=True)
         def _back(event: Any) -> None:
             event.app.exit(result=_BACK_KEY)
     _bind_ctrl_d(bindings)
-    result = question.unsafe_ask()
+    layout = Layout(HSplit([
+        Window(FormattedTextControl(question), wrap_lines=True, dont_extend_height=True),
+        ConditionalContainer(Window(FormattedTextControl(menu.tokens), dont_extend_height=True), filter=~is_done),
+    ]))
+    result = Application(layout=layout, key_bindings=bindings, style=Style.from_dict(STYLE)).run()
     if isinstance(result, _HelpAsked):
         return result
     if result is _BACK_KEY:

@@ -219,7 +219,7 @@ def test_invalid_tree_is_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[st
 def test_unknown_format(tree_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     answers = write(tmp_path / "a.yaml", "phase: en_poste\n")
     code, _, err = run(capsys, "-a", str(answers), "--arbre", str(tree_dir), "-f", "pdf")
-    assert code == 2 and err == "--format « pdf » inconnu : choisissez parmi text, json, markdown\n"
+    assert code == 2 and err == "--format « pdf » inconnu : choisissez parmi text, json, markdown, html\n"
 
 
 def test_unknown_departement(tree_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -81,7 +81,7 @@ def test_bare_ctrl_c_gets_the_french_message(monkeypatch: pytest.MonkeyPatch,
 
     monkeypatch.setattr(validate, "check", interrupted)
     assert main(["validate", str(tree_dir)]) == 130
-    assert capsys.readouterr().err == "\nInterrompu : aucune donnée n'a été enregistrée. À bientôt.\n"
+    assert capsys.readouterr().err == "Interrompu : aucune donnée n'a été enregistrée. À bientôt.\n"
 
 
 @pytest.mark.parametrize(("args", "expected"), [

@@ -146,6 +146,7 @@ def test_save_from_menu(start, tmp_path: Path) -> None:
     s.keys("\x15" + "resume-pdp-2026-11-23.md" + ENTER)  # Ctrl-U empties the line
     s.wait("existe déjà : le remplacer ?", hint=r"o/n")
     s.keys("n")
+    s.child.expect_exact("Fichier (")  # the new prompt, in raw mode (the answered question names the file too)
     s.child.expect_exact("resume-pdp-2026-11-23.md")
     s.keys("\x15" + "fiche.html" + ENTER)
     s.wait("Résumé enregistré : fiche.html (HTML).", "Et maintenant ?", hint=MENU_HINT)

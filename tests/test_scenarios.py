@@ -317,8 +317,8 @@ class TestUsage:
         assert (code, out) == (2, "")
         assert "« arret_cour »" in err.splitlines()[0]
 
-    def test_group_without_command_shows_help(self, capsys: pytest.CaptureFixture[str]) -> None:
-        assert main(["scenario"]) == 0
-        out = capsys.readouterr().out
-        for command in ("check", "play", "quiz", "record"):
-            assert f"│ {command} " in out
+    def test_group_without_command_says_what_to_add(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """Like ``pdp-nav export``: a group alone is a usage mistake (exit 2), in French."""
+        assert main(["scenario"]) == 2
+        assert capsys.readouterr() == ("", "indiquez quoi faire (check, play, quiz ou record), par exemple : "
+                                           "pdp-nav scenario check (aide : pdp-nav scenario --help)\n")

@@ -27,7 +27,18 @@ def load(tree_dir: Path | None, departement: str | None):  # -> Tree
     """Load the tree (valid, overlay applied) for a command."""
     from ..loader import load_tree
 
-    return load_tree(tree_dir, departement)
+    return load_tree(no_link_loop(tree_dir, "--arbre"), departement)
+
+
+def no_link_loop(path: Path | None, option: str) -> Path | None:
+    """``path``, unless it is a symbolic link that loops (resolving it would never end)."""
+    if path is not None and os.path.islink(path):
+        try:
+            path.resolve(strict=False)
+        except (RuntimeError, OSError):  # RuntimeError: a loop, before Python 3.13
+            raise UsageError(f"{option} {path} : lien symbolique qui boucle sur lui-même ; "
+                             "indiquez le vrai dossier") from None
+    return path
 
 
 def today() -> dt.date:
@@ -49,6 +60,32 @@ def emit(text: str, output: Path | None) -> None:
     from ..atomic import write_atomic
 
     write_atomic(output, text)
+
+
+def check_output(output: Path | None, option: str, *inputs: Path | None) -> None:
+    """Refuse an output that is one of the command's inputs: writing it would destroy it.
+
+    ``inputs`` are files (an answers file…) or tree directories (``None``: the default tree),
+    whose YAML files are all inputs.
+    """
+    if output is None:
+        return
+    from ..errors import display_path
+    from ..loader import default_tree_dir
+
+    target = Path(os.path.realpath(output))
+    for given in inputs:
+        source = Path(os.path.realpath(given or default_tree_dir()))
+        inside = source.is_dir() and target.suffix in (".yaml", ".yml") and target.is_relative_to(source)
+        if target == source or (inside and target.exists()):
+            raise UsageError(f"{option} {output} : ce fichier est une entrée de la commande "
+                             f"({display_path(given or source)}) et serait écrasé ; choisissez un autre nom de fichier")
+
+
+def need_subcommand(ctx: typer.Context, what: str) -> None:
+    """A group called alone (``pdp-nav export``): say what to add (``what``), exit 2."""
+    if ctx.invoked_subcommand is None:
+        raise UsageError(f"{what} (aide : {ctx.command_path} --help)")
 
 
 def choice(value: str, allowed: tuple[str, ...], option: str) -> str:

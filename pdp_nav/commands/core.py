@@ -9,13 +9,14 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..errors import ExitCode
-from .common import Departement, Output, TreeDir, choice, emit, load, today
+from ..errors import ExitCode, UsageError, display_path
+from ..help_fr import Command
+from .common import Departement, Output, TreeDir, check_output, choice, emit, load, no_link_loop, today
 
 
 def register(app: typer.Typer) -> None:
-    app.command("validate")(validate)
-    app.command("run")(run)
+    app.command("validate", cls=Command)(validate)
+    app.command("run", cls=Command)(run)
 
 
 def validate(
@@ -33,7 +34,7 @@ def validate(
     from ..validate import check
 
     choice(fmt, ("text", "json"), "--format")
-    directory = directory or default_tree_dir()
+    directory = no_link_loop(directory, "DOSSIER") or default_tree_dir()
     report = check(directory, today())
     errors = [p for p in report.problems if p.is_error]
     warnings = [p for p in report.problems if not p.is_error]
@@ -64,7 +65,9 @@ def run(
     answers: Annotated[Path, typer.Option(
         "--answers", "-a", metavar="FICHIER", help="Fichier de réponses YAML (question: option) ou scénario.",
         show_default=False)],
-    fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help="text (cartes dans un terminal, texte brut dans un fichier ou un tube), json ou markdown.")] = "text",
+    fmt: Annotated[Optional[str], typer.Option("--format", "-f", metavar="FORMAT", show_default=False, help=(
+        "text (cartes dans un terminal, texte brut dans un fichier ou un tube), json, markdown ou html. "
+        "Par défaut : d'après l'extension de --output (.json, .md, .html, .txt), sinon text."))] = None,
     tree_dir: TreeDir = None,
     departement: Departement = None,
     output: Output = None,
@@ -72,24 +75,32 @@ def run(
     """Rejoue un fichier de réponses sans interaction et affiche les dispositifs proposés."""
     from ..answers import read_answers, resolve
 
-    choice(fmt, ("text", "json", "markdown"), "--format")
+    fmt = _run_format(fmt, output)
+    check_output(output, "--output", answers, tree_dir)
     given, doc, base = read_answers(answers)
     tree = load(tree_dir, departement)
     result = resolve(tree, given, doc, base).result()
-    if fmt == "json":
-        from ..summary import result_dict
-
-        emit(json.dumps(result_dict(result), ensure_ascii=False, indent=2) + "\n", output)
-    elif fmt == "markdown":
-        from ..summary import result_markdown
-
-        emit(result_markdown(result), output)
-    elif output is None and sys.stdout.isatty():
+    if fmt == "text" and output is None and sys.stdout.isatty():
         from ..render import console, print_result  # cards and tables, drawn for the terminal
 
         print_result(result, console())
     else:
-        from ..summary import result_text  # plain lines for a pipe, a file, a medical record
+        from ..summary_html import summary_content  # plain lines for a pipe, a file, a medical record
 
-        emit(result_text(result), output)
+        emit(summary_content(result, fmt), output)
     return ExitCode.OK
+
+
+def _run_format(fmt: str | None, output: Path | None) -> str:
+    """The format asked for, else the one the output's extension says; refuse when they disagree."""
+    from ..summary_html import FORMATS
+
+    implied = FORMATS.get(output.suffix.lower()) if output is not None else None
+    if fmt is None:
+        return implied or "text"
+    choice(fmt, ("text", "json", "markdown", "html"), "--format")
+    if implied is not None and implied != fmt:
+        raise UsageError(f"--output {display_path(output)} : l'extension {output.suffix} annonce le format "
+                         f"{implied}, mais --format {fmt} est demandé ; écrivez --format {implied}, ou retirez "
+                         "--format, ou changez l'extension du fichier")
+    return fmt

@@ -4,55 +4,34 @@
 from __future__ import annotations
 
 import contextlib
-import functools
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Annotated, Any, Optional
+from typing import IO, Annotated, Optional
 
 import typer
 
 from ..errors import ExitCode
-from .common import Departement, Output, TreeDir, choice, emit, load, today
+from ..help_fr import Command, Group
+from .common import Departement, Output, TreeDir, check_output, choice, emit, load, need_subcommand, today
 
 export_app = typer.Typer(
-    name="export", add_completion=False, subcommand_metavar="COMMANDE [ARGUMENTS]...", help="Exporte l'arbre pour le partager (page HTML hors ligne).")
+    name="export", cls=Group, add_completion=False, subcommand_metavar="COMMANDE [ARGUMENTS]...", help="Exporte l'arbre pour le partager (page HTML hors ligne).")
 
 
 @export_app.callback(invoke_without_command=True)
 def _export(ctx: typer.Context) -> None:
     """Exporte l'arbre pour le partager (page HTML hors ligne)."""
-    if ctx.invoked_subcommand is None:
-        from ..errors import UsageError
-
-        raise UsageError("indiquez quoi exporter, par exemple : pdp-nav export html --output pdp.html "
-                         "(aide : pdp-nav export --help)")
+    need_subcommand(ctx, "indiquez quoi exporter, par exemple : pdp-nav export html --output pdp.html")
 
 
 def register(app: typer.Typer) -> None:
-    app.command("paths")(_ctrl_c(paths))
-    app.command("graph")(_ctrl_c(graph))
-    app.command("catalogue")(_ctrl_c(catalogue))
-    app.command("diff")(_ctrl_c(diff))
-    export_app.command("html")(_ctrl_c(html))
+    app.command("paths", cls=Command)(paths)
+    app.command("graph", cls=Command)(graph)
+    app.command("catalogue", cls=Command)(catalogue)
+    app.command("diff", cls=Command)(diff)
+    export_app.command("html", cls=Command)(html)
     app.add_typer(export_app, name="export")
-
-
-def _ctrl_c(command: Callable[..., int]) -> Callable[..., int]:
-    """Ctrl-C becomes :class:`Interrupted` (French message, exit 130).
-
-    Typer turns a bare KeyboardInterrupt into a silent exit 130; output files are already
-    cleaned up by ``atomic_open`` when this runs.
-    """
-    @functools.wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> int:
-        try:
-            return command(*args, **kwargs)
-        except KeyboardInterrupt:
-            from ..errors import Interrupted
-
-            raise Interrupted() from None
-    return wrapper
 
 
 @contextlib.contextmanager
@@ -100,6 +79,7 @@ def paths(
     from ..export.paths import FORMATS, WRITERS, select
 
     choice(fmt, FORMATS, "--format")
+    check_output(output, "--output", tree_dir)
     tree = load(tree_dir, departement)
     selection = select(tree, start=start, phase=phase, dispositifs=dispositif or ())
     with _sink(output) as handle:
@@ -121,6 +101,7 @@ def graph(
     from ..export.graph import FORMATS, RENDERERS
 
     choice(fmt, FORMATS, "--format")
+    check_output(output, "--output", tree_dir)
     tree = load(tree_dir, None)
     emit(RENDERERS[fmt](tree, with_dispositifs=with_dispositifs), output)
     _written(output, "Graphe écrit")
@@ -143,6 +124,7 @@ def catalogue(
     choice(fmt, cat.FORMATS, "--format")
     if table is not None and fmt != "csv":
         raise UsageError("--table ne s'applique qu'au format csv : json et markdown contiennent les deux listes")
+    check_output(output, "--output", tree_dir)
     tree = load(tree_dir, departement)
     if fmt == "json":
         text = cat.catalogue_json(tree)
@@ -171,6 +153,7 @@ def html(
     from ..errors import display_path
     from ..export.html import build_html
 
+    check_output(output, "--output", tree_dir)
     tree = load(tree_dir, departement)
     write_atomic(output, build_html(tree, today()))
     typer.echo(f"Page écrite dans {display_path(output)} : ouvrez-la dans un navigateur "
@@ -197,6 +180,7 @@ def diff(
     from ..export.diff import diff_trees
 
     choice(fmt, ("text", "json"), "--format")
+    check_output(output, "--output", old_dir, new_dir)
     old, new = load(old_dir, None), load(new_dir, None)
     data = diff_trees(old, new)
     if fmt == "json":

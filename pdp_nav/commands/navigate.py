@@ -11,6 +11,7 @@ from typing import Annotated, Optional
 import typer
 
 from ..errors import InputError, UsageError, display_path
+from ..help_fr import Command
 from .common import Departement, TreeDir
 
 NOT_A_TERMINAL = ("L'entrée standard n'est pas un terminal : la navigation interactive a besoin d'un clavier. "
@@ -28,7 +29,7 @@ Save = Annotated[Optional[Path], typer.Option(
 
 
 def register(app: typer.Typer) -> None:
-    app.command("navigate")(navigate)
+    app.command("navigate", cls=Command)(navigate)
 
 
 def navigate(tree_dir: TreeDir = None, departement: Departement = None, accessible: Accessible = False,
@@ -73,8 +74,9 @@ def run_navigator(tree_dir: Path | None, departement: str | None, accessible: bo
         departement = os.environ.get("PDP_NAV_DEPARTEMENT")
     from_config = departement is None and config.departement is not None
     departement = (config.departement if departement is None else departement) or None
-    # Output piped or redirected: no screen to redraw, so plain lines.
-    accessible = accessible or env_flag("ACCESSIBLE") or bool(config.accessible) or not sys.stdout.isatty()
+    accessible = accessible or env_flag("ACCESSIBLE") or bool(config.accessible) or plain_terminal()
+    if save is not None and save.exists():
+        _confirm_replace(save, accessible)
     tree = _load(tree_dir, departement, from_config)
 
     from ..session import Session
@@ -85,6 +87,19 @@ def run_navigator(tree_dir: Path | None, departement: str | None, accessible: bo
         now = dt.datetime.combine(today(), now.time())
     Session(tree, accessible=accessible, save_to=save, now=now).run()
     return 0
+
+
+def plain_terminal() -> bool:
+    """No screen to redraw: output piped or redirected, or a terminal without cursor moves (TERM=dumb)."""
+    return not sys.stdout.isatty() or os.environ.get("TERM", "") == "dumb"
+
+
+def _confirm_replace(save: Path, accessible: bool) -> None:
+    """``--save`` names an existing file: ask, as the menu « Enregistrer un résumé… » does."""
+    from ..prompts import confirm
+
+    if not confirm(f"{display_path(save)} existe déjà : le remplacer ?", default=False, accessible=accessible):
+        raise UsageError(f"--save {display_path(save)} : fichier conservé ; choisissez un autre nom de fichier")
 
 
 def _env_path(name: str) -> Path | None:

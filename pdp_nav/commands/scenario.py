@@ -10,27 +10,27 @@ from typing import Annotated, Any, Optional
 import typer
 
 from ..errors import ExitCode, InputError, Location, Problem, Severity, UsageError, display_path
-from .common import Departement, TreeDir, choice, emit, load
+from ..help_fr import Command, Group
+from .common import Departement, TreeDir, check_output, choice, emit, load, need_subcommand
 from .navigate import Accessible
 ScenarioFile = Annotated[Path, typer.Argument(help="Fichier de scénario (YAML).", show_default=False, metavar="SCÉNARIO")]
 
 
 def register(app: typer.Typer) -> None:
     sub = typer.Typer(
-        name="scenario", add_completion=False, subcommand_metavar="COMMANDE [ARGUMENTS]...", invoke_without_command=True, callback=_group,
+        name="scenario", cls=Group, add_completion=False, subcommand_metavar="COMMANDE [ARGUMENTS]...", invoke_without_command=True, callback=_group,
         help="Scénarios de formation : vérifier les cas de référence, les rejouer en salle, "
              "faire répondre un stagiaire, enregistrer un nouveau cas.")
-    sub.command("check")(check)
-    sub.command("play")(play)
-    sub.command("quiz")(quiz)
-    sub.command("record")(record)
+    sub.command("check", cls=Command)(check)
+    sub.command("play", cls=Command)(play)
+    sub.command("quiz", cls=Command)(quiz)
+    sub.command("record", cls=Command)(record)
     app.add_typer(sub, name="scenario")
 
 
 def _group(ctx: typer.Context) -> None:
-    """Scénarios de formation (sans sous-commande : cette aide)."""
-    if ctx.invoked_subcommand is None:
-        typer.echo(ctx.get_help())
+    """Scénarios de formation."""
+    need_subcommand(ctx, "indiquez quoi faire (check, play, quiz ou record), par exemple : pdp-nav scenario check")
 
 
 def _trees(tree_dir: Path | None) -> Any:
@@ -73,6 +73,7 @@ def check(
     if min_coverage is not None and not 0 <= min_coverage <= 100:
         raise UsageError(f"--min-coverage {min_coverage:g} : indiquez un pourcentage entre 0 et 100")
     tree_dir = tree_dir or default_tree_dir()
+    check_output(junit, "--junit", tree_dir, *(paths or ()))
     base, tree_for = _trees(tree_dir)
     if not paths:
         folder = tree_dir / "scenarios"
@@ -124,7 +125,7 @@ def _replayed(file: Path, tree_dir: Path | None) -> Any:
 def _interactive(accessible: bool, command: str, *, keyboard: bool = True) -> bool:
     """Check the terminal (when a keyboard is needed); the accessible mode as ``navigate`` decides it."""
     from ..config import read_config
-    from .navigate import env_flag
+    from .navigate import env_flag, plain_terminal
 
     if keyboard and not sys.stdin.isatty():
         hint = ("ajoutez --no-pause pour dérouler le scénario sans attendre Entrée" if command == "play"
@@ -134,8 +135,7 @@ def _interactive(accessible: bool, command: str, *, keyboard: bool = True) -> bo
     config = read_config()
     for warning in config.warnings:
         typer.echo(str(warning), err=True)
-    # output piped or redirected: no screen to redraw, so plain lines
-    return accessible or env_flag("ACCESSIBLE") or bool(config.accessible) or not sys.stdout.isatty()
+    return accessible or env_flag("ACCESSIBLE") or bool(config.accessible) or plain_terminal()
 
 
 def play(

@@ -1,0 +1,238 @@
+"""A hostile process environment never crashes pdp-nav (issue #11, points 4, 8, 9, 12): a locale that
+cannot encode French, output files that are inputs, read-only or of another format, symbolic link
+loops, closed or full standard streams, a reader that goes away, SIGTERM and SIGHUP, TERM=dumb.
+Each case: the exact French message and the exit code, on the installed ``pdp-nav``."""
+
+from __future__ import annotations
+
+import os
+import signal
+import stat
+import subprocess
+import time
+from pathlib import Path
+
+import pexpect
+import pytest
+
+from pdp_nav import process
+from pdp_nav.cli import main
+
+from .helpers import big_dag_tree, write, write_tree
+from .terminal import PDP_NAV, Session, needs_pdp_nav
+
+pytestmark = needs_pdp_nav
+ANSWERS = "phase: reprise\nrqth: oui\n"
+NOTHING_LEFT = (" ; aucun fichier partiel n'a été laissé. Choisissez un autre chemin ou libérez de la place.\n")
+STREAM_HINT = (". Redirigez-la vers un fichier ou un terminal utilisable (par exemple > resultat.txt), ou "
+               "utilisez --output FICHIER quand la commande le propose.\n")
+
+
+@pytest.fixture
+def here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    write_tree(tmp_path)
+    write(tmp_path / "a.yaml", ANSWERS)
+    return tmp_path
+
+
+def shell(command: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    """``command`` in sh, with the installed pdp-nav; output decoded as the locale asked encodes it."""
+    return subprocess.run(["sh", "-c", command], cwd=cwd, capture_output=True, timeout=120,
+                          env={**os.environ, "PDP_NAV_CACHE_DIR": str(cwd / ".cache"), **env},
+                          text=True, encoding=env.get("PYTHONIOENCODING", "utf-8"))
+
+
+# -- locale ------------------------------------------------------------------------------------
+@pytest.mark.parametrize("command", ["run -a a.yaml --arbre tree", "graph --arbre tree",
+                                     "catalogue --arbre tree -f markdown", "validate tree", "--help"])
+def test_latin1_output_degrades_instead_of_crashing(here: Path, command: str) -> None:
+    done = shell(f"pdp-nav {command}", here, PYTHONIOENCODING="latin-1")
+    assert (done.returncode, done.stderr) == (0, "")
+    assert "é" in done.stdout or "Arbre valide" in done.stdout  # Latin-1 letters stay what they are
+    assert "\ufffd" not in done.stdout
+
+
+def test_what_the_locale_cannot_encode_is_transliterated() -> None:
+    """Typography Latin-1 lacks becomes its plain form; a letter loses its accent; the rest is ?."""
+    text = "«Oui» → ’ … — ✓ č 中"
+    assert text.encode("latin-1", errors=process.TRANSLITERATE) == '«Oui» -> \' ... - v c ?'.encode("latin-1")
+
+
+def test_latin1_navigate_reaches_the_result(tmp_path: Path, tree_dir: Path) -> None:
+    """The whole navigation under a Latin-1 locale: questions, result, « Quitter », exit 0."""
+    env = {**os.environ, "TERM": "xterm", "PYTHONIOENCODING": "latin-1", "NO_COLOR": "1", "PROMPT_TOOLKIT_NO_CPR": "1"}
+    child = pexpect.spawn(PDP_NAV, ["navigate", "--arbre", str(tree_dir)], env=env, cwd=str(tmp_path),
+                          dimensions=(24, 100), timeout=15)  # bytes: the output is Latin-1
+    for question, keys in (("Question 1", "2\r"), ("Question 2", "\x1b[B\r"), ("Question 3", "o")):
+        child.expect_exact(question.encode())
+        child.expect(rb"aide\)")
+        child.send(keys)
+    child.expect_exact("Et maintenant ?".encode("latin-1"))
+    child.expect(rb"valider\)")
+    child.send("6\r")
+    child.expect_exact("Navigation terminée.".encode("latin-1"))
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+
+
+# -- output files --------------------------------------------------------------------------------
+OUTPUT_CASES = {
+    "output is the answers file": (
+        "pdp-nav run -a a.yaml --arbre tree -o a.yaml", 2,
+        "--output a.yaml : ce fichier est une entrée de la commande (a.yaml) et serait écrasé ; "
+        "choisissez un autre nom de fichier\n"),
+    "output is a tree file": (
+        "pdp-nav catalogue --arbre tree -o tree/catalogue.yaml", 2,
+        "--output tree/catalogue.yaml : ce fichier est une entrée de la commande (tree) et serait écrasé ; "
+        "choisissez un autre nom de fichier\n"),
+    "output through a link to the answers": (
+        "ln -s a.yaml link.yaml && pdp-nav run -a a.yaml --arbre tree -o link.yaml", 2,
+        "--output link.yaml : ce fichier est une entrée de la commande (a.yaml) et serait écrasé ; "
+        "choisissez un autre nom de fichier\n"),
+    "extension says markdown": (
+        "pdp-nav run -a a.yaml --arbre tree -f text -o r.md", 2,
+        "--output r.md : l'extension .md annonce le format markdown, mais --format text est demandé ; "
+        "écrivez --format markdown, ou retirez --format, ou changez l'extension du fichier\n"),
+    "read-only file": (
+        "echo old > r.txt && chmod 444 r.txt && pdp-nav run -a a.yaml --arbre tree -o r.txt", 2,
+        "r.txt: impossible d'écrire le fichier (fichier en lecture seule : rendez-le modifiable (chmod u+w) "
+        "pour le remplacer)" + NOTHING_LEFT),
+    "symbolic link loop as output": (
+        "ln -s loop loop && pdp-nav run -a a.yaml --arbre tree -o loop", 2,
+        "loop: impossible d'écrire le fichier (trop de liens symboliques)" + NOTHING_LEFT),
+    "symbolic link loop as tree": (
+        "ln -s loop loop && pdp-nav graph --arbre loop", 2,
+        "--arbre loop : lien symbolique qui boucle sur lui-même ; indiquez le vrai dossier\n"),
+    "symbolic link loop to validate": (
+        "ln -s loop loop && pdp-nav validate loop", 2,
+        "DOSSIER loop : lien symbolique qui boucle sur lui-même ; indiquez le vrai dossier\n"),
+    "symbolic link loop as answers": (
+        "ln -s loop loop && pdp-nav run -a loop --arbre tree", 2, None),
+}
+
+
+@pytest.mark.parametrize("case", OUTPUT_CASES)
+def test_output_file_cases(here: Path, case: str) -> None:
+    command, code, message = OUTPUT_CASES[case]
+    before = {p.name: p.read_bytes() for p in [here / "a.yaml", *(here / "tree").iterdir()] if p.is_file()}
+    done = shell(command, here)
+    assert done.returncode == code, done.stderr
+    if message is None:  # the reading side's own French message: only no crash is ours
+        assert done.stderr.startswith("loop") and "Erreur interne" not in done.stderr, done.stderr
+    else:
+        assert done.stderr == message
+    after = {p.name: p.read_bytes() for p in [here / "a.yaml", *(here / "tree").iterdir()] if p.is_file()}
+    assert after == before
+    assert not [p for p in here.iterdir() if p.name.endswith(".tmp")]
+
+
+@pytest.mark.parametrize("mode", [0o600, 0o640, 0o755])
+def test_a_replaced_file_keeps_its_mode(here: Path, mode: int) -> None:
+    target = write(here / "r.txt", "old\n")
+    target.chmod(mode)
+    assert main(["run", "-a", "a.yaml", "--arbre", "tree", "-o", "r.txt"]) == 0
+    assert stat.S_IMODE(target.stat().st_mode) == mode
+    assert target.read_text(encoding="utf-8").startswith("Résultat : ")
+
+
+@pytest.mark.parametrize(("name", "start"), [("r.md", "# "), ("r.html", "<!DOCTYPE html>"), ("r.json", "{"),
+                                             ("r.txt", "Résultat : ")])
+def test_run_writes_the_format_the_extension_says(here: Path, name: str, start: str) -> None:
+    assert main(["run", "-a", "a.yaml", "--arbre", "tree", "-o", name]) == 0
+    assert (here / name).read_text(encoding="utf-8").startswith(start)
+
+
+# -- standard streams ----------------------------------------------------------------------------
+STREAM_CASES = {
+    "stdout to /dev/full": ("pdp-nav paths --arbre tree > /dev/full", 2,
+                            "La sortie standard ne peut pas être écrite : disque plein" + STREAM_HINT),
+    "stdout closed": ("pdp-nav graph --arbre tree >&-", 2,
+                      "La sortie standard est fermée : pdp-nav n'a nulle part où écrire" + STREAM_HINT),
+    "stdin closed": ("pdp-nav navigate --arbre tree <&-", 2,
+                     "L'entrée standard n'est pas un terminal : la navigation interactive a besoin d'un clavier. "
+                     "Pour obtenir un résultat sans interaction, écrivez les réponses dans un fichier "
+                     "(question: option) et lancez : pdp-nav run --answers FICHIER\n"),
+    "paths | head": ("pdp-nav paths --arbre tree | head -c 10 >/dev/null; exit $(($? + 0))", 0, ""),
+}
+
+
+@pytest.mark.parametrize("case", STREAM_CASES)
+def test_stream_cases(here: Path, case: str) -> None:
+    command, code, message = STREAM_CASES[case]
+    done = shell(command, here)
+    assert (done.returncode, done.stderr) == (code, message)
+
+
+@pytest.mark.parametrize("command", ["paths --arbre tree", "--help", "validate tree", "catalogue --arbre tree"])
+def test_a_reader_that_goes_away_is_not_an_error(here: Path, command: str) -> None:
+    """`pdp-nav … | head`: exit 0 (documented), no traceback, no « Exception ignored »."""
+    proc = subprocess.Popen([PDP_NAV, *command.split()], cwd=here, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            env={**os.environ, "PDP_NAV_CACHE_DIR": str(here / ".cache")})
+    assert proc.stdout is not None and proc.stdout.read(1)
+    proc.stdout.close()
+    _, err = proc.communicate(timeout=120)
+    assert (proc.returncode, err.decode()) == (0, "")
+
+
+# -- signals ------------------------------------------------------------------------------------
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
+def test_a_signal_during_paths_output_removes_the_temporary_file(tmp_path: Path, signum: int) -> None:
+    tree = big_dag_tree(tmp_path, 6, 10)  # a million paths: still writing when the signal comes
+    proc = subprocess.Popen([PDP_NAV, "paths", "--arbre", str(tree), "-o", "out.jsonl"], cwd=tmp_path,
+                            stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "PDP_NAV_CACHE_DIR": str(tmp_path / ".cache")})
+    try:
+        deadline = time.monotonic() + 60
+        while not any(p.name.endswith(".tmp") for p in tmp_path.iterdir()) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        proc.send_signal(signum)
+        _, err = proc.communicate(timeout=30)
+    finally:
+        proc.kill()
+    name = signal.Signals(signum).name
+    assert (proc.returncode, err) == (128 + signum, f"Arrêté par le signal {name} : aucun fichier n'a été "
+                                                    "laissé à moitié écrit.\n")
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith(".cache")) == ["tree"]
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
+def test_a_signal_during_navigate_restores_the_terminal(tmp_path: Path, tree_dir: Path, signum: int) -> None:
+    s = Session(tmp_path, ["navigate", "--arbre", str(tree_dir)])
+    before = s.child.ptyproc.getecho()  # cooked mode: the terminal echoes
+    s.wait("Question 1")
+    assert not s.child.ptyproc.getecho()  # the prompt put it in raw mode
+    s.child.kill(signum)
+    s.child.expect_exact(f"Arrêté par le signal {signal.Signals(signum).name}")
+    s.child.expect(pexpect.EOF)
+    assert s.child.ptyproc.getecho() == before
+    s.child.close()
+    assert s.child.exitstatus == 128 + signum
+
+
+# -- terminal ------------------------------------------------------------------------------------
+def test_term_dumb_gets_numbered_lines(tmp_path: Path, tree_dir: Path) -> None:
+    """TERM=dumb cannot move the cursor: the numbered mode, as for a pipe."""
+    s = Session(tmp_path, ["navigate", "--arbre", str(tree_dir)], env={"TERM": "dumb"})
+    s.wait("Question 1", hint=r"Votre choix \(numéro de 1 à \d+")
+    s.keys("\x04")
+    assert s.end() == 130
+    assert "\x1b[" not in s.log.getvalue().replace("\x1b[?25h", "")
+
+
+def test_save_to_an_existing_file_asks_first(tmp_path: Path, tree_dir: Path) -> None:
+    """--save FILE that exists: the question of the menu « Enregistrer un résumé… »; Non keeps it."""
+    kept = write(tmp_path / "resume.md", "mine\n")
+    s = Session(tmp_path, ["navigate", "--arbre", str(tree_dir), "--save", "resume.md"])
+    s.wait("resume.md existe déjà : le remplacer ?", hint=r"o/n")
+    s.keys("n")
+    assert s.end() == 2
+    assert "--save resume.md : fichier conservé ; choisissez un autre nom de fichier" in s.screen
+    assert kept.read_text() == "mine\n"
+    s = Session(tmp_path, ["navigate", "--arbre", str(tree_dir), "--save", "resume.md"])
+    s.wait("resume.md existe déjà : le remplacer ?", hint=r"o/n")
+    s.keys("o")
+    s.wait("Question 1")
+    s.child.kill(signal.SIGTERM)
+    assert s.end() == 143
