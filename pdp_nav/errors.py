@@ -138,3 +138,23 @@ class Interrupted(PdpNavError):
 
     def __init__(self) -> None:
         super().__init__("Interrompu : aucune donnée n'a été enregistrée. À bientôt.")
+
+
+SHOWN_MAX = 80
+"""Longest value quoted whole in a message; longer ones are cut with « … »."""
+
+
+def shown(value: object) -> str:
+    """``value`` as a user would have written it in YAML (never a Python repr), cut at SHOWN_MAX."""
+    if isinstance(value, bool):
+        text = "true" if value else "false"
+    elif value is None:
+        text = "null"
+    elif isinstance(value, dict):
+        text = "{" + ", ".join(f"{shown(k)}: {shown(v)}" for k, v in value.items()) + "}"
+    elif isinstance(value, (list, tuple)):
+        text = "[" + ", ".join(shown(v) for v in value) + "]"
+    else:
+        text = value.isoformat() if hasattr(value, "isoformat") else str(value)
+    text = text.replace("\r", "⏎").replace("\n", "⏎")
+    return text if len(text) <= SHOWN_MAX else text[: SHOWN_MAX - 1] + "…"
