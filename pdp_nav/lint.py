@@ -176,39 +176,57 @@ def _unreachable(tree: Tree, src: Sources) -> list[Problem]:
 
 
 def _paths(tree: Tree, src: Sources) -> list[Problem]:
-    from .engine import iter_paths  # the engine depends on the model only
+    """Paths that end with no dispositif, without a département or in one that has an overlay."""
+    from .engine import cited_questions, fitting, walk  # the engine depends on the model only
 
+    places = ["", *sorted(src.overlays)]  # "": no département chosen (national dispositifs only)
+    cited = tuple(cited_questions(tree))
+    fits: dict[tuple[str | None, ...], tuple[tuple[str, ...], ...]] = {}
     problems, empty, reached = [], 0, set()
     count = 0
-    for count, path in enumerate(iter_paths(tree), 1):
+    for count, (steps, answers, outcome) in enumerate(walk(tree), 1):
         if count > MAX_PATHS:
             problems.append(Problem(src.loc("arbre"), (
                 f"plus de {MAX_PATHS} parcours : les vérifications par parcours se sont arrêtées là"),
                 Severity.WARNING, rule="too-many-paths"))
             break
-        answers = path.answers
-        proposed = [did for did, d in tree.dispositifs.items() if d.when.matches(answers)]
-        reached.update(proposed)
-        if not proposed and not path.outcome.allow_empty:
+        key = tuple(map(answers.get, cited))
+        found = fits.get(key)
+        if found is None:
+            found = fits[key] = tuple(fitting(tree, answers, dep) for dep in places)
+        reached.update(*found)
+        lacking = [dep for dep, ids in zip(places, found) if not ids]
+        if lacking and not outcome.allow_empty:
             empty += 1
             if empty <= MAX_REPORTED_PATHS:
-                q, o = path.steps[-1]
-                i = q.options.index(o)
-                trail = " → ".join(f"{q.id}={o.id}" for q, o in path.steps)
-                problems.append(Problem(src.loc("arbre", "questions", q.id, "options", i, "next"), (
-                    f"le parcours {trail} aboutit à l'issue « {path.outcome.id} » sans aucun dispositif : "
-                    "élargissez une condition « when » du catalogue, ou écrivez « allow_empty: true » "
-                    "dans l'issue si c'est voulu"), rule="empty-path"))
+                q, o = steps[-1]
+                trail = " → ".join(f"{q.id}={o.id}" for q, o in steps)
+                problems.append(Problem(src.loc("arbre", "questions", q.id, "options", q.options.index(o), "next"), (
+                    f"le parcours {trail} aboutit à l'issue « {outcome.id} » sans aucun dispositif"
+                    f"{_places(lacking) if len(lacking) < len(places) else ''} : élargissez une condition "
+                    "« when » du catalogue, ou écrivez « allow_empty: true » dans l'issue si c'est voulu"),
+                    rule="empty-path"))
     if empty > MAX_REPORTED_PATHS:
         problems.append(Problem(src.loc("arbre"), (
             f"… et {empty - MAX_REPORTED_PATHS} autres parcours sans aucun dispositif"), rule="empty-path"))
     if count <= MAX_PATHS:
-        for did in tree.dispositifs:
-            if did not in reached:
+        for did, d in tree.dispositifs.items():
+            unusable = d.departements and not set(d.departements) & set(src.overlays)  # said by _overlays
+            if did not in reached and not unusable:
                 problems.append(Problem(src.loc("catalogue", "dispositifs", did, key=True), (
                     f"le dispositif « {did} » n'est proposé par aucun parcours : vérifiez sa condition "
                     "« when »"), Severity.WARNING, rule="unreached-dispositif"))
     return problems
+
+
+def _places(departements: list[str]) -> str:
+    """« sans département choisi » and/or « dans le(s) département(s) 22, 29 »."""
+    named = [d for d in departements if d]
+    parts = ["sans département choisi"] if "" in departements else []
+    if named:
+        parts.append(f"dans le{'s' if len(named) > 1 else ''} département{'s' if len(named) > 1 else ''} "
+                     + ", ".join(named))
+    return " (" + " ni ".join(parts) + ")"
 
 
 def _facts(tree: Tree, src: Sources, today: dt.date) -> list[Problem]:

@@ -149,11 +149,16 @@ class _Composer:
                 f"caractère de contrôle interdit (U+{ord(char[:1] or ' '):04X}) : supprimez-le "
                 "(il vient souvent d'un copier-coller)")))
         except yaml.YAMLError as exc:
-            # Our own nesting limit comes first, whatever limit (and wording) the parser has
+            # Our own nesting limit comes first, whatever limit (and wording) the parser has:
+            # the text up to the bracket too many is read again, so that _run stops it
             deep = _too_deep(text)
-            if deep:
-                self._problem(deep, _TOO_DEEP)
-            else:
+            if deep is not None:
+                self.doc = Document(self.name, None)
+                try:
+                    self._run(yaml.parse(text[: deep + 1], Loader=_Loader))
+                except (yaml.YAMLError, _Abort):
+                    pass
+            if not self.problems:
                 self.problems.append(_syntax_problem(self.name, text, exc))
         except _Abort:
             pass
@@ -278,8 +283,8 @@ _VALUE_START = ":-?,[{\n"
 """After one of these (or at the start of a line) a value may begin: a quote or a bracket opens."""
 
 
-def _too_deep(text: str) -> Any:
-    """Where ``[`` / ``{`` brackets open level MAX_DEPTH + 1, if they do (as a YAML mark).
+def _too_deep(text: str) -> int | None:
+    """The index where ``[`` / ``{`` brackets open level MAX_DEPTH + 1, if they do.
 
     Read only after a parser error: a parser may stop deep brackets with its own limit (libyaml
     in PyYAML 6.0.4: 1,000 levels) before their events reach :meth:`_Composer._run`.
@@ -306,8 +311,7 @@ def _too_deep(text: str) -> Any:
             if c in "[{" and starts:
                 depth += 1
                 if depth > MAX_DEPTH:
-                    line = text.count("\n", 0, i)
-                    return yaml.Mark("", i, line, i - (text.rfind("\n", 0, i) + 1), None, None)
+                    return i
             elif c in "]}" and depth:
                 depth -= 1
             elif c in "'\"" and starts:

@@ -70,7 +70,7 @@ UNREADABLE = {
                        b"d: [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n",
                        "2:8: alias YAML « *a » refusé : pdp-nav n'accepte ni ancres ni alias, recopiez la valeur"),
     "deep flow nesting": (b"format_version: 1\ntree: " + b"[" * 100_000 + b"]" * 100_000 + b"\n",
-                          "2:71: imbrication trop profonde (plus de 64 niveaux) : simplifiez la structure"),
+                          "2:70: imbrication trop profonde (plus de 64 niveaux) : simplifiez la structure"),
     "deep block nesting": (("format_version: 1\n" + "".join(f"{' ' * i}k{i}:\n" for i in range(200))).encode(),
                            "66:65: imbrication trop profonde (plus de 64 niveaux) : simplifiez la structure"),
     "two documents": (b"format_version: 1\n---\nformat_version: 1\n",
