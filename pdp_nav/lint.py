@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
@@ -47,6 +48,7 @@ def _duplicates(tree: Tree, src: Sources) -> list[Problem]:
                 f"l'issue « {oid} » porte le même identifiant que la question « {oid} » (ligne {line}) : "
                 "renommez l'une des deux"), rule="duplicate-id"))
     for qid, q in tree.questions.items():
+        problems += _labels(q, src)
         seen: dict[str, int] = {}
         for i, o in enumerate(q.options):
             if o.id in seen:
@@ -55,6 +57,26 @@ def _duplicates(tree: Tree, src: Sources) -> list[Problem]:
                     f"l'option « {o.id} » apparaît deux fois dans la question « {qid} » (déjà ligne {line}) : "
                     "donnez-lui un autre identifiant"), rule="duplicate-id"))
             seen.setdefault(o.id, i)
+    return problems
+
+
+def _labels(question: Any, src: Sources) -> list[Problem]:
+    """Blank (or invisible) option labels, and two options of a question that read the same."""
+    problems, seen = [], {}
+    for i, o in enumerate(question.options):
+        where = src.loc("arbre", "questions", question.id, "options", i, "label")
+        visible = " ".join("".join(c for c in o.label if unicodedata.category(c) not in ("Cf", "Cc")).split()).casefold()
+        if not visible:
+            problems.append(Problem(where, (
+                f"l'option « {o.id} » de la question « {question.id} » a un libellé vide ou invisible : "
+                "écrivez le texte de la réponse"), rule="blank-label"))
+        elif visible in seen:
+            first = question.options[seen[visible]]
+            line = src.loc("arbre", "questions", question.id, "options", seen[visible], "label").line
+            problems.append(Problem(where, (
+                f"l'option « {o.id} » a le même libellé que l'option « {first.id} » (ligne {line}) dans la "
+                f"question « {question.id} » : deux réponses doivent se distinguer"), rule="duplicate-label"))
+        seen.setdefault(visible, i)
     return problems
 
 
