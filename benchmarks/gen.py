@@ -128,6 +128,20 @@ def write_wide_tree(directory: Path, nodes: int) -> Path:
     return _write(directory, _arbre(f"large-{nodes}", "q0", questions, outcomes), catalogue(cited, OPTIONS))
 
 
+def write_chain_tree(directory: Path, length: int) -> Path:
+    """Write a valid chain of ``length`` questions (at least 4): each goes on to the next or ends.
+
+    Its paths are as long as the tree is deep, the case that made `validate` quadratic (issue #11).
+    """
+    qids = [f"c{i}" for i in range(length)]
+    questions = "".join(
+        _question(qid, [(OPTIONS[0], qids[i + 1] if i + 1 < length else "fin0"),
+                        *((opt, f"fin{k}") for k, opt in enumerate(OPTIONS[1:], 1))])
+        for i, qid in enumerate(qids))
+    outcomes = "".join(_outcome(f"fin{k}") for k in range(len(OPTIONS)))
+    return _write(directory, _arbre(f"chain-{length}", "c0", questions, outcomes), catalogue(qids, OPTIONS))
+
+
 def write_layered_tree(directory: Path, layers: int, width: int = 10) -> Path:
     """Write a valid tree with ``width ** layers`` paths (at least 4 layers, width 3) into ``directory``."""
     options = tuple(f"r{k}" for k in range(width))

@@ -205,6 +205,18 @@ def validate_scaling(rows: list[Row], work: Path, sizes: list[int]) -> None:
         previous = (nodes, seconds)
 
 
+def validate_chains(rows: list[Row], work: Path, lengths: list[int]) -> None:
+    """``validate`` of a chain of questions: paths as long as the tree (issue #11), at most 5 s."""
+    from pdp_nav.validate import check
+
+    today = dt.date.today()
+    for length in lengths:
+        tree_dir = gen.write_chain_tree(work / f"chain-{length}", length)
+        seconds = best_in_process(lambda: check(tree_dir, today), 1)
+        rows.append(Row("Validation", f"validate, chaîne de {num(length)} questions", ms(seconds),
+                        target="≤ 5 s", ok=seconds <= 5))
+
+
 def paths_scaling(rows: list[Row], env: dict[str, str], work: Path, layers: list[int], repeat: int) -> None:
     """Each size run ``repeat`` times: the fastest run, the largest peak memory."""
     from pdp_nav import loader
@@ -312,6 +324,7 @@ def main() -> int:
             ("démarrage", lambda: startup(rows, env, work, 8 if options.quick else 20)),
             ("chargement", lambda: loading(rows, work, 10_000)),
             ("validate", lambda: validate_scaling(rows, work, [100, 1_000, 10_000])),
+            ("validate", lambda: validate_chains(rows, work, [1_000, 20_000])),
             ("paths", lambda: paths_scaling(rows, env, work, [4, 5] if options.quick else [4, 5, 6],
                                             1 if options.quick else 2)),
             ("scénarios", lambda: scenario_check(rows, env, work, 1_000)),

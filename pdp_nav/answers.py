@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from .engine import Navigation, NavigationError, replay
-from .errors import MAX_REPORTED, InputError, Problem, at_most, shorten
+from .errors import MAX_REPORTED, InputError, Problem, at_most, shown
 from .model import Question, Tree
 from .yamlio import Document, read_yaml
 
@@ -41,7 +41,7 @@ def read_answers(path: Path) -> tuple[dict[str, str], Document, tuple[Any, ...]]
     for key, value in data.items():
         if isinstance(value, bool) or not isinstance(value, (str, int)):
             problems.append(Problem(doc.loc((*base, key)), (
-                f"la réponse à « {shorten(key)} » doit être un identifiant d'option (texte), pas {shorten(value)}"
+                f"la réponse à « {key} » doit être un identifiant d'option (texte), pas « {doc.shown((*base, key), value)} »"
                 + (" — mettez-la entre guillemets : YAML lit oui/non/yes/no comme des booléens"
                    if isinstance(value, bool) else ""))))
         else:
@@ -91,7 +91,7 @@ def _unknown(tree: Tree, qid: str, oid: str, doc: Document, base: tuple[Any, ...
         close = difflib.get_close_matches(qid, list(tree.questions), n=1)
         hint = f" (vouliez-vous dire « {close[0]} » ?)" if close else ""
         return Problem(doc.loc((*base, qid), key=True), (
-            f"la question « {shorten(qid)} » {kind} (version {tree.version}){hint}"), rule="unknown-question")
+            f"la question « {shown(qid)} » {kind} (version {tree.version}){hint}"), rule="unknown-question")
     valid = ", ".join(o.id for o in question.options)
     return Problem(doc.loc((*base, qid)), (
-        f"la question « {qid} » n'a pas d'option « {shorten(oid)} » (options : {valid})"), rule="unknown-option")
+        f"la question « {qid} » n'a pas d'option « {shown(oid)} » (options : {valid})"), rule="unknown-option")

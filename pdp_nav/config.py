@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import InputError, Location, Problem, Severity, display_path, shorten
+from .errors import InputError, Location, Problem, Severity, display_path, shown
 
 KEYS = {"departement": "texte, ex. \"56\"", "accessible": "true ou false", "arbre": "chemin d'un dossier"}
 
@@ -124,7 +124,7 @@ def _build(data: dict, text: str, where: str) -> Config:
     for key, value in data.items():
         loc = Location(where, _line_of(text, key), 1 if _line_of(text, key) else 0)
         if key not in KEYS:
-            warnings.append(Problem(loc, f"réglage « {shorten(key)} » inconnu, ignoré (réglages possibles : "
+            warnings.append(Problem(loc, f"réglage « {shown(key)} » inconnu, ignoré (réglages possibles : "
                                          f"{', '.join(KEYS)})", Severity.WARNING))
         elif key == "departement" and isinstance(value, (str, int)) and not isinstance(value, bool):
             values[key] = str(value).strip().upper().zfill(2)
@@ -136,7 +136,7 @@ def _build(data: dict, text: str, where: str) -> Config:
                 problems.append(Problem(loc, f"« arbre » : {NO_HOME}"))
         else:
             problems.append(Problem(loc, (
-                f"« {key} » : valeur {shorten(repr(value))} invalide, attendu : {KEYS[key]}")))
+                f"« {key} » : valeur « {shown(value)} » invalide, attendu : {KEYS[key]}")))
     if problems:
         raise InputError(problems)
     return Config(warnings=tuple(warnings), **values)  # type: ignore[arg-type]

@@ -96,15 +96,6 @@ def os_reason(exc: OSError) -> str:
     return _OS_REASONS.get(exc.errno or 0) or exc.strerror or str(exc)
 
 
-def shorten(value: object, limit: int = 80) -> str:
-    """``value`` as text for a message, cut after ``limit`` characters with « … ».
-
-    A value from a file can be megabytes long: a message quotes its start (issue #11).
-    """
-    text = value if isinstance(value, str) else repr(value)
-    return text if len(text) <= limit else text[:limit] + "…"
-
-
 MAX_REPORTED = 20
 """Most problems listed for one input file; the others are counted (issue #11)."""
 
@@ -187,3 +178,24 @@ class Terminated(BaseException):
         super().__init__(name)
         self.exit_code = int(ExitCode.SIGNALLED) + signum
         self.message = f"Arrêté par le signal {name} : aucun fichier n'a été laissé à moitié écrit."
+
+
+SHOWN_MAX = 80
+"""Longest value quoted whole in a message; longer ones are cut with « … »."""
+
+
+def shown(value: object, limit: int | None = None) -> str:
+    """``value`` as a user would have written it in YAML (never a Python repr), cut at SHOWN_MAX."""
+    if isinstance(value, bool):
+        text = "true" if value else "false"
+    elif value is None:
+        text = "null"
+    elif isinstance(value, dict):
+        text = "{" + ", ".join(f"{shown(k)}: {shown(v)}" for k, v in value.items()) + "}"
+    elif isinstance(value, (list, tuple)):
+        text = "[" + ", ".join(shown(v) for v in value) + "]"
+    else:
+        text = value.isoformat() if hasattr(value, "isoformat") else str(value)
+    text = text.replace("\r", "⏎").replace("\n", "⏎")
+    limit = SHOWN_MAX if limit is None else limit
+    return text if len(text) <= limit else text[: limit - 1] + "…"

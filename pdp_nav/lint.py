@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
@@ -47,6 +48,7 @@ def _duplicates(tree: Tree, src: Sources) -> list[Problem]:
                 f"l'issue « {oid} » porte le même identifiant que la question « {oid} » (ligne {line}) : "
                 "renommez l'une des deux"), rule="duplicate-id"))
     for qid, q in tree.questions.items():
+        problems += _labels(q, src)
         seen: dict[str, int] = {}
         for i, o in enumerate(q.options):
             if o.id in seen:
@@ -55,6 +57,26 @@ def _duplicates(tree: Tree, src: Sources) -> list[Problem]:
                     f"l'option « {o.id} » apparaît deux fois dans la question « {qid} » (déjà ligne {line}) : "
                     "donnez-lui un autre identifiant"), rule="duplicate-id"))
             seen.setdefault(o.id, i)
+    return problems
+
+
+def _labels(question: Any, src: Sources) -> list[Problem]:
+    """Blank (or invisible) option labels, and two options of a question that read the same."""
+    problems, seen = [], {}
+    for i, o in enumerate(question.options):
+        where = src.loc("arbre", "questions", question.id, "options", i, "label")
+        visible = " ".join("".join(c for c in o.label if unicodedata.category(c) not in ("Cf", "Cc")).split()).casefold()
+        if not visible:
+            problems.append(Problem(where, (
+                f"l'option « {o.id} » de la question « {question.id} » a un libellé vide ou invisible : "
+                "écrivez le texte de la réponse"), rule="blank-label"))
+        elif visible in seen:
+            first = question.options[seen[visible]]
+            line = src.loc("arbre", "questions", question.id, "options", seen[visible], "label").line
+            problems.append(Problem(where, (
+                f"l'option « {o.id} » a le même libellé que l'option « {first.id} » (ligne {line}) dans la "
+                f"question « {question.id} » : deux réponses doivent se distinguer"), rule="duplicate-label"))
+        seen.setdefault(visible, i)
     return problems
 
 
@@ -176,39 +198,57 @@ def _unreachable(tree: Tree, src: Sources) -> list[Problem]:
 
 
 def _paths(tree: Tree, src: Sources) -> list[Problem]:
-    from .engine import iter_paths  # the engine depends on the model only
+    """Paths that end with no dispositif, without a département or in one that has an overlay."""
+    from .engine import cited_questions, fitting, walk  # the engine depends on the model only
 
+    places = ["", *sorted(src.overlays)]  # "": no département chosen (national dispositifs only)
+    cited = tuple(cited_questions(tree))
+    fits: dict[tuple[str | None, ...], tuple[tuple[str, ...], ...]] = {}
     problems, empty, reached = [], 0, set()
     count = 0
-    for count, path in enumerate(iter_paths(tree), 1):
+    for count, (steps, answers, outcome) in enumerate(walk(tree), 1):
         if count > MAX_PATHS:
             problems.append(Problem(src.loc("arbre"), (
                 f"plus de {MAX_PATHS} parcours : les vérifications par parcours se sont arrêtées là"),
                 Severity.WARNING, rule="too-many-paths"))
             break
-        answers = path.answers
-        proposed = [did for did, d in tree.dispositifs.items() if d.when.matches(answers)]
-        reached.update(proposed)
-        if not proposed and not path.outcome.allow_empty:
+        key = tuple(map(answers.get, cited))
+        found = fits.get(key)
+        if found is None:
+            found = fits[key] = tuple(fitting(tree, answers, dep) for dep in places)
+        reached.update(*found)
+        lacking = [dep for dep, ids in zip(places, found) if not ids]
+        if lacking and not outcome.allow_empty:
             empty += 1
             if empty <= MAX_REPORTED_PATHS:
-                q, o = path.steps[-1]
-                i = q.options.index(o)
-                trail = " → ".join(f"{q.id}={o.id}" for q, o in path.steps)
-                problems.append(Problem(src.loc("arbre", "questions", q.id, "options", i, "next"), (
-                    f"le parcours {trail} aboutit à l'issue « {path.outcome.id} » sans aucun dispositif : "
-                    "élargissez une condition « when » du catalogue, ou écrivez « allow_empty: true » "
-                    "dans l'issue si c'est voulu"), rule="empty-path"))
+                q, o = steps[-1]
+                trail = " → ".join(f"{q.id}={o.id}" for q, o in steps)
+                problems.append(Problem(src.loc("arbre", "questions", q.id, "options", q.options.index(o), "next"), (
+                    f"le parcours {trail} aboutit à l'issue « {outcome.id} » sans aucun dispositif"
+                    f"{_places(lacking) if len(lacking) < len(places) else ''} : élargissez une condition "
+                    "« when » du catalogue, ou écrivez « allow_empty: true » dans l'issue si c'est voulu"),
+                    rule="empty-path"))
     if empty > MAX_REPORTED_PATHS:
         problems.append(Problem(src.loc("arbre"), (
             f"… et {empty - MAX_REPORTED_PATHS} autres parcours sans aucun dispositif"), rule="empty-path"))
     if count <= MAX_PATHS:
-        for did in tree.dispositifs:
-            if did not in reached:
+        for did, d in tree.dispositifs.items():
+            unusable = d.departements and not set(d.departements) & set(src.overlays)  # said by _overlays
+            if did not in reached and not unusable:
                 problems.append(Problem(src.loc("catalogue", "dispositifs", did, key=True), (
                     f"le dispositif « {did} » n'est proposé par aucun parcours : vérifiez sa condition "
                     "« when »"), Severity.WARNING, rule="unreached-dispositif"))
     return problems
+
+
+def _places(departements: list[str]) -> str:
+    """« sans département choisi » and/or « dans le(s) département(s) 22, 29 »."""
+    named = [d for d in departements if d]
+    parts = ["sans département choisi"] if "" in departements else []
+    if named:
+        parts.append(f"dans le{'s' if len(named) > 1 else ''} département{'s' if len(named) > 1 else ''} "
+                     + ", ".join(named))
+    return " (" + " ni ".join(parts) + ")"
 
 
 def _facts(tree: Tree, src: Sources, today: dt.date) -> list[Problem]:

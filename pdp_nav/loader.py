@@ -69,6 +69,10 @@ def _read_docs(tree_dir: Path) -> tuple[Sources, list[Problem]]:
             sources.overlays[path.stem] = read_yaml(path)
         except InputError as exc:
             unreadable.extend(exc.problems)
+    unreadable += [  # it would be silently ignored
+        Problem(Location(display_path(path)), (
+            f"surcouche ignorée : renommez le fichier en {path.stem}.yaml (seuls les fichiers .yaml sont lus)"))
+        for path in sorted((tree_dir / "departements").glob("*.yml"))]
     return sources, unreadable
 
 

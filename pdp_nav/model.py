@@ -127,8 +127,10 @@ class Tree:
     departement: str = ""
     local_contacts: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """Dispositif id -> ids of local contacts an overlay attaches to it."""
-    memo: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
-    """Derived data computed once per tree (remaining-question bounds…)."""
+    memo: dict[str, object] = field(default_factory=dict, init=False, compare=False, repr=False)
+    """Derived data computed once per tree (remaining-question bounds…). Not an init field, so
+    ``dataclasses.replace`` (an overlay applied) starts a new, empty memo: a result memoised for
+    the base tree is never served for a département."""
 
     def node(self, node_id: str) -> Question | Outcome | None:
         return self.questions.get(node_id) or self.outcomes.get(node_id)

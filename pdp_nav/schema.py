@@ -13,7 +13,7 @@ import json
 from functools import cache
 from typing import Any
 
-from .errors import Problem
+from .errors import Problem, shown
 from .loader import data_dir
 from .yamlio import Document
 
@@ -32,7 +32,9 @@ def _validators() -> dict[str, Any]:
     )
     by_id = {s["$id"]: s for s in schemas.values()}
     return {
-        name: jsonschema.Draft202012Validator(_inline_refs(schema, schema["$id"], by_id, ()), registry=registry)
+        # the format checker makes `checked: 2026-13-45` an error: only real calendar dates
+        name: jsonschema.Draft202012Validator(_inline_refs(schema, schema["$id"], by_id, ()), registry=registry,
+                                              format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
         for name, schema in schemas.items()
     }
 
@@ -142,7 +144,7 @@ def _schema_problem(doc: Document, err: Any) -> Problem:
         where = doc.loc((*path, key), key=True)
         close = difflib.get_close_matches(key, allowed, n=1)
         hint = f" : vouliez-vous dire « {close[0]} » ?" if close else f" (clés possibles : {', '.join(allowed)})"
-        message = f"clé inconnue « {key} » dans {what}{hint}"
+        message = f"clé inconnue « {shown(key)} » dans {what}{hint}"
         rule = "unknown-key"
     elif kind == "type":
         expected = _TYPES.get(err.validator_value, err.validator_value)
@@ -153,16 +155,16 @@ def _schema_problem(doc: Document, err: Any) -> Problem:
         rule = "wrong-type"
     elif kind in ("const", "enum"):
         allowed = [err.validator_value] if kind == "const" else err.validator_value
-        message = (f"valeur « {value} » non permise pour « {field_name} » : attendu "
+        message = (f"valeur « {doc.shown(path, value)} » non permise pour « {field_name} » : attendu "
                    + " ou ".join(f"« {a} »" for a in allowed))
-    elif kind == "pattern" and field_name == "checked":
-        message = f"{what} : date « {value} » invalide, écrivez-la AAAA-MM-JJ"
+    elif kind in ("pattern", "format") and field_name == "checked":
+        message = f"{what} : date « {doc.shown(path, value)} » invalide, écrivez une date réelle AAAA-MM-JJ"
     elif kind == "pattern" and (field_name == "departement" or "departements" in path):
-        message = (f"code de département « {value} » invalide : écrivez son numéro entre guillemets, "
+        message = (f"code de département « {doc.shown(path, value)} » invalide : écrivez son numéro entre guillemets, "
                    "par exemple \"56\", \"2A\" ou \"974\"")
         rule = "bad-departement"
     elif kind == "pattern" or (kind == "not" and isinstance(value, str)):
-        message = (f"identifiant « {value} » invalide : lettres minuscules sans accents, chiffres, "
+        message = (f"identifiant « {doc.shown(path, value)} » invalide : lettres minuscules sans accents, chiffres, "
                    "« - » et « _ » uniquement (et ni « all », ni « any », ni « not »)")
         rule = "bad-id"
         if path and isinstance(value, str) and value == path[-1]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from .errors import InputError, Location, Problem, display_path, os_reason
+from .errors import InputError, Location, Problem, display_path, os_reason, shown
 
 try:  # the C parser is about 4x faster; fall back when libyaml is absent
     _Loader: type = yaml.CSafeLoader
@@ -33,30 +34,13 @@ YamlPath = tuple[str | int, ...]
 
 _ALLOWED_TAGS = {
     f"tag:yaml.org,2002:{name}"
-    for name in ("str", "int", "float", "bool", "null", "seq", "map", "timestamp")
+    for name in ("str", "int", "float", "bool", "null", "seq", "map")
 } | {None, "!"}
 
-_PARSER_MESSAGES = {
-    "mapping values are not allowed here": "« : » inattendu (une valeur contient-elle « : » sans guillemets ?)",
-    "mapping values are not allowed in this context": "« : » inattendu (une valeur contient-elle « : » sans guillemets ?)",
-    "found character that cannot start any token": (
-        "caractère réservé en début de valeur (@, `, %, tabulation…) : mettez la valeur entre guillemets "
-        "ou indentez avec des espaces"),
-    "found a tab character that violates indentation": "tabulation dans l'indentation : indentez avec des espaces",
-    "did not find expected ',' or ']'": "« , » ou « ] » attendu (crochet « [ » non fermé ?)",
-    "did not find expected ',' or '}'": "« , » ou « } » attendu (accolade « { » non fermée ?)",
-    "found unknown escape character": (
-        "séquence « \\ » inconnue entre guillemets doubles : doublez la barre oblique ou utilisez des "
-        "guillemets simples"),
-    "could not find expected ':'": "« : » attendu après une clé",
-    "found character '\\t' that cannot start any token": "tabulation interdite : indentez avec des espaces",
-    "did not find expected key": "clé attendue (indentation incohérente ?)",
-    "did not find expected '-' indicator": "« - » attendu (indentation incohérente dans une liste ?)",
-    "found unexpected end of stream": "fin de fichier inattendue (guillemet ou crochet non fermé ?)",
-    "did not find expected node content": "valeur attendue",
-    "found undefined tag handle": "balise YAML inconnue",
-}
-
+_DECIMAL = re.compile(r"[-+]?(0|[1-9][0-9]*)\Z")
+"""Plain numbers as people write them; YAML 1.1's octal (010), hexadecimal, 1_000, 1:30 and
+unquoted dates stay text as written, so that a value where text or an id is expected is that
+text, and `checked` is read (and checked as a real date) by the schema."""
 
 @dataclass
 class Document:
@@ -71,6 +55,12 @@ class Document:
     """Non-fatal findings (duplicate keys: the first value is kept), for the linter."""
     digest: str = ""
     """sha256 of the file's bytes."""
+    written: dict[YamlPath, str] = field(default_factory=dict)
+    """How each value YAML read as a boolean, number or null was written (``yes``, ``~``…)."""
+
+    def shown(self, path: YamlPath, value: Any) -> str:
+        """The value at ``path`` as written in the file, for a message (cut if long)."""
+        return shown(self.written.get(tuple(path), value))
 
     def loc(self, path: YamlPath = (), *, key: bool = False) -> Location:
         """Location of the value at ``path`` (of its key with ``key=True``), or its nearest parent."""
@@ -213,13 +203,6 @@ class _Composer:
     def compose(self, text: str) -> Document:
         try:
             self._run(yaml.parse(text, Loader=_Loader))
-        except yaml.MarkedYAMLError as exc:
-            mark = exc.problem_mark or exc.context_mark
-            problem = str(exc.problem or exc.context or "")
-            french = _PARSER_MESSAGES.get(problem, "structure incorrecte")
-            detail = f"erreur de syntaxe YAML : {french} ({problem})" if problem else f"erreur de syntaxe YAML : {french}"
-            loc = Location(self.name, mark.line + 1, mark.column + 1) if mark else Location(self.name)
-            self.problems.append(Problem(loc, detail))
         except yaml.reader.ReaderError as exc:  # a control character (C parser: no mark)
             char = chr(exc.character) if isinstance(exc.character, int) else str(exc.character)
             index = max(text.find(char), 0)
@@ -229,7 +212,17 @@ class _Composer:
                 f"caractère de contrôle interdit (U+{ord(char[:1] or ' '):04X}) : supprimez-le "
                 "(il vient souvent d'un copier-coller)")))
         except yaml.YAMLError as exc:
-            self.problems.append(Problem(Location(self.name), f"erreur de lecture YAML : {exc}"))
+            # Our own nesting limit comes first, whatever limit (and wording) the parser has:
+            # the text up to the bracket too many is read again, so that _run stops it
+            deep = _too_deep(text)
+            if deep is not None:
+                self.doc = Document(self.name, None)
+                try:
+                    self._run(yaml.parse(text[: deep + 1], Loader=_Loader))
+                except (yaml.YAMLError, _Abort):
+                    pass
+            if not self.problems:
+                self.problems.append(_syntax_problem(self.name, text, exc))
         except _Abort:
             pass
         if self.problems:
@@ -258,8 +251,7 @@ class _Composer:
                     self._forbidden_tag(event)
                     raise _Abort
                 if len(stack) >= MAX_DEPTH:
-                    self._problem(event.start_mark, (
-                        f"imbrication trop profonde (plus de {MAX_DEPTH} niveaux) : simplifiez la structure"))
+                    self._problem(event.start_mark, _TOO_DEEP)
                     raise _Abort
                 container: Any = {} if isinstance(event, yaml.MappingStartEvent) else []
                 path = self._place(stack, container, event)
@@ -318,22 +310,27 @@ class _Composer:
             path = (*ppath, key)
             parent[key] = value
         self.doc.marks[path] = mark
+        if isinstance(event, yaml.ScalarEvent) and not isinstance(value, str):
+            self.doc.written[path] = event.value
         return path
 
     def _scalar(self, event: Any) -> Any:
         tag = event.tag
         if tag in (None, "!"):
             tag = self.resolver.resolve(yaml.ScalarNode, event.value, event.implicit)
+            if (tag.endswith(":timestamp") or tag.endswith(":int") and not _DECIMAL.match(event.value)
+                    or tag.endswith(":float") and ("_" in event.value or ":" in event.value)):
+                return event.value
         node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
         try:
             return self.constructor.construct_object(node)
         except (yaml.YAMLError, ValueError, TypeError):
             kind = tag.rsplit(":", 1)[-1]
-            self._problem(event.start_mark, f"valeur « {event.value} » illisible : {_KINDS.get(kind, kind)} invalide")
+            self._problem(event.start_mark, f"valeur « {shown(event.value)} » illisible : {_KINDS.get(kind, kind)} invalide")
             return event.value
 
 
-_KINDS = {"timestamp": "date", "int": "nombre entier", "float": "nombre", "bool": "booléen", "null": "valeur vide"}
+_KINDS = {"int": "nombre entier", "float": "nombre", "bool": "booléen", "null": "valeur vide"}
 
 
 class _Abort(Exception):
@@ -342,3 +339,90 @@ class _Abort(Exception):
 
 _NO_KEY = object()
 _DUPLICATE = object()
+
+
+_TOO_DEEP = f"imbrication trop profonde (plus de {MAX_DEPTH} niveaux) : simplifiez la structure"
+_VALUE_START = ":-?,[{\n"
+"""After one of these (or at the start of a line) a value may begin: a quote or a bracket opens."""
+
+
+def _too_deep(text: str) -> int | None:
+    """The index where ``[`` / ``{`` brackets open level MAX_DEPTH + 1, if they do.
+
+    Read only after a parser error: a parser may stop deep brackets with its own limit (libyaml
+    in PyYAML 6.0.4: 1,000 levels) before their events reach :meth:`_Composer._run`.
+    """
+    depth, quote, prev, blank, i = 0, "", "\n", True, 0
+    while i < len(text):
+        c = text[i]
+        if quote:
+            if c == "\\" and quote == '"':
+                i += 1
+            elif c == quote:
+                quote, prev = "", c
+        elif c in " \t":
+            blank = True
+        elif c in "\r\n":
+            prev, blank = "\n", True
+        elif c == "#" and blank:
+            i = text.find("\n", i)
+            if i < 0:
+                break
+            continue
+        else:
+            starts = depth > 0 or prev in _VALUE_START
+            if c in "[{" and starts:
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return i
+            elif c in "]}" and depth:
+                depth -= 1
+            elif c in "'\"" and starts:
+                quote = c
+            prev, blank = c, False
+        i += 1
+    return None
+
+
+_UNCLOSED = {  # what a parser error's context points at -> (its name, what to add)
+    "[": ("le crochet « [ » ouvert", "n'est pas refermé : ajoutez « ] » ou une « , » entre deux éléments"),
+    "{": ("l'accolade « { » ouverte", "n'est pas refermée : ajoutez « } » ou une « , » entre deux éléments"),
+    '"': ("le guillemet « \" » ouvert", "n'est pas refermé : ajoutez « \" »"),
+    "'": ("l'apostrophe « ' » ouverte", "n'est pas refermée : ajoutez « ' » (et doublez celles du texte)"),
+}
+
+
+def _char_at(text: str, mark: Any) -> str:
+    """The character a parser mark points at ("" at the end of the text)."""
+    lines = text.split("\n")
+    if mark is None or mark.line >= len(lines):
+        return ""
+    return lines[mark.line][mark.column: mark.column + 1]
+
+
+def _syntax_problem(name: str, text: str, exc: yaml.YAMLError) -> Problem:
+    """A French message for a YAML syntax error, from its marks and the characters they point at.
+
+    PyYAML's own (English) wording changes between releases: it is never shown nor read.
+    """
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    context = getattr(exc, "context_mark", None)
+    where = Location(name, mark.line + 1, mark.column + 1) if mark else Location(name)
+    char, opener = _char_at(text, mark), _char_at(text, context)
+    before = text.split("\n")[mark.line][mark.column - 1: mark.column] if mark and mark.column else ""
+    if opener == '"' and "\\" in (char, before):
+        hint = "séquence « \\ » inconnue entre guillemets doubles : doublez la barre oblique ou utilisez des guillemets simples"
+    elif char == "\t":
+        hint = "tabulation : indentez avec des espaces"
+    elif opener in _UNCLOSED and context is not None and (context.line, context.column) != (mark.line, mark.column):
+        opened, fix = _UNCLOSED[opener]
+        hint = f"{opened} ligne {context.line + 1}, colonne {context.column + 1} {fix}"
+    elif char == "":
+        hint = "fin de fichier inattendue (guillemet ou crochet non fermé ?)"
+    elif char == ":":
+        hint = "« : » inattendu (une valeur contient-elle « : » sans guillemets ?)"
+    elif char in "@`%|>!&*":
+        hint = f"« {char} » réservé en début de valeur : mettez la valeur entre guillemets"
+    else:
+        hint = f"« {shown(char)} » inattendu : vérifiez l'indentation (des espaces) et la ponctuation"
+    return Problem(where, f"erreur de syntaxe YAML : {hint}")

@@ -81,15 +81,15 @@ ANSWER_FILES = {
                               "ci-dessus, puis relancez"], 21),
     "a 500 KB option": (
         "phase: " + "x" * 500_000 + "\n", [
-            "a.yaml:1:8: la question « phase » n'a pas d'option « " + "x" * 80 + "… » "
+            "a.yaml:1:8: la question « phase » n'a pas d'option « " + "x" * 79 + "… » "
             "(options : en_poste, arret, reprise)"], 1),
     "a 500 KB question": (
         '? "' + "k" * 500_000 + '"\n: oui\n', [
-            "a.yaml:1:3: la question « " + "k" * 80 + "… » n'existe pas dans l'arbre (version 1.0)"], 1),
+            "a.yaml:1:3: la question « " + "k" * 79 + "… » n'existe pas dans l'arbre (version 1.0)"], 1),
     "a 500 KB list as an answer": (
         "phase: [" + "1, " * 150_000 + "1]\n", [
-            "a.yaml:1:8: la réponse à « phase » doit être un identifiant d'option (texte), pas [" + "1, " * 26
-            + "1…"], 1),
+            "a.yaml:1:8: la réponse à « phase » doit être un identifiant d'option (texte), pas « [" + "1, " * 26
+            + "… »"], 1),
     "2 MB of answers": (_many_answers(200_000), [f"a.yaml: {TOO_BIG}".replace("plus de 1 Mo", "2.0 Mo")], 1),
 }
 
@@ -137,7 +137,7 @@ CONFIGS: dict[str, tuple[Callable[[Path], None], str]] = {
     "2 MB value": (lambda p: write(p, 'departement = "' + "5" * 2_000_000 + '"\nlangue = "' + "x" * 200 + '"\n'),
                    TOO_BIG.replace("plus de 1 Mo", "1.9 Mo")),
     "long wrong value": (lambda p: write(p, 'accessible = "' + "o" * 500 + '"\n'),
-                         "1:1: « accessible » : valeur '" + "o" * 79 + "… invalide, attendu : true ou false"),
+                         "1:1: « accessible » : valeur « " + "o" * 79 + "… » invalide, attendu : true ou false"),
 }
 
 

@@ -187,7 +187,7 @@ def test_output_file(tree_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixtu
      "a.yaml:2:1: la question « rqth » n'est pas posée sur ce parcours (phase=en_poste) : supprimez cette "
      "réponse ou corrigez une réponse précédente"),
     ("phase: reprise\nrqth: yes\n",
-     "a.yaml:2:7: la réponse à « rqth » doit être un identifiant d'option (texte), pas True — mettez-la "
+     "a.yaml:2:7: la réponse à « rqth » doit être un identifiant d'option (texte), pas « yes » — mettez-la "
      "entre guillemets : YAML lit oui/non/yes/no comme des booléens"),
     ("synthese: oui\n",
      "a.yaml:1:1: la question « synthese » est une issue, pas une question (version 1.0)"),

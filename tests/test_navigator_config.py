@@ -61,7 +61,7 @@ class TestReadConfig:
         path = write_config('departemnt = "56"\naccessible = "oui"\n')
         with pytest.raises(InputError) as caught:
             read_config()
-        assert str(caught.value) == f"{path}:2:1: « accessible » : valeur 'oui' invalide, attendu : true ou false"
+        assert str(caught.value) == f"{path}:2:1: « accessible » : valeur « oui » invalide, attendu : true ou false"
         write_config('departemnt = "56"\n')
         warnings = read_config().warnings
         assert [str(w) for w in warnings] == [

@@ -96,6 +96,7 @@ def test_inlined_schemas_report_the_same_errors(schema: str, data: dict) -> None
     originals = {p.name.removesuffix(".schema.json"): json.loads(p.read_text(encoding="utf-8"))
                  for p in (loader.data_dir() / "schema").glob("*.schema.json")}
     registry = Registry().with_resources((s["$id"], Resource.from_contents(s)) for s in originals.values())
-    reference = jsonschema.Draft202012Validator(originals[schema], registry=registry)
+    reference = jsonschema.Draft202012Validator(originals[schema], registry=registry,
+                                                 format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
     found = _errors(_validators()[schema], data)
     assert found == _errors(reference, data) and len(found) >= 3

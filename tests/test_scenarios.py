@@ -233,7 +233,7 @@ class TestInvalid:
         ("", "1:1: fichier vide : un scénario contient format_version, title, case, answers et expect"),
         ("- a\n- b\n", "1:1: un scénario est un dictionnaire avec format_version, title, case, answers et expect"),
         ("title: a: b\n", "1:9: erreur de syntaxe YAML : « : » inattendu (une valeur contient-elle « : » sans "
-                          "guillemets ?) (mapping values are not allowed "),
+                          "guillemets ?)"),
     ])
     def test_unreadable_or_not_a_mapping(self, tree: Path, capsys: pytest.CaptureFixture[str], text: str,
                                          message: str) -> None:
