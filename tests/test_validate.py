@@ -265,9 +265,9 @@ def test_overlay_placeholders_and_references(tmp_path: Path) -> None:
     assert problems(tmp_path, overlays={"56": overlay}) == [
         "departements/56.yaml:8:34: avertissement : à compléter par l'équipe locale : contact « cap-emploi », "
         "canal telephone",
-        "departements/56.yaml:12:39: avertissement : à compléter par l'équipe locale : contact « kerpape », "
+        "departements/56.yaml:13:39: avertissement : à compléter par l'équipe locale : contact « kerpape », "
         "canal adresse",
-        "departements/56.yaml:13:19: le contact local « kerpape » est rattaché au dispositif « comete » qui "
+        "departements/56.yaml:14:19: le contact local « kerpape » est rattaché au dispositif « comete » qui "
         "n'existe pas",
     ]
 
