@@ -306,8 +306,12 @@ def placeholders(data: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]
     return []
 
 
+FIELD_NAMES = {"name": "nom", "description": "description", "checked": "date de vérification (checked)",
+               "sources": "sources", "note": "note"}
+
+
 def _field_name(data: Any, path: tuple[Any, ...]) -> str:
-    """« contact cap-emploi, telephone » for a placeholder's path."""
+    """« contact cap-emploi, canal telephone » for a placeholder's path."""
     parts = [f"contact « {path[1]} »"] if len(path) > 1 and path[0] == "contacts" else []
     if "channels" in path:
         channel = data
@@ -315,5 +319,6 @@ def _field_name(data: Any, path: tuple[Any, ...]) -> str:
             channel = channel[key]
         parts.append(f"canal {channel.get('kind', '?')}")
     else:
-        parts.append(str(path[-1]))
+        key = next((k for k in reversed(path) if isinstance(k, str)), "")
+        parts.append(FIELD_NAMES.get(key, key))
     return ", ".join(parts)
