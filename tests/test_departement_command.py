@@ -124,3 +124,10 @@ class TestVerifier:
         code, out, _ = cli(capsys, "departement", "verifier", "75", "--arbre", str(shipped_copy))
         assert code == 2 and out.startswith(f"{path}:") and out.endswith(
             "Fichier illisible : corrigez l'erreur ci-dessus puis relancez la vérification.\n")
+
+
+def test_group_without_subcommand_shows_its_help(capsys) -> None:
+    """`pdp-nav departement` alone: its help, in French, exit 0."""
+    code, out, err = cli(capsys, "departement")
+    assert (code, err) == (0, "") and "creer" in out and "verifier" in out
+    assert "Annuaire local d'un département" in out

@@ -48,6 +48,12 @@ def no_directory_note(departement: str) -> str:
             f"pdp-nav departement creer {dep}")
 
 
+def group_help(ctx: typer.Context) -> None:
+    """A command group called without a subcommand shows its help (exit 0)."""
+    if ctx.invoked_subcommand is None:
+        typer.echo(ctx.get_help())
+
+
 def today() -> dt.date:
     """Today's date; ``PDP_NAV_TODAY=AAAA-MM-JJ`` fixes it (tests, reproducible reports)."""
     value = os.environ.get("PDP_NAV_TODAY")

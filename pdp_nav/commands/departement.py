@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from ..errors import ExitCode, UsageError, display_path
-from .common import TreeDir, today
+from .common import TreeDir, group_help, today
 
 Code = Annotated[str, typer.Argument(
     metavar="DEPARTEMENT", show_default=False,
@@ -17,7 +17,7 @@ Code = Annotated[str, typer.Argument(
 
 def register(app: typer.Typer) -> None:
     sub = typer.Typer(
-        name="departement", add_completion=False, no_args_is_help=True,
+        name="departement", add_completion=False, invoke_without_command=True, callback=group_help,
         subcommand_metavar="COMMANDE [ARGUMENTS]...",
         help="Annuaire local d'un département : créer le fichier à remplir, vérifier ce qui manque.")
     sub.command("creer")(creer)
