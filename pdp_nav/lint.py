@@ -249,8 +249,14 @@ def _overlays(tree: Tree, src: Sources, today: dt.date) -> list[Problem]:
 
 def overlay_problems(tree: Tree, doc: Any, today: dt.date) -> list[Problem]:
     """What is wrong or still to fill in one schema-valid overlay (``departement verifier``)."""
+    from .departements import code
+
     problems = []
     data = doc.data
+    if code(data["departement"]) != data["departement"]:
+        problems.append(Problem(doc.loc(("departement",)), (
+            f"département « {data['departement']} » inconnu : écrivez un code de 01 à 95, 2A, 2B ou de 971 à 976, "
+            "et nommez le fichier de la même façon (ex. departement: \"56\" dans 56.yaml)"), rule="bad-departement"))
     for cid, contact in data["contacts"].items():
         if cid not in tree.contacts:
             for key in ("name", "description"):
