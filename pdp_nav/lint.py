@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from .errors import Problem, Severity
-from .loader import PLACEHOLDER, Sources
+from .loader import Sources, is_placeholder
 from .model import Confidence, Tree
 
 STALE_AFTER = dt.timedelta(days=365)
@@ -30,7 +30,7 @@ def lint(tree: Tree, sources: Sources, today: dt.date | None = None) -> list[Pro
         problems += cycles + _unreachable(tree, sources)
         if not cycles:
             problems += _paths(tree, sources)
-    problems += _facts(tree, sources, today) + _overlays(tree, sources)
+    problems += _facts(tree, sources, today) + _overlays(tree, sources, today)
     return problems
 
 
@@ -271,29 +271,12 @@ def _facts(tree: Tree, src: Sources, today: dt.date) -> list[Problem]:
     return problems
 
 
-def _overlays(tree: Tree, src: Sources) -> list[Problem]:
-    problems = []
+def _overlays(tree: Tree, src: Sources, today: dt.date) -> list[Problem]:
+    contacts = src.docs.get("contacts")
+    problems = _contact_dates(contacts, today, required=False) if contacts else []
     for dep, doc in src.overlays.items():
-        if dep in src.invalid_overlays:
-            continue  # the schema check has said what is wrong
-        data = doc.data
-        for cid, contact in data["contacts"].items():
-            if cid not in tree.contacts:
-                for key in ("name", "description"):
-                    if key not in contact:
-                        problems.append(Problem(doc.loc(("contacts", cid), key=True), (
-                            f"le contact local « {cid} » n'existe pas au niveau national : "
-                            f"donnez-lui « {key} »"), rule="overlay-contact"))
-            for i, did in enumerate(contact.get("dispositifs", ())):
-                if did not in tree.dispositifs:
-                    problems.append(Problem(doc.loc(("contacts", cid, "dispositifs", i)), (
-                        f"le contact local « {cid} » est rattaché au dispositif « {did} » qui n'existe pas"
-                        f"{_hint(did, tree.dispositifs)}"), rule="dangling-dispositif"))
-        problems += [
-            Problem(doc.loc(path), f"à compléter par l'équipe locale : {_field_name(data, path)}",
-                    Severity.WARNING, rule="to-complete")
-            for path in placeholders(data)
-        ]
+        if dep not in src.invalid_overlays:  # otherwise the schema check has said what is wrong
+            problems += overlay_problems(tree, doc, today)
     for did, d in tree.dispositifs.items():  # a local dispositif needs the overlay of its département
         for i, dep in enumerate(d.departements):
             if dep not in src.overlays:
@@ -304,23 +287,77 @@ def _overlays(tree: Tree, src: Sources) -> list[Problem]:
     return problems
 
 
+def overlay_problems(tree: Tree, doc: Any, today: dt.date) -> list[Problem]:
+    """What is wrong or still to fill in one schema-valid overlay (``departement verifier``)."""
+    from .departements import code
+
+    problems = []
+    data = doc.data
+    if code(data["departement"]) != data["departement"]:
+        problems.append(Problem(doc.loc(("departement",)), (
+            f"département « {data['departement']} » inconnu : écrivez un code de 01 à 95, 2A, 2B ou de 971 à 976, "
+            "et nommez le fichier de la même façon (ex. departement: \"56\" dans 56.yaml)"), rule="bad-departement"))
+    for cid, contact in data["contacts"].items():
+        if cid not in tree.contacts:
+            for key in ("name", "description"):
+                if key not in contact:
+                    problems.append(Problem(doc.loc(("contacts", cid), key=True), (
+                        f"le contact local « {cid} » n'existe pas au niveau national : "
+                        f"donnez-lui « {key} »"), rule="overlay-contact"))
+        for i, did in enumerate(contact.get("dispositifs", ())):
+            if did not in tree.dispositifs:
+                problems.append(Problem(doc.loc(("contacts", cid, "dispositifs", i)), (
+                    f"le contact local « {cid} » est rattaché au dispositif « {did} » qui n'existe pas"
+                    f"{_hint(did, tree.dispositifs)}"), rule="dangling-dispositif"))
+    problems += [
+        Problem(doc.loc(path), f"à compléter par l'équipe locale : {_field_name(data, path)}",
+                Severity.WARNING, rule="to-complete")
+        for path in placeholders(data)
+    ]
+    return problems + _contact_dates(doc, today)
+
+
+def _contact_dates(doc: Any, today: dt.date, required: bool = True) -> list[Problem]:
+    """A contact's ``checked`` date is not more than 12 months old; ``required``: a local contact
+    with filled channels must have one."""
+    problems = []
+    for cid, contact in doc.data["contacts"].items():
+        filled = any(not is_placeholder(ch["value"]) for ch in contact.get("channels", ()))
+        checked = contact.get("checked")
+        if checked is None:
+            if filled and required:
+                problems.append(Problem(doc.loc(("contacts", cid), key=True), (
+                    f"le contact « {cid} » n'a pas de date de vérification : ajoutez « checked: AAAA-MM-JJ », "
+                    "le jour où ses coordonnées ont été vérifiées"), Severity.WARNING, rule="unchecked-contact"))
+            continue
+        if is_placeholder(str(checked)):
+            continue  # listed with the other fields to fill
+        date = checked if isinstance(checked, dt.date) else dt.date.fromisoformat(str(checked))
+        if today - date > STALE_AFTER:
+            problems.append(Problem(doc.loc(("contacts", cid, "checked")), (
+                f"les coordonnées du contact « {cid} » ont été vérifiées le {date.isoformat()}, il y a plus "
+                "de 12 mois : revérifiez-les auprès de leur source puis mettez « checked » à jour"),
+                Severity.WARNING, rule="stale-contact"))
+    return problems
+
+
 def placeholders(data: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
     """Paths of every text value that contains « À COMPLÉTER »."""
     if isinstance(data, dict):
         return [p for k, v in data.items() for p in placeholders(v, (*path, k))]
     if isinstance(data, list):
         return [p for i, v in enumerate(data) for p in placeholders(v, (*path, i))]
-    if isinstance(data, str) and _norm(PLACEHOLDER) in _norm(data):
+    if isinstance(data, str) and is_placeholder(data):
         return [path]
     return []
 
 
-def _norm(text: str) -> str:
-    return text.upper().replace("É", "E").replace("À", "A")
+FIELD_NAMES = {"name": "nom", "description": "description", "checked": "date de vérification (checked)",
+               "sources": "sources", "note": "note"}
 
 
 def _field_name(data: Any, path: tuple[Any, ...]) -> str:
-    """« contact cap-emploi, telephone » for a placeholder's path."""
+    """« contact cap-emploi, canal telephone » for a placeholder's path."""
     parts = [f"contact « {path[1]} »"] if len(path) > 1 and path[0] == "contacts" else []
     if "channels" in path:
         channel = data
@@ -328,5 +365,6 @@ def _field_name(data: Any, path: tuple[Any, ...]) -> str:
             channel = channel[key]
         parts.append(f"canal {channel.get('kind', '?')}")
     else:
-        parts.append(str(path[-1]))
+        key = next((k for k in reversed(path) if isinstance(k, str)), "")
+        parts.append(FIELD_NAMES.get(key, key))
     return ", ".join(parts)

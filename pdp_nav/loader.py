@@ -125,21 +125,42 @@ def build_tree(sources: Sources) -> Tree:
                 questions, outcomes, dispositifs, contacts, digest=digest)
 
 
+def is_placeholder(text: str) -> bool:
+    """True for a value the local team has not filled yet (« À COMPLÉTER », any case or accents)."""
+    return _plain(PLACEHOLDER) in _plain(text)
+
+
+def _plain(text: str) -> str:
+    return text.upper().replace("É", "E").replace("À", "A")
+
+
+def _filled_channels(raw: list[dict[str, str]]) -> tuple[Channel, ...]:
+    """The overlay channels a doctor may see: an unfilled value is left out, an unfilled note dropped."""
+    return tuple(Channel(ch["kind"], ch["value"], "" if is_placeholder(ch.get("note", "")) else ch.get("note", ""))
+                 for ch in raw if not is_placeholder(ch["value"]))
+
+
 def apply_overlay(tree: Tree, doc: Document) -> Tree:
-    """Return ``tree`` with the local contacts of one département overlay merged in."""
+    """Return ``tree`` with the local contacts of one département overlay merged in.
+
+    Nothing unfilled reaches a doctor (issue #14): a placeholder channel is left out (the
+    national channels and directories stay), a placeholder name or description falls back to
+    the national one.
+    """
     data = doc.data
     dep = data["departement"]
     contacts = dict(tree.contacts)
     local: dict[str, list[str]] = {k: list(v) for k, v in tree.local_contacts.items()}
     for cid, c in data["contacts"].items():
-        channels = tuple(Channel(ch["kind"], ch["value"], ch.get("note", "")) for ch in c.get("channels", ()))
+        channels = _filled_channels(c.get("channels", ()))
+        text = {key: c[key] for key in ("name", "description") if key in c and not is_placeholder(c[key])}
         base = contacts.get(cid)
         if base is None:
-            contacts[cid] = Contact(cid, c.get("name", cid), c.get("description", ""), "departemental",
+            contacts[cid] = Contact(cid, text.get("name", cid), text.get("description", ""), "departemental",
                                     channels, departement=dep)
         else:
-            contacts[cid] = replace(base, name=c.get("name", base.name),
-                                    description=c.get("description", base.description),
+            contacts[cid] = replace(base, name=text.get("name", base.name),
+                                    description=text.get("description", base.description),
                                     channels=channels + base.channels, departement=dep)
         for did in c.get("dispositifs", ()):
             local.setdefault(did, []).append(cid)
@@ -199,9 +220,8 @@ def load_tree(tree_dir: Path | None = None, departement: str | None = None) -> T
         cache.store(tree_dir, sources)
     else:
         sources, tree = warm
-    if departement:
-        tree = apply_overlay(tree, overlay_doc(sources, tree_dir, departement))
-    return tree
+    overlay = overlay_doc(sources, departement) if departement else None
+    return apply_overlay(tree, overlay) if overlay else tree
 
 
 def _load_checked(tree_dir: Path) -> tuple[Sources, Tree]:
@@ -220,12 +240,15 @@ def _load_checked(tree_dir: Path) -> tuple[Sources, Tree]:
     return loaded.sources, loaded.tree
 
 
-def overlay_doc(sources: Sources, tree_dir: Path, departement: str) -> Document:
-    """The overlay document of ``departement``, or a French error listing the available ones."""
-    dep = departement.strip().upper().zfill(2)
-    if dep not in sources.overlays:
-        available = ", ".join(sorted(sources.overlays)) or "aucune"
-        raise InputError(Problem(Location(display_path(tree_dir / "departements")), (
-            f"aucune surcouche pour le département « {departement} » (disponibles : {available}) : "
-            f"créez departements/{dep}.yaml ou choisissez un autre département")))
-    return sources.overlays[dep]
+def overlay_doc(sources: Sources, departement: str) -> Document | None:
+    """The overlay of ``departement`` (a code or a name, any spelling), None when it has none.
+
+    Raises:
+        InputError: ``departement`` is not a French département (one line with the valid forms).
+    """
+    from .departements import code, invalid_message
+
+    dep = code(departement)
+    if dep is None:
+        raise InputError(Problem(Location("--departement (ou PDP_NAV_DEPARTEMENT)"), invalid_message(departement)))
+    return sources.overlays.get(dep)

@@ -335,6 +335,7 @@ def overlay_tree_for(tree: Tree, sources: Any, tree_dir: Path) -> TreeFor:
     from .loader import apply_overlay, overlay_doc
 
     def get(departement: str) -> Tree:
-        return apply_overlay(tree, overlay_doc(sources, tree_dir, departement)) if departement else tree
+        overlay = overlay_doc(sources, departement) if departement else None
+        return apply_overlay(tree, overlay) if overlay else tree
 
     return get

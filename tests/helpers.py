@@ -198,6 +198,7 @@ contacts:
     name: "Cap emploi 56"
     channels:
       - {kind: telephone, value: "À COMPLÉTER"}
+    checked: 2026-11-01
 """
 
 

@@ -225,7 +225,9 @@ def test_unknown_format(tree_dir: Path, tmp_path: Path, capsys: pytest.CaptureFi
 def test_unknown_departement(tree_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     answers = write(tmp_path / "a.yaml", "phase: en_poste\n")
     code, _, err = run(capsys, "-a", str(answers), "--arbre", str(tree_dir), "-d", "99")
-    assert code == 2 and "aucune surcouche pour le département « 99 » (disponibles : aucune)" in err
+    assert (code, err) == (2, (
+        "--departement (ou PDP_NAV_DEPARTEMENT): département « 99 » inconnu : indiquez un numéro de 01 à 95, "
+        "2A, 2B ou de 971 à 976 (ex. 56, 056, 2a, 974), ou un nom (ex. morbihan, « Côtes-d'Armor »)\n"))
 
 
 def test_every_path_of_the_shipped_tree(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -163,6 +163,7 @@ class TestResult:
 
 
 def test_overlay_contacts_come_first(tmp_path: Path) -> None:
+    """Local names and contacts come first; a channel still « À COMPLÉTER » is never shown."""
     from .helpers import OVERLAY, write_tree
 
     tree = load_tree(write_tree(tmp_path, overlays={"56": OVERLAY + (
@@ -171,7 +172,7 @@ def test_overlay_contacts_come_first(tmp_path: Path) -> None:
     result = walk(tree, "reprise", "oui").result()
     cap = next(u.contact for u in result.contacts if u.contact.id == "cap-emploi")
     assert cap.name == "Cap emploi 56" and cap.departement == "56"
-    assert [c.value for c in cap.channels] == ["À COMPLÉTER"]
+    assert cap.channels == ()
     assert [u.contact.id for u in result.contacts] == ["cap-emploi", "kerpape", "spst"]
 
 

@@ -57,14 +57,14 @@ class TestJson:
              "scope": "departemental", "departement": None, "channels": [], "dispositifs": ["cap-emploi-maintien"]}]
 
     def test_departement_overlay(self, tree56: Path, capsys: pytest.CaptureFixture[str]) -> None:
-        """--departement: local names and channels first; the tree says which département."""
+        """--departement: local names first, an unfilled channel left out; the tree says which département."""
         code, out, _ = catalogue(capsys, tree56, "--departement", "56")
         data = json.loads(out)
         output_validator("catalogue").validate(data)
         assert code == 0 and data["tree"]["departement"] == "56"
         cap = data["contacts"][1]
         assert (cap["name"], cap["departement"], cap["channels"]) == (
-            "Cap emploi 56", "56", [{"kind": "telephone", "value": "À COMPLÉTER", "note": ""}])
+            "Cap emploi 56", "56", [])
 
     def test_condition_text_nesting(self, tree_dir: Path) -> None:
         """any inside all is bracketed; `true` reads « toujours proposé »."""
@@ -102,7 +102,7 @@ class TestCsv:
             "format_version,id,name,description,scope,departement,channels,dispositifs\n"
             "1,spst,Service de prévention et de santé au travail,Le SPST auquel adhère l'employeur.,"
             "departemental,,Coordonnées auprès de l'employeur,visite-demande;visite-pre-reprise;visite-reprise\n"
-            "1,cap-emploi,Cap emploi 56,Organisme de placement spécialisé.,departemental,56,Tél. À COMPLÉTER,"
+            "1,cap-emploi,Cap emploi 56,Organisme de placement spécialisé.,departemental,56,,"
             "cap-emploi-maintien\n")
         validator = output_validator("catalogue-contacts-csv")
         for row in csv.DictReader(io.StringIO(out)):
@@ -132,7 +132,7 @@ class TestMarkdown:
             "- **À confirmer** : À confirmer auprès du Cap emploi du département.\n"
             "- **Contacts** : Cap emploi 56 (`cap-emploi`)\n")
         assert out.endswith("### Cap emploi 56 (`cap-emploi`)\n\nOrganisme de placement spécialisé.\n\n"
-                            "- **Portée** : départementale, département 56\n- Tél. À COMPLÉTER\n"
+                            "- **Portée** : départementale, département 56\n"
                             "- **Pour** : Cap emploi — maintien (`cap-emploi-maintien`)\n")
 
 
@@ -171,11 +171,13 @@ class TestErrors:
         assert catalogue(capsys, tree_dir, "-f", "csv", "--table", "organismes") == (
             2, "", "--table « organismes » inconnu : choisissez parmi dispositifs, contacts\n")
 
-    def test_unknown_departement(self, tree_dir: Path, capsys) -> None:
+    def test_departement_without_overlay(self, tree_dir: Path, capsys) -> None:
+        """A département without overlay: the national contacts, and a note saying how to add its own."""
         code, out, err = catalogue(capsys, tree_dir, "-d", "29")
-        assert (code, out) == (2, "")
-        assert err.endswith("aucune surcouche pour le département « 29 » (disponibles : aucune) : "
-                            "créez departements/29.yaml ou choisissez un autre département\n")
+        assert (code, json.loads(out)["tree"]["departement"]) == (0, None)
+        assert err == ("Note : aucun annuaire local n'est configuré pour le département 29 (Finistère) ; les "
+                       "contacts nationaux et les annuaires officiels sont indiqués. Pour ajouter les contacts "
+                       "locaux : pdp-nav departement creer 29\n")
 
     def test_output_file(self, tree_dir: Path, tmp_path: Path, capsys) -> None:
         target = tmp_path / "catalogue.json"

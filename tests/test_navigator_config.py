@@ -95,19 +95,20 @@ class TestNavigateCommand:
         typed(monkeypatch, "2", "2", "1", "6")
         assert main(["navigate", "--arbre", str(tree)]) == 0
         captured = capsys.readouterr()
-        assert "  - Cap emploi 56 (contacts locaux 56) : Tél. À COMPLÉTER — pour : Cap emploi — maintien\n" in (
-            captured.out)
+        assert "  - Cap emploi 56 (contacts locaux 56) : coordonnées à trouver — pour : Cap emploi — maintien\n" in (
+            captured.out)  # its « À COMPLÉTER » phone is never shown
         assert "réglage « favori » inconnu, ignoré" in captured.err
         assert captured.err.endswith("Navigation terminée. Aucune donnée n'a été enregistrée. À bientôt.\n")
 
     def test_option_wins_over_config_and_unknown_departement(self, tree_dir: Path, monkeypatch, capsys) -> None:
-        """A département without overlay names the configuration file it came from (exit 2)."""
+        """A département that does not exist names the configuration file it came from (exit 2)."""
         path = write_config('departement = "99"\n')
         typed(monkeypatch)
         assert main(["navigate", "--arbre", str(tree_dir)]) == 2
         err = capsys.readouterr().err
         assert err.endswith(f"(département « 99 » lu dans {path})\n")
-        assert "aucune surcouche pour le département « 99 »" in err
+        assert err.startswith("--departement (ou PDP_NAV_DEPARTEMENT): département « 99 » inconnu : indiquez un "
+                              "numéro de 01 à 95, 2A, 2B ou de 971 à 976")
         typed(monkeypatch, "1", "6")
         assert main(["navigate", "--arbre", str(tree_dir), "--departement", ""]) == 0
 

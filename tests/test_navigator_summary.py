@@ -64,8 +64,8 @@ class TestHtml:
             assert page.count(f"<dt>{label}</dt>") == 2
         assert ('<a href="https://www.legifrance.gouv.fr/">Code du travail</a> — vérifié le 01/11/2026'
                 in page)
-        assert ("<tr><td>Cap emploi 56<br><small>contacts locaux 56</small></td><td>Tél. À COMPLÉTER</td>"
-                "<td>Cap emploi — maintien</td></tr>") in page
+        assert ("<tr><td>Cap emploi 56<br><small>contacts locaux 56</small></td><td>—</td>"
+                "<td>Cap emploi — maintien</td></tr>") in page  # its « À COMPLÉTER » phone is never shown
         assert "Document sans donnée d&#x27;identité du patient." in page
         assert "@media print" in page
 

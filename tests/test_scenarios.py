@@ -253,14 +253,15 @@ class TestInvalid:
         assert out.splitlines()[-1] == "3 scénario(s) : 1 réussi(s), 1 en échec, 1 invalide(s)."
 
     def test_unknown_departement(self, tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
-        text = SCENARIO.replace("case: |", 'departement: "29"\ncase: |')
+        """A scenario naming a département that does not exist: its line, and the valid forms."""
+        text = SCENARIO.replace("case: |", 'departement: "99"\ncase: |')
         write_scenario(tree, text=text)
         code, out, _ = check(capsys, "--arbre", "tree")
         assert code == 2
         assert out.splitlines()[1] == (
-            f"    tree/scenarios/arret.yaml:{line_of(text, 'departement')}:14: aucune surcouche pour le "
-            "département « 29 » (disponibles : aucune) : créez departements/29.yaml ou choisissez un autre "
-            "département")
+            f"    tree/scenarios/arret.yaml:{line_of(text, 'departement')}:14: département « 99 » inconnu : "
+            "indiquez un numéro de 01 à 95, 2A, 2B ou de 971 à 976 (ex. 56, 056, 2a, 974), ou un nom "
+            "(ex. morbihan, « Côtes-d'Armor »)")
 
 
 def test_departement_overlay_contacts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,

@@ -213,13 +213,14 @@ class TestValidate:
 
         monkeypatch.chdir(tmp_path)
         tree = write_tree(tmp_path, overlays={"56": OVERLAY})
-        text = SCENARIO.replace("case: |", 'departement: "57"\ncase: |')
+        text = SCENARIO.replace("case: |", 'departement: "99"\ncase: |')
         write_scenario(tree, text=text)
         write_scenario(tree, "ok.yaml", SCENARIO.replace("case: |", 'departement: "56"\ncase: |'))
         assert main(["validate", "tree"]) == 1
         assert capsys.readouterr().out.splitlines()[1] == (
-            f"tree/scenarios/arret.yaml:{line_of(text, 'departement')}:14: aucune surcouche pour le département "
-            "« 57 » (disponibles : 56) : créez departements/57.yaml ou choisissez un autre département")
+            f"tree/scenarios/arret.yaml:{line_of(text, 'departement')}:14: département « 99 » inconnu : indiquez "
+            "un numéro de 01 à 95, 2A, 2B ou de 971 à 976 (ex. 56, 056, 2a, 974), ou un nom (ex. morbihan, "
+            "« Côtes-d'Armor »)")
 
     def test_broken_tree_does_not_crash_the_scenario_check(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                            capsys: pytest.CaptureFixture[str]) -> None:

@@ -265,9 +265,9 @@ def test_overlay_placeholders_and_references(tmp_path: Path) -> None:
     assert problems(tmp_path, overlays={"56": overlay}) == [
         "departements/56.yaml:8:34: avertissement : à compléter par l'équipe locale : contact « cap-emploi », "
         "canal telephone",
-        "departements/56.yaml:12:39: avertissement : à compléter par l'équipe locale : contact « kerpape », "
+        "departements/56.yaml:13:39: avertissement : à compléter par l'équipe locale : contact « kerpape », "
         "canal adresse",
-        "departements/56.yaml:13:19: le contact local « kerpape » est rattaché au dispositif « comete » qui "
+        "departements/56.yaml:14:19: le contact local « kerpape » est rattaché au dispositif « comete » qui "
         "n'existe pas",
     ]
 
@@ -357,3 +357,11 @@ def test_shipped_tree_is_valid(capsys: pytest.CaptureFixture[str]) -> None:
     """`pdp-nav validate trees/` exits 0 on the shipped content."""
     trees = shipped_tree_or_skip()
     assert main(["validate", str(trees)]) == 0, capsys.readouterr().out
+
+
+def test_overlay_of_a_departement_that_does_not_exist(tmp_path: Path) -> None:
+    """departements/99.yaml: « 99 » passes the schema's pattern but is no département (error, placed)."""
+    overlay = OVERLAY.replace('departement: "56"', 'departement: "99"').replace("À COMPLÉTER", "02 97 00 00 00")
+    assert problems(tmp_path, overlays={"99": overlay}) == [
+        "departements/99.yaml:2:14: département « 99 » inconnu : écrivez un code de 01 à 95, 2A, 2B ou de 971 "
+        "à 976, et nommez le fichier de la même façon (ex. departement: \"56\" dans 56.yaml)"]

@@ -17,17 +17,35 @@ TreeDir = Annotated[Optional[Path], typer.Option(
          "Par défaut : ./trees, sinon l'arbre livré avec pdp-nav.")]
 Departement = Annotated[Optional[str], typer.Option(
     "--departement", "-d", envvar="PDP_NAV_DEPARTEMENT", show_default=False, metavar="CODE",
-    help="Ajoute les contacts locaux du département (ex. 56).")]
+    help="Département dont afficher les contacts locaux : numéro (56, 056, 2A, 974) ou nom (morbihan). "
+         "Sans annuaire local pour ce département, les contacts nationaux et les annuaires officiels sont indiqués.")]
 Output = Annotated[Optional[Path], typer.Option(
     "--output", "-o", show_default=False, dir_okay=False, metavar="FICHIER",
     help="Écrit dans ce fichier (atomiquement) au lieu de la sortie standard.")]
 
 
 def load(tree_dir: Path | None, departement: str | None):  # -> Tree
-    """Load the tree (valid, overlay applied) for a command."""
+    """Load the tree (valid, overlay applied) for a command.
+
+    A département without overlay gets the national contacts, and a note on stderr saying
+    how to set up its local directory (issue #14).
+    """
     from ..loader import load_tree
 
-    return load_tree(no_link_loop(tree_dir, "--arbre"), departement)
+    tree = load_tree(no_link_loop(tree_dir, "--arbre"), departement)
+    if departement and not tree.departement:
+        typer.echo(no_directory_note(departement), err=True)
+    return tree
+
+
+def no_directory_note(departement: str) -> str:
+    """« Pas d'annuaire local… » for a valid département that has no overlay."""
+    from ..departements import code, label
+
+    dep = code(departement) or departement
+    return (f"Note : aucun annuaire local n'est configuré pour le département {label(dep)} ; les contacts "
+            f"nationaux et les annuaires officiels sont indiqués. Pour ajouter les contacts locaux : "
+            f"pdp-nav departement creer {dep}")
 
 
 def no_link_loop(path: Path | None, option: str) -> Path | None:
