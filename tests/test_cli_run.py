@@ -64,7 +64,9 @@ Dispositif 1 : Visite de pré-reprise
   Durée et conditions : Arrêt de plus de 30 jours.
   Qui décide : Le salarié, le médecin traitant, le médecin-conseil ou le médecin du travail.
   Prochaine étape : Organiser la visite.
-  Base légale : C. trav., art. L4624-2-4; C. trav., art. R4624-29
+  Base légale :
+    C. trav., art. L4624-2-4 <https://www.legifrance.gouv.fr/search/code?tab_selection=code&query=Code+du+travail+L4624-2-4>
+    C. trav., art. R4624-29 <https://www.legifrance.gouv.fr/search/code?tab_selection=code&query=Code+du+travail+R4624-29>
   Sources : Code du travail (https://www.legifrance.gouv.fr/) (vérifié le 01/11/2026)
   Pourquoi : « Depuis combien de temps dure l'arrêt ? » : « Plus de 30 jours »
 

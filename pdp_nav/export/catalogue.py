@@ -13,6 +13,7 @@ from typing import Any
 
 from ..conditions import All, Always, AnyOf, Atom, Condition, Not
 from ..errors import UsageError
+from ..legal import markdown_link
 from ..model import Dispositif, Tree
 from ..summary import _md, channel_text, contact_dict, departements_text, dispositif_dict, label_of, tree_dict
 from . import FORMAT_VERSION
@@ -112,7 +113,7 @@ def catalogue_csv(tree: Tree, table: str = "dispositifs") -> str:
         for d in data["dispositifs"]:
             writer.writerow([
                 FORMAT_VERSION, d["id"], d["name"], d["category"], d["summary"], d["for_whom"],
-                d["conditions"], d["decides"], d["next_step"], "\n".join(d["legal"]),
+                d["conditions"], d["decides"], d["next_step"], "\n".join(_source_text(r["label"], r["url"]) for r in d["legal"]),
                 "\n".join(_source_text(s["title"], s["url"]) for s in d["sources"]), d["checked"],
                 d["confidence"], d["to_confirm"] or "", ";".join(d["contacts"]), d["when_text"],
                 ";".join(d["departements"])])
@@ -147,8 +148,10 @@ def catalogue_markdown(tree: Tree) -> str:
         lines += ["", f"### {_md(d.name)} (`{d.id}`)", "", _md(d.summary), ""]
         rows = [("Catégorie", d.category), ("Pour qui", d.for_whom), ("Durée et conditions", d.conditions),
                 ("Qui décide", d.decides), ("Prochaine étape", d.next_step),
-                ("Proposé quand", condition_text(tree, d.when)), ("Base légale", "; ".join(d.legal)),
-                ("Sources", sources), ("Vérifié le", d.checked.strftime("%d/%m/%Y")),
+                ("Proposé quand", condition_text(tree, d.when))]
+        lines += [f"- **{title}** : {_md(text)}" for title, text in rows if text]
+        lines.append(f"- **Base légale** : {'; '.join(markdown_link(r, _md) for r in d.legal)}")
+        rows = [("Sources", sources), ("Vérifié le", d.checked.strftime("%d/%m/%Y")),
                 ("Fiabilité", d.confidence.label), ("À confirmer", d.to_confirm),
                 ("Dispositif local", _local_text(d.departements))]
         lines += [f"- **{title}** : {_md(text)}" for title, text in rows if text]

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from ..legal import label
 from ..engine import iter_paths, proposed_ids
 from ..model import Dispositif, Tree
 from ..summary import tree_dict
@@ -46,7 +47,7 @@ def _contacts_data(d: Dispositif) -> list[Any]:
 def _dispositifs(tree: Tree) -> dict[str, dict[str, Any]]:
     return {did: {"name": d.name, "category": d.category, "summary": d.summary, "for_whom": d.for_whom,
                   "conditions": d.conditions, "decides": d.decides, "next_step": d.next_step,
-                  "contacts": _contacts_data(d), "legal": list(d.legal),
+                  "contacts": _contacts_data(d), "legal": [label(r) for r in d.legal],
                   "sources": [{"title": s.title, "url": s.url} for s in d.sources],
                   "checked": d.checked.isoformat(), "confidence": d.confidence.value,
                   "to_confirm": d.to_confirm or None, "when": condition_data(d.when),
