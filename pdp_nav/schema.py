@@ -131,7 +131,7 @@ def _schema_problem(doc: Document, err: Any) -> Problem:
 
         key, text = item_problem(doc.data["dispositifs"][path[1]]["legal"][path[3]], doc.data["format_version"])
         return Problem(doc.loc(path[:4] + key, key=bool(key)),
-                       f"référence légale n° {path[3] + 1} de {what} : {text}", rule="bad-legal")
+                       f"{what} : référence légale n° {path[3] + 1} : {text}", rule="bad-legal")
     if kind == "required":
         where = doc.loc(path, key=True)
         # jsonschema yields one error per missing key, named only in its message

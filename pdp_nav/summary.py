@@ -12,7 +12,7 @@ from typing import Any
 
 from .conditions import Reason
 from .engine import TERRITORY, ContactUse, Result
-from .legal import json_data, markdown_link, text_with_link
+from .legal import json_data, label, markdown_link, text_with_link
 from .model import Confidence, Contact, Dispositif, Tree
 
 FORMAT_VERSION = 1
@@ -99,7 +99,8 @@ def dispositif_dict(tree: Tree, d: Dispositif, answers: dict[str, str] | None = 
         "conditions": d.conditions,
         "decides": d.decides,
         "next_step": d.next_step,
-        "legal": [json_data(r) for r in d.legal],
+        "legal": [label(r) for r in d.legal],
+        "legal_refs": [json_data(r) for r in d.legal],
         "sources": [{"title": s.title, "url": s.url} for s in d.sources],
         "checked": d.checked.isoformat(),
         "confidence": d.confidence.value,

@@ -41,8 +41,9 @@ class TestJson:
             "summary": "Accompagnement du maintien des travailleurs handicapés.",
             "for_whom": "Bénéficiaires de l'obligation d'emploi.", "conditions": "RQTH obtenue ou en cours.",
             "decides": "Cap emploi.", "next_step": "Orienter vers Cap emploi.",
-            "legal": [{"label": "C. trav., art. L5214-3-1", "url": "https://www.legifrance.gouv.fr/search/code?tab_selection=code&query=Code+du+travail+L5214-3-1",
-                       "code": "travail", "article": "L5214-3-1"}], "sources": [{"title": "capemploi.info", "url": ""}],
+            "legal": ["C. trav., art. L5214-3-1"],
+            "legal_refs": [{"label": "C. trav., art. L5214-3-1", "url": f"{SEARCH}L5214-3-1", "code": "travail",
+                            "article": "L5214-3-1"}], "sources": [{"title": "capemploi.info", "url": ""}],
             "checked": "2026-11-01", "confidence": "medium",
             "to_confirm": "À confirmer auprès du Cap emploi du département.", "contacts": ["cap-emploi"],
             "departements": [], "confidence_label": "moyenne", "when": {"all": [{"rqth": ["oui"]}, {"not": {"phase": ["en_poste"]}}]},
@@ -90,8 +91,7 @@ class TestCsv:
         assert out.splitlines()[0] == ("format_version,id,name,category,summary,for_whom,conditions,decides,"
                                        "next_step,legal,sources,checked,confidence,to_confirm,contacts,when,departements")
         pre = rows[1]
-        assert pre["legal"] == ("C. trav., art. L4624-2-4 <https://www.legifrance.gouv.fr/search/code?tab_selection=code&query=Code+du+travail+L4624-2-4>\n"
-                                "C. trav., art. R4624-29 <https://www.legifrance.gouv.fr/search/code?tab_selection=code&query=Code+du+travail+R4624-29>")
+        assert pre["legal"] == "C. trav., art. L4624-2-4\nC. trav., art. R4624-29"
         assert pre["sources"] == "Code du travail <https://www.legifrance.gouv.fr/>"
         assert (pre["checked"], pre["confidence"], pre["to_confirm"], pre["contacts"]) == (
             "2026-11-01", "high", "", "spst")

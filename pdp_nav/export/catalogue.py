@@ -113,7 +113,7 @@ def catalogue_csv(tree: Tree, table: str = "dispositifs") -> str:
         for d in data["dispositifs"]:
             writer.writerow([
                 FORMAT_VERSION, d["id"], d["name"], d["category"], d["summary"], d["for_whom"],
-                d["conditions"], d["decides"], d["next_step"], "\n".join(_source_text(r["label"], r["url"]) for r in d["legal"]),
+                d["conditions"], d["decides"], d["next_step"], "\n".join(d["legal"]),
                 "\n".join(_source_text(s["title"], s["url"]) for s in d["sources"]), d["checked"],
                 d["confidence"], d["to_confirm"] or "", ";".join(d["contacts"]), d["when_text"],
                 ";".join(d["departements"])])

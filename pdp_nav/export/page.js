@@ -122,7 +122,7 @@
     field(dl, "Durée et conditions", d.conditions);
     field(dl, "Qui décide", d.decides);
     field(dl, "Prochaine étape", d.next_step);
-    field(dl, "Base légale", list(d.legal.map(function (r) {
+    field(dl, "Base légale", list(d.legal_refs.map(function (r) {
       return r.url && /^https?:\/\//.test(r.url) ? link(r.url, r.label) : r.label;
     })));
     field(dl, "Sources", list(d.sources.map(function (s) {
