@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .codes import Code
-from .errors import Problem, Severity, TreeInvalidError
+from .errors import Problem, Severity
 from .legal import CODES, from_data, label
 from .model import LegalRef
 
@@ -48,7 +48,7 @@ def _fr(day: dt.date) -> str:
 def _article_problems(ref: LegalRef, num: str, code: Code, checked: dt.date,
                       today: dt.date) -> Iterator[tuple[Severity, str, str]]:
     name = f"{CODES[ref.code][0]}, art. {num}"
-    article = code.articles.get(num)
+    article = code.article(num)
     if article is None:
         yield Severity.ERROR, "missing", (
             f"{name} n'existe pas dans le {code.version} : corrigez le numéro "
@@ -76,17 +76,16 @@ def check_citations(tree_dir: Path, codes: dict[str, Code], today: dt.date) -> C
     """Check every article cited by the catalogue of ``tree_dir`` against ``codes``.
 
     Raises:
-        TreeInvalidError: the catalogue cannot be read into a tree (its errors inside).
+        InputError: the tree cannot be read, or is not valid (all its errors inside).
     """
-    from .loader import read_tree
+    from .loader import FILES, load_tree
+    from .yamlio import read_yaml
 
-    loaded = read_tree(tree_dir)
-    if loaded.tree is None:
-        raise TreeInvalidError([p for p in loaded.problems if p.is_error])
-    doc = loaded.sources.docs["catalogue"]
+    tree = load_tree(tree_dir)  # a valid tree (from the compiled cache once checked)
+    doc = read_yaml(tree_dir / FILES["catalogue"])  # for the lines and columns
     report = CheckReport(codes=[c.version for c in codes.values()])
     for did, data in doc.data["dispositifs"].items():
-        checked = loaded.tree.dispositifs[did].checked
+        checked = tree.dispositifs[did].checked
         for i, item in enumerate(data["legal"]):
             where = doc.loc(("dispositifs", did, "legal", i))
             for ref in from_data(item):

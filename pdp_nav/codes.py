@@ -54,8 +54,16 @@ class Code:
     title: str
     date: str
     """Date of the consolidated version (``dateDebutVersion``)."""
-    articles: dict[str, Article]
+    rows: dict[str, list[Any]]
+    """Article number -> its index row (made into an :class:`Article` only when looked up)."""
     texts_path: Path | None = None
+
+    def article(self, num: str) -> Article | None:
+        row = self.rows.get(num)
+        if row is None:
+            return None
+        return Article(num, row[0], row[1], dt.date.fromisoformat(row[2]) if row[2] else dt.date.min,
+                       dt.date.fromisoformat(row[3]) if row[3] else None, tuple(row[4]))
 
     @property
     def version(self) -> str:
@@ -167,11 +175,7 @@ def read_code(key: str, path: Path) -> Code:
             texts_path = None
         if texts_path is None:
             _TEXTS[key] = texts
-    articles = {
-        num: Article(num, row[0], row[1], dt.date.fromisoformat(row[2]) if row[2] else dt.date.min,
-                     dt.date.fromisoformat(row[3]) if row[3] else None, tuple(row[4]))
-        for num, row in payload["articles"].items()}
-    return Code(key, payload["title"], payload["date"], articles, texts_path)
+    return Code(key, payload["title"], payload["date"], payload["articles"], texts_path)
 
 
 _TEXTS: dict[str, dict[str, str]] = {}

@@ -55,7 +55,7 @@ def _with_id(ref: LegalRef, codes: dict[str, Code]) -> tuple[LegalRef, bool]:
     code = codes.get(ref.code)
     if ref.legiarti or code is None or ref.to:
         return ref, False
-    article = code.articles.get(ref.article)
+    article = code.article(ref.article)
     if article is None:
         return ref, False
     return LegalRef(**{**{k: getattr(ref, k) for k in KEYS}, "date": ref.date, "legiarti": article.id}), True

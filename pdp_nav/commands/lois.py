@@ -85,15 +85,14 @@ def montrer(
     if code is not None and code not in codes:
         raise UsageError(f"le code « {code} » n'est pas dans le paquet téléchargé : choisissez parmi "
                          f"{', '.join(codes)}")
-    holders = [c for c in codes.values() if num in c.articles]
+    holders = [(c, a) for c in codes.values() if (a := c.article(num)) is not None]
     if not holders:
         where = f"le {codes[code].version}" if code else ", ".join(c.version for c in codes.values())
         raise UsageError(f"article « {article} » introuvable dans {where} : vérifiez le numéro (par exemple R4624-29)")
     if len(holders) > 1:
         raise UsageError(f"l'article {num} existe dans plusieurs codes : précisez --code "
-                         + " ou --code ".join(c.key for c in holders))
-    found = holders[0]
-    a = found.articles[num]
+                         + " ou --code ".join(c.key for c, _ in holders))
+    found, a = holders[0]
     state = "en vigueur" if not a.repealed(today()) else "abrogé"
     head = (f"{label(LegalRef(code=found.key, article=num))} — {found.version}\n"
             f"{state}, version du {a.start.strftime('%d/%m/%Y')}"
