@@ -115,6 +115,15 @@ def _scan(path: Path) -> tuple[dict[str, Any], dict[str, list[Any]], dict[str, s
     except (OSError, ValueError) as exc:
         raise InputError(Problem(Location(display_path(path)), (
             f"fichier de code illisible ({exc}) : retéléchargez le paquet avec scripts/fetch-codes"))) from None
+    try:
+        return _rows(root)
+    except (KeyError, TypeError, AttributeError):
+        raise InputError(Problem(Location(display_path(path)), (
+            "fichier de code inattendu (ce n'est pas un code de @socialgouv/legi-data) : indiquez le dossier "
+            "du paquet téléchargé par scripts/fetch-codes"))) from None
+
+
+def _rows(root: dict[str, Any]) -> tuple[dict[str, Any], dict[str, list[Any]], dict[str, str]]:
     index: dict[str, list[Any]] = {}
     texts: dict[str, str] = {}
     stack = [root]
@@ -153,12 +162,12 @@ def read_code(key: str, path: Path) -> Code:
     directory, slot = _index_dir(), _slot(path)
     cached = directory / f"{slot}.json" if directory else None
     payload = None
-    if cached is not None and cached.is_file():
+    texts_path = directory / f"{slot}-textes.json" if directory else None
+    if cached is not None and cached.is_file() and texts_path is not None and texts_path.is_file():
         try:
             payload = json.loads(cached.read_bytes())
         except (OSError, ValueError):
             payload = None  # a damaged index is rebuilt
-    texts_path = directory / f"{slot}-textes.json" if directory else None
     if payload is None:
         meta, index, texts = _scan(path)
         payload = {**meta, "articles": index}

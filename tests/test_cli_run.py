@@ -150,6 +150,9 @@ def test_markdown(tree_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[
     code, out, _ = run(capsys, "-a", str(answers), "--arbre", str(tree_dir), "-f", "markdown")
     assert code == 0 and out.startswith("# Orientation PDP — Préparer le maintien\n")
     assert "### 1. Visite de pré-reprise" in out and "| Service de prévention et de santé au travail |" in out
+    search = "https://www.legifrance.gouv.fr/search/code?tab_selection=code&query=Code+du+travail+"
+    assert (f"- **Base légale** : [C. trav., art. L4624-2-4]({search}L4624-2-4); "
+            f"[C. trav., art. R4624-29]({search}R4624-29)\n") in out  # each reference links to Légifrance
 
 
 def test_scenario_file_is_accepted(tree_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

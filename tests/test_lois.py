@@ -262,3 +262,30 @@ def test_bad_reference_in_format_2(tmp_path: Path, capsys: pytest.CaptureFixture
     code, out, err = cli(capsys, "validate", str(tree))
     line = line_of(catalogue, new)
     assert (code, out.splitlines()[0]) == (1, f"tree/catalogue.yaml:{line}:{column}: {message}")
+
+
+class TestCards:
+    def test_terminal_card_links_each_reference(self, tmp_path: Path) -> None:
+        """The Rich card shows each reference with its Légifrance address, and makes the label a link."""
+        import io
+        import re
+
+        from rich.console import Console
+
+        from pdp_nav.render import dispositif_card
+
+        catalogue = CATALOGUE.replace(
+            'legal: ["C. trav., art. L4624-2-4", "C. trav., art. R4624-29"]',
+            'legal: ["C. trav., art. R4624-29", "Décret n° 2022-372 du 16 mars 2022", "Pas de base légale propre"]')
+        tree = load_tree(write_tree(tmp_path, catalogue=catalogue))
+        card = dispositif_card(tree, tree.dispositifs["visite-pre-reprise"])
+        coloured = Console(file=io.StringIO(), width=100, color_system="standard", force_terminal=True)
+        coloured.print(card)
+        assert "\x1b]8;" in coloured.file.getvalue()  # type: ignore[attr-defined]  # OSC 8 hyperlinks
+        plain = Console(file=io.StringIO(), width=100, color_system=None)
+        plain.print(card)
+        compact = re.sub(r"[\s│]", "", plain.file.getvalue())  # type: ignore[attr-defined]
+        assert ("BaselégaleC.trav.,art.R4624-29<https://www.legifrance.gouv.fr/search/code?tab_selection=code&query="
+                "Code+du+travail+R4624-29>Décretn°2022-372du16mars2022<https://www.legifrance.gouv.fr/search/all?"
+                "tab_selection=all&query=D%C3%A9cret+n%C2%B0+2022-372+du+16+mars+2022>Pasdebaselégalepropre"
+                "Sources") in compact
