@@ -126,6 +126,8 @@ _TEXT_RE = re.compile(
     r"(?:\s+du\s+(?P<date>\d{1,2}(?:er)?\s+\w+\s+\d{4}))?(?:\s*,\s*art\.\s*(?P<article>[\w-]+))?",
     re.IGNORECASE)
 
+_PLURAL_RE = re.compile(r"(?P<kind>Décrets|Lois|Ordonnances)\s+(?P<rest>n°.+)", re.IGNORECASE)
+
 
 def _article(text: str) -> str:
     return re.sub(r"[.\s]", "", text)
@@ -165,6 +167,13 @@ def parse_citation(text: str) -> tuple[LegalRef, ...]:
         else:
             refs[-1] = LegalRef(**{**{k: getattr(refs[-1], k) for k in KEYS}, "note": note})
             return tuple(refs)
+    if plural := _PLURAL_RE.fullmatch(body):  # « Décrets n° 2019-854 et n° 2019-856 »
+        kind = plural["kind"][:-1]
+        refs = [parse_citation(f"{kind} {part.strip()}") for part in re.split(r",|\bet\b", plural["rest"])]
+        if all(len(r) == 1 and r[0].text for r in refs):
+            found = [r[0] for r in refs]
+            found[-1] = LegalRef(**{**{k: getattr(found[-1], k) for k in KEYS}, "date": found[-1].date, "note": note})
+            return tuple(found)
     if (match := _TEXT_RE.fullmatch(body)) and (match["number"] or match["date"]):
         date = _parse_date(match["date"]) if match["date"] else None
         if date is not None or not match["date"]:

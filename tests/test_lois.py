@@ -115,6 +115,21 @@ class TestVerifier:
             "le dossier du paquet avec --codes DOSSIER\n"))
 
 
+def test_lois_alone_says_what_to_type(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli(capsys, "lois") == (2, "", (
+        "indiquez une commande, par exemple : pdp-nav lois verifier (aide : pdp-nav lois --help)\n"))
+
+
+def test_a_file_that_is_not_a_code(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A JSON file under a code's name that is not a code: exit 2, what to do."""
+    (tmp_path / "data").mkdir()
+    write(tmp_path / "data" / "LEGITEXT000006072050.json", '{"data": {}, "children": [{"type": "article"}]}')
+    tree = write_tree(tmp_path)
+    assert cli(capsys, "lois", "verifier", "--arbre", str(tree), "--codes", ".") == (2, "", (
+        "data/LEGITEXT000006072050.json: fichier de code inattendu (ce n'est pas un code de "
+        "@socialgouv/legi-data) : indiquez le dossier du paquet téléchargé par scripts/fetch-codes\n"))
+
+
 class TestMontrer:
     def test_prints_the_text_in_force(self, capsys: pytest.CaptureFixture[str]) -> None:
         assert cli(capsys, "lois", "montrer", "R4624-29", "--codes", str(CODES)) == (0, (
@@ -224,6 +239,9 @@ class TestReferences:
         assert [label(r) for r in refs] == ["C. trav., art. L4624-4", "C. trav., art. R4624-42 (contestation)"]
         assert link(refs[0]) == ("https://www.legifrance.gouv.fr/search/code?tab_selection=code&"
                                  "query=Code+du+travail+L4624-4")
+        texts = parse_citation("Décrets n° 2021-997 (FPE), n° 2021-996 (FPH) et n° 2021-1462 (FPT)")
+        assert [(r.text, r.number, r.note) for r in texts] == [
+            ("decret", "2021-997", "FPE"), ("decret", "2021-996", "FPH"), ("decret", "2021-1462", "FPT")]
         (title,) = parse_citation("Pas de base légale propre identifiée (organisation locale)")
         assert (title.title, link(title)) == ("Pas de base légale propre identifiée (organisation locale)", "")
 
