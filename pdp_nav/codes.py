@@ -24,7 +24,7 @@ from .legal import CODES
 PACKAGE = "@socialgouv/legi-data"
 PINNED = "2.513.0"
 """The package version ``scripts/fetch-codes`` downloads (Code du travail of 2026-03-27)."""
-INDEX_FORMAT = 1
+INDEX_FORMAT = 2
 IN_FORCE = ("VIGUEUR", "VIGUEUR_DIFF", "ABROGE_DIFF", "MODIFIE_MORT_NE")
 """States of an article that is, or was until its end date, the text in force."""
 _NEVER = dt.date(2999, 1, 1)
@@ -100,9 +100,8 @@ def _day(millis: Any) -> dt.date | None:
     return None if day >= _NEVER else day
 
 
-def _plain_text(data: dict[str, Any]) -> str:
-    """The article's text, one paragraph a line."""
-    raw = data.get("texteHtml") or data.get("texte") or ""
+def _plain_text(raw: str) -> str:
+    """The article's text (HTML from the code file), one paragraph a line."""
     raw = re.sub(r"</p>|<br\s*/?>", "\n", raw)
     lines = (html.unescape(re.sub(r"<[^>]+>", "", line)).strip() for line in raw.split("\n"))
     return "\n".join(line for line in lines if line)
@@ -138,7 +137,7 @@ def _rows(root: dict[str, Any]) -> tuple[dict[str, Any], dict[str, list[Any]], d
             ids = [v["id"] for v in a.get("articleVersions", ()) if v.get("id")]
             index[num] = [a["id"], a.get("etat", ""), start.isoformat() if start else "",
                           end.isoformat() if end else "", sorted({a["id"], *ids})]
-            texts[num] = _plain_text(a)
+            texts[num] = a.get("texteHtml") or a.get("texte") or ""  # made plain when shown
         else:
             stack.extend(node.get("children", ()))
     meta = root.get("data", {})
@@ -200,5 +199,5 @@ def read_codes(codes_dir: Path, keys: tuple[str, ...] | None = None) -> dict[str
 def article_text(code: Code, num: str) -> str:
     """The text in force of article ``num`` of ``code``."""
     if code.texts_path is None:
-        return _TEXTS.get(code.key, {}).get(num, "")
-    return json.loads(code.texts_path.read_bytes()).get(num, "")
+        return _plain_text(_TEXTS.get(code.key, {}).get(num, ""))
+    return _plain_text(json.loads(code.texts_path.read_bytes()).get(num, ""))
