@@ -14,6 +14,7 @@ from typing import Any
 
 from .conditions import parse_condition
 from .errors import InputError, Location, Problem, TreeInvalidError, display_path
+from .legal import from_data
 from .model import (
     Channel, Confidence, Contact, Dispositif, Option, Outcome, Question, Source, Tree,
 )
@@ -104,7 +105,8 @@ def build_tree(sources: Sources) -> Tree:
         did: Dispositif(
             id=did, name=d["name"], summary=d["summary"], for_whom=d["for_whom"],
             conditions=d["conditions"], decides=d["decides"], next_step=d["next_step"],
-            contacts=tuple(c if isinstance(c, str) else c["id"] for c in d["contacts"]), legal=tuple(d["legal"]),
+            contacts=tuple(c if isinstance(c, str) else c["id"] for c in d["contacts"]),
+            legal=tuple(ref for item in d["legal"] for ref in from_data(item)),
             sources=tuple(Source(s) if isinstance(s, str) else Source(s["title"], s.get("url", ""))
                           for s in d["sources"]),
             checked=_date(d["checked"]), confidence=Confidence(d["confidence"]),

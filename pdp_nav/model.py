@@ -62,6 +62,36 @@ class Source:
 
 
 @dataclass(frozen=True, slots=True)
+class LegalRef:
+    """A legal reference: an article of a code, a text (décret, loi…), or a free title.
+
+    Exactly one kind is set: ``code`` + ``article``, ``text`` (with ``number``/``date``), or
+    ``title``. Labels and Légifrance links are built by :mod:`pdp_nav.legal`.
+    """
+
+    code: str = ""
+    """``travail``, ``securite_sociale``, ``rural``, ``action_sociale``, ``fonction_publique``."""
+    article: str = ""
+    """Article number as Légifrance writes it (``R4624-29``); for a text, its article (``22``)."""
+    to: str = ""
+    """Last article of a range (« art. D323-6 à D323-6-7 »)."""
+    text: str = ""
+    """Kind of text: ``decret``, ``loi``, ``ordonnance``, ``arrete``, ``circulaire``, ``instruction``."""
+    number: str = ""
+    date: dt.date | None = None
+    title: str = ""
+    """A reference that is neither an article nor a numbered text, written out."""
+    detail: str = ""
+    """Part of the article (« 4° », « et suivants »), shown right after it."""
+    note: str = ""
+    """Why it is cited, shown in brackets."""
+    legiarti: str = ""
+    """Légifrance id of the article (``LEGIARTI…``), for a direct link; filled by ``lois convertir``."""
+    url: str = ""
+    """Link of a text or title (a JORF page…)."""
+
+
+@dataclass(frozen=True, slots=True)
 class Channel:
     """One way to reach a contact: telephone, web, email, address or other."""
 
@@ -96,7 +126,7 @@ class Dispositif:
     next_step: str
     """What the médecin du travail does next."""
     contacts: tuple[str, ...]
-    legal: tuple[str, ...]
+    legal: tuple[LegalRef, ...]
     sources: tuple[Source, ...]
     checked: dt.date
     confidence: Confidence

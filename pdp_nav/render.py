@@ -36,17 +36,30 @@ def console(stderr: bool = False) -> Console:
                    file=sys.stderr if stderr else sys.stdout)
 
 
+def _legal(d: Dispositif) -> Text:
+    """One reference a line, its Légifrance link written out (and clickable where the terminal can)."""
+    from .legal import label, link
+
+    text = Text()
+    for n, ref in enumerate(d.legal):
+        url = link(ref)
+        text.append(("\n" if n else "") + label(ref), style=f"link {url}" if url else "")
+        if url:
+            text.append(f" <{url}>", style=f"dim link {url}")
+    return text
+
+
 def dispositif_card(tree: Tree, d: Dispositif, why: Iterable[str] = (), number: int | None = None) -> Panel:
     """One dispositif as a card: what, for whom, conditions, who decides, next step, sources."""
     grid = Table.grid(padding=(0, 1))
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column(ratio=1, overflow="fold")  # long addresses are folded, never cut
     rows = [("Pour qui", d.for_whom), ("Durée et conditions", d.conditions), ("Qui décide", d.decides),
-            ("Prochaine étape", d.next_step), ("Base légale", "; ".join(d.legal)),
+            ("Prochaine étape", d.next_step), ("Base légale", _legal(d)),
             ("Sources", "; ".join(s.title + (f" ({s.url})" if s.url else "") for s in d.sources)
              + f" — vérifié le {d.checked.strftime('%d/%m/%Y')}")]
     for label, value in rows:
-        grid.add_row(label, _text(value))
+        grid.add_row(label, value if isinstance(value, Text) else _text(value))
     title = f"{number}. {d.name}" if number else d.name
     # a title longer than an 80-column border is cut: the full name then opens the card
     parts: list = [_text(d.name, "bold")] if len(title) > 70 else []

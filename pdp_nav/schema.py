@@ -115,7 +115,9 @@ def schema_problems(doc: Document, schema: str) -> list[Problem]:
     validator = _validators()[schema]
     problems = []
     for err in sorted(validator.iter_errors(_plain(doc.data)), key=lambda e: list(map(str, e.absolute_path))):
-        problems.append(_schema_problem(doc, err))
+        problem = _schema_problem(doc, err)
+        if problem not in problems:  # a wrong legal reference can fail several keywords
+            problems.append(problem)
     return problems
 
 
@@ -126,6 +128,12 @@ def _schema_problem(doc: Document, err: Any) -> Problem:
     what = _what(path)
     field_name = str(path[-1]) if path else ""
     rule = "schema"
+    if len(path) > 3 and path[0] == "dispositifs" and path[2] == "legal":
+        from .legal import item_problem
+
+        key, text = item_problem(doc.data["dispositifs"][path[1]]["legal"][path[3]], doc.data["format_version"])
+        return Problem(doc.loc(path[:4] + key, key=bool(key)),
+                       f"{what} : référence légale n° {path[3] + 1} : {text}", rule="bad-legal")
     if kind == "required":
         where = doc.loc(path, key=True)
         # jsonschema yields one error per missing key, named only in its message

@@ -12,6 +12,7 @@ from typing import Any
 
 from .conditions import Reason
 from .engine import TERRITORY, ContactUse, Result
+from .legal import json_data, label, markdown_link, text_with_link
 from .model import Confidence, Contact, Dispositif, Tree
 from .textsafe import markdown as _md
 from .textsafe import printable
@@ -100,7 +101,8 @@ def dispositif_dict(tree: Tree, d: Dispositif, answers: dict[str, str] | None = 
         "conditions": d.conditions,
         "decides": d.decides,
         "next_step": d.next_step,
-        "legal": list(d.legal),
+        "legal": [label(r) for r in d.legal],
+        "legal_refs": [json_data(r) for r in d.legal],
         "sources": [{"title": s.title, "url": s.url} for s in d.sources],
         "checked": d.checked.isoformat(),
         "confidence": d.confidence.value,
@@ -181,7 +183,7 @@ def result_markdown(result: Result, *, generated: dt.datetime | None = None) -> 
             lines.append(f"- **{title}** : {_md(text)}")
         if note := confidence_note(d):
             lines.append(f"- **À confirmer** : {_md(note)}")
-        lines.append(f"- **Base légale** : {_md('; '.join(d.legal))}")
+        lines.append(f"- **Base légale** : {'; '.join(markdown_link(r, _md) for r in d.legal)}")
         sources = "; ".join(s.title + (f" <{s.url}>" if s.url else "") for s in d.sources)
         lines.append(f"- **Sources** : {_md(sources)} (vérifié le {d.checked.strftime('%d/%m/%Y')})")
         why = "; ".join(describe_reason(tree, r, proposed=True) for r in p.reasons)
@@ -205,7 +207,7 @@ def card_lines(d: Dispositif, number: int | None = None) -> list[str]:
              f"  Prochaine étape : {d.next_step}"]
     if note := confidence_note(d):
         lines.append(f"  Attention : {note}")
-    lines += [f"  Base légale : {'; '.join(d.legal)}",
+    lines += ["  Base légale :", *(f"    {text_with_link(r)}" for r in d.legal),
               f"  Sources : {sources} (vérifié le {d.checked.strftime('%d/%m/%Y')})"]
     return lines
 

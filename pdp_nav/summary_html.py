@@ -94,7 +94,7 @@ def _link(title: str, url: str | None) -> str:
 def _card(number: int, d: dict[str, Any]) -> list[str]:
     rows = [("Ce que c'est", _e(d["summary"])), ("Pour qui", _e(d["for_whom"])),
             ("Durée et conditions", _e(d["conditions"])), ("Qui décide", _e(d["decides"])),
-            ("Prochaine étape", _e(d["next_step"])), ("Base légale", _e("; ".join(d["legal"]))),
+            ("Prochaine étape", _e(d["next_step"])), ("Base légale", "; ".join(_link(r["label"], r["url"]) for r in d["legal_refs"])),
             ("Sources", "; ".join(_link(s["title"], s["url"]) for s in d["sources"])
              + f" — vérifié le {_e(_date(d['checked']))}")]
     why = "; ".join(r["text"] for r in d["why"]) or "proposé dans toutes les situations"

@@ -64,7 +64,9 @@ Dispositif 1 : Visite de pré-reprise
   Durée et conditions : Arrêt de plus de 30 jours.
   Qui décide : Le salarié, le médecin traitant, le médecin-conseil ou le médecin du travail.
   Prochaine étape : Organiser la visite.
-  Base légale : C. trav., art. L4624-2-4; C. trav., art. R4624-29
+  Base légale :
+    C. trav., art. L4624-2-4 <https://www.legifrance.gouv.fr/search/code?tab_selection=code&query=Code+du+travail+L4624-2-4>
+    C. trav., art. R4624-29 <https://www.legifrance.gouv.fr/search/code?tab_selection=code&query=Code+du+travail+R4624-29>
   Sources : Code du travail (https://www.legifrance.gouv.fr/) (vérifié le 01/11/2026)
   Pourquoi : « Depuis combien de temps dure l'arrêt ? » : « Plus de 30 jours »
 
@@ -148,6 +150,9 @@ def test_markdown(tree_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[
     code, out, _ = run(capsys, "-a", str(answers), "--arbre", str(tree_dir), "-f", "markdown")
     assert code == 0 and out.startswith("# Orientation PDP — Préparer le maintien\n")
     assert "### 1. Visite de pré-reprise" in out and "| Service de prévention et de santé au travail |" in out
+    search = "https://www.legifrance.gouv.fr/search/code?tab_selection=code&query=Code+du+travail+"
+    assert (f"- **Base légale** : [C. trav., art. L4624-2-4]({search}L4624-2-4); "
+            f"[C. trav., art. R4624-29]({search}R4624-29)\n") in out  # each reference links to Légifrance
 
 
 def test_scenario_file_is_accepted(tree_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -41,7 +41,9 @@ class TestJson:
             "summary": "Accompagnement du maintien des travailleurs handicapés.",
             "for_whom": "Bénéficiaires de l'obligation d'emploi.", "conditions": "RQTH obtenue ou en cours.",
             "decides": "Cap emploi.", "next_step": "Orienter vers Cap emploi.",
-            "legal": ["C. trav., art. L5214-3-1"], "sources": [{"title": "capemploi.info", "url": ""}],
+            "legal": ["C. trav., art. L5214-3-1"],
+            "legal_refs": [{"label": "C. trav., art. L5214-3-1", "url": f"{SEARCH}L5214-3-1", "code": "travail",
+                            "article": "L5214-3-1"}], "sources": [{"title": "capemploi.info", "url": ""}],
             "checked": "2026-11-01", "confidence": "medium",
             "to_confirm": "À confirmer auprès du Cap emploi du département.", "contacts": ["cap-emploi"],
             "departements": [], "confidence_label": "moyenne", "when": {"all": [{"rqth": ["oui"]}, {"not": {"phase": ["en_poste"]}}]},
@@ -109,6 +111,9 @@ class TestCsv:
             validator.validate(row)
 
 
+SEARCH = "https://www.legifrance.gouv.fr/search/code?tab_selection=code&query=Code+du+travail+"
+
+
 class TestMarkdown:
     def test_sections(self, tree56: Path, capsys: pytest.CaptureFixture[str]) -> None:
         code, out, _ = catalogue(capsys, tree56, "--format", "markdown", "-d", "56")
@@ -125,7 +130,7 @@ class TestMarkdown:
             "- **Prochaine étape** : Orienter vers Cap emploi.\n"
             "- **Proposé quand** : « La personne a-t-elle une RQTH ? » : « Oui » ET NON "
             "(« Où en est la personne ? » : « En poste, sans arrêt »)\n"
-            "- **Base légale** : C. trav., art. L5214-3-1\n"
+            f"- **Base légale** : [C. trav., art. L5214-3-1]({SEARCH}L5214-3-1)\n"
             "- **Sources** : capemploi.info\n"
             "- **Vérifié le** : 01/11/2026\n"
             "- **Fiabilité** : moyenne\n"

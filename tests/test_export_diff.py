@@ -88,20 +88,33 @@ Issues
 
 Dispositifs
   + « essai-encadre » ajouté : Essai encadré
+      parcours : 1 nouveau(x) le propose(nt)
+      exemple : phase=arret, duree_arret=plus_90
+                (« Pendant l'arrêt » → « Plus de 90 jours »)
   ~ « visite-pre-reprise » (Visite de pré-reprise) modifié :
       condition d'éligibilité :
         avant : « Depuis combien de temps dure l'arrêt ? » : « Plus de 30 jours »
         après : « Depuis combien de temps dure l'arrêt ? » : « Plus de 30 jours » ou « Plus de 90 jours »
+      parcours : 1 nouveau(x) le propose(nt)
+      exemple : phase=arret, duree_arret=plus_90
+                (« Pendant l'arrêt » → « Plus de 90 jours »)
   ~ « visite-reprise » (Visite de reprise) modifié :
       base légale :
         avant : C. trav., art. R4624-31
         après : C. trav., art. R4624-31 ; C. trav., art. R4624-32
       vérifié le : « 01/11/2026 » → « 20/11/2026 »
+      aucun parcours ne change pour ce dispositif
 
 Contacts
   ~ « cap-emploi » (Cap emploi (OPS)) modifié :
       nom : « Cap emploi » → « Cap emploi (OPS) »
 
+"""
+SUMMARY = """\
+Parcours : 1 sur 6 parcours communs changent de résultat (dont 1 d'issue), 1 nouveau(x), 0 disparu(s).
+Le détail parcours par parcours : pdp-nav diff ANCIEN NOUVEAU --detail
+"""
+DETAIL = """\
 Parcours dont le résultat change : 1 sur 6 parcours communs
   • phase=en_poste
       (« En poste, sans arrêt »)
@@ -118,11 +131,15 @@ Nouveaux parcours : 1
 
 class TestText:
     def test_report_for_a_reviewer(self, versions, capsys) -> None:
-        """Every kind of change, in French, and the paths keyed by their answers (before → after)."""
-        assert diff(capsys, *versions) == (0, REPORT, "")
+        """Every kind of change, in French; each dispositif with its effect on the paths and an example."""
+        assert diff(capsys, *versions) == (0, REPORT + SUMMARY, "")
+
+    def test_detail_lists_every_path(self, versions, capsys) -> None:
+        """--detail: the paths keyed by their answers (before → after), instead of their count."""
+        assert diff(capsys, *versions, "--detail") == (0, REPORT + DETAIL, "")
 
     def test_reverse_lists_paths_that_disappear(self, versions, capsys) -> None:
-        code, out, _ = diff(capsys, versions[1], versions[0])
+        code, out, _ = diff(capsys, versions[1], versions[0], "--detail")
         assert code == 0
         assert out.endswith(
             "Parcours qui n'existent plus : 1\n"
@@ -165,7 +182,7 @@ class TestText:
     def test_exit_code_option(self, versions, capsys) -> None:
         """--exit-code: 1 when something differs (for CI), 0 otherwise."""
         code, out, _ = diff(capsys, *versions, "--exit-code")
-        assert code == 1 and out == REPORT
+        assert code == 1 and out == REPORT + SUMMARY
 
 
 class TestJson:
@@ -174,7 +191,12 @@ class TestJson:
         assert (code, err) == (0, "")
         data = json.loads(out)
         output_validator("diff").validate(data)
-        assert (data["format_version"], data["kind"], data["identical"]) == (1, "pdp-nav-diff", False)
+        assert (data["format_version"], data["kind"], data["identical"]) == (2, "pdp-nav-diff", False)
+        assert data["effects"] == {
+            "essai-encadre": {"gained": 0, "lost": 0, "new_paths": 1, "gone_paths": 0,
+                              "example": {"phase": "arret", "duree_arret": "plus_90"}},
+            "visite-pre-reprise": {"gained": 0, "lost": 0, "new_paths": 1, "gone_paths": 0,
+                                   "example": {"phase": "arret", "duree_arret": "plus_90"}}}
         assert data["old"]["digest"] != data["new"]["digest"] and data["tree"] == []
         questions = {q["id"]: q for q in data["questions"]["changed"]}
         assert questions["phase"]["fields"] == [
@@ -236,3 +258,15 @@ class TestErrors:
         target = tmp_path / "diff.json"
         assert diff(capsys, *versions, "-f", "json", "-o", target) == (0, "", f"Comparaison écrite dans {target}.\n")
         output_validator("diff").validate(json.loads(target.read_text(encoding="utf-8")))
+
+
+def test_paths_compared_only_where_they_may_differ_give_the_full_comparison(
+        versions, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Skipping the paths no changed condition can affect finds exactly what evaluating every path finds."""
+    from pdp_nav.export import diff as diff_module
+    from pdp_nav.loader import load_tree
+
+    old, new = (load_tree(v) for v in versions)
+    fast = diff_module._paths(old, new)
+    monkeypatch.setattr(diff_module, "_suspects", lambda o, n: None)  # every path evaluated in full
+    assert diff_module._paths(old, new) == fast

@@ -228,8 +228,9 @@ class TestInChromium:
             "handicapés.</p><p class=\"warning\" role=\"note\">⚠ Fiabilité moyenne — À confirmer auprès du Cap "
             "emploi du département.</p><dl><dt>Pour qui</dt><dd>Bénéficiaires de l'obligation d'emploi.</dd>"
             "<dt>Durée et conditions</dt><dd>RQTH obtenue ou en cours.</dd><dt>Qui décide</dt><dd>Cap emploi.</dd>"
-            "<dt>Prochaine étape</dt><dd>Orienter vers Cap emploi.</dd><dt>Base légale</dt><dd><ul><li>C. trav., "
-            "art. L5214-3-1</li></ul></dd><dt>Sources</dt><dd><ul><li>capemploi.info</li></ul></dd>"
+            "<dt>Prochaine étape</dt><dd>Orienter vers Cap emploi.</dd><dt>Base légale</dt><dd><ul><li><a href=\""
+            "https://www.legifrance.gouv.fr/search/code?tab_selection=code&amp;query=Code+du+travail+L5214-3-1\" "
+            "rel=\"noopener noreferrer\">C. trav., art. L5214-3-1</a></li></ul></dd><dt>Sources</dt><dd><ul><li>capemploi.info</li></ul></dd>"
             "<dt>Vérifié le</dt><dd>01/11/2026</dd><dt>Pourquoi</dt><dd><ul><li>« La personne a-t-elle une "
             "RQTH ? » : « Oui »</li><li>« Où en est la personne ? » : « Pendant l'arrêt » (pas « En poste, sans "
             "arrêt »)</li></ul></dd><dt>Contacts</dt><dd>Cap emploi 56</dd></dl>")

@@ -58,6 +58,8 @@ class TestHtml:
         assert ('<p class="meta">Arbre « Mini-arbre PDP », version 1.0, contacts locaux du département 56 '
                 '— 23/11/2026 09:05</p>') in page
         assert "<li>La personne a-t-elle une RQTH ? <strong>Oui</strong></li>" in page
+        assert ('<dt>Base légale</dt><dd><a href="https://www.legifrance.gouv.fr/search/code?tab_selection=code&amp;'
+                'query=Code+du+travail+L5214-3-1">C. trav., art. L5214-3-1</a></dd>') in page  # a link per reference
         assert '<p class="warn">À confirmer : À confirmer auprès du Cap emploi du département.</p>' in page
         for label in ("Ce que c'est", "Pour qui", "Durée et conditions", "Qui décide", "Prochaine étape",
                       "Base légale", "Sources", "Pourquoi"):

@@ -167,13 +167,16 @@ def diff(
     fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help="text ou json.")] = "text",
     exit_code: Annotated[bool, typer.Option(
         "--exit-code", help="Code de sortie 1 s'il y a des différences (pour l'intégration continue).")] = False,
+    detail: Annotated[bool, typer.Option(
+        "--detail", help="Liste aussi chaque parcours dont le résultat change (avant → après).")] = False,
     output: Output = None,
 ) -> int:
-    """Compare deux versions de l'arbre, jusqu'aux parcours dont le résultat change.
+    """Compare deux versions de l'arbre, regroupé par cause.
 
-    Questions, options, issues, dispositifs et contacts ajoutés, retirés ou modifiés, puis les
-    parcours dont l'issue ou les dispositifs changent (avant → après). Avec --exit-code : code
-    de sortie 1 s'il y a des différences.
+    Questions, options, issues, dispositifs et contacts ajoutés, retirés ou modifiés ; pour
+    chaque dispositif, combien de parcours le gagnent ou le perdent et un exemple ; puis le
+    nombre de parcours qui changent (--detail : chacun, avant → après ; le JSON a tout).
+    Avec --exit-code : code de sortie 1 s'il y a des différences.
     """
     import json
 
@@ -188,6 +191,6 @@ def diff(
     else:
         from ..export.diff_text import diff_text
 
-        emit(diff_text(data, old, new), output)
+        emit(diff_text(data, old, new, detail), output)
     _written(output, "Comparaison écrite")
     return ExitCode.CHECKS_FAILED if exit_code and not data["identical"] else ExitCode.OK

@@ -13,6 +13,7 @@ from typing import Any
 
 from ..conditions import All, Always, AnyOf, Atom, Condition, Not
 from ..errors import UsageError
+from ..legal import markdown_link
 from ..model import Dispositif, Tree
 from ..summary import channel_text, contact_dict, departements_text, dispositif_dict, label_of, tree_dict
 from ..textsafe import csv_row
@@ -149,8 +150,10 @@ def catalogue_markdown(tree: Tree) -> str:
         lines += ["", f"### {_md(d.name)} (`{d.id}`)", "", _md(d.summary), ""]
         rows = [("Catégorie", d.category), ("Pour qui", d.for_whom), ("Durée et conditions", d.conditions),
                 ("Qui décide", d.decides), ("Prochaine étape", d.next_step),
-                ("Proposé quand", condition_text(tree, d.when)), ("Base légale", "; ".join(d.legal)),
-                ("Sources", sources), ("Vérifié le", d.checked.strftime("%d/%m/%Y")),
+                ("Proposé quand", condition_text(tree, d.when))]
+        lines += [f"- **{title}** : {_md(text)}" for title, text in rows if text]
+        lines.append(f"- **Base légale** : {'; '.join(markdown_link(r, _md) for r in d.legal)}")
+        rows = [("Sources", sources), ("Vérifié le", d.checked.strftime("%d/%m/%Y")),
                 ("Fiabilité", d.confidence.label), ("À confirmer", d.to_confirm),
                 ("Dispositif local", _local_text(d.departements))]
         lines += [f"- **{title}** : {_md(text)}" for title, text in rows if text]

@@ -8,14 +8,16 @@ writes it in French for a reviewer.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
-from ..engine import iter_paths, proposed_ids
-from ..model import Dispositif, Tree
+from ..legal import label
+from ..engine import available_here, iter_paths, proposed_ids
+from ..model import Dispositif, Outcome, Tree
 from ..summary import tree_dict
-from . import FORMAT_VERSION
 from .catalogue import condition_data
+
+FORMAT_VERSION = 2
+"""Layout of ``pdp-nav-diff``; 2 added ``effects`` (issue #16)."""
 
 MAX_PATHS = 200_000
 """Beyond this many paths in the old tree, the comparison of results stops (and says so)."""
@@ -46,7 +48,7 @@ def _contacts_data(d: Dispositif) -> list[Any]:
 def _dispositifs(tree: Tree) -> dict[str, dict[str, Any]]:
     return {did: {"name": d.name, "category": d.category, "summary": d.summary, "for_whom": d.for_whom,
                   "conditions": d.conditions, "decides": d.decides, "next_step": d.next_step,
-                  "contacts": _contacts_data(d), "legal": list(d.legal),
+                  "contacts": _contacts_data(d), "legal": [label(r) for r in d.legal],
                   "sources": [{"title": s.title, "url": s.url} for s in d.sources],
                   "checked": d.checked.isoformat(), "confidence": d.confidence.value,
                   "to_confirm": d.to_confirm or None, "when": condition_data(d.when),
@@ -97,41 +99,100 @@ def _questions(old: Tree, new: Tree) -> dict[str, Any]:
     return section
 
 
-def _results(tree: Tree) -> Iterator[tuple[Key, dict[str, str], dict[str, Any]]]:
-    for path in iter_paths(tree):
-        answers = path.answers
-        yield (tuple(sorted(answers.items())), answers,
-               {"outcome": path.outcome.id, "dispositifs": list(proposed_ids(tree, answers, path.outcome))})
+def _result(tree: Tree, answers: dict[str, str], outcome: Outcome) -> dict[str, Any]:
+    return {"outcome": outcome.id, "dispositifs": list(proposed_ids(tree, answers, outcome))}
+
+
+def _suspects(old: Tree, new: Tree) -> tuple[str, ...] | None:
+    """The dispositifs whose eligibility may differ between the versions, or None when all may.
+
+    A dispositif whose condition and départements are the same in both fits the same common
+    paths, so a path's result can only change through these, its outcome or that outcome's
+    order: the diff evaluates a path fully only then (issue #16: two versions of the shipped
+    tree in under 2 s).
+    """
+    common = [did for did in old.dispositifs if did in new.dispositifs]
+    if common != [did for did in new.dispositifs if did in old.dispositifs]:
+        return None  # the catalogue order changed: every result may be in another order
+    return tuple(did for did in dict.fromkeys([*old.dispositifs, *new.dispositifs])
+                 if did not in common or old.dispositifs[did].departements != new.dispositifs[did].departements
+                 or condition_data(old.dispositifs[did].when) != condition_data(new.dispositifs[did].when))
+
+
+def _fits(tree: Tree, did: str, answers: dict[str, str]) -> bool:
+    d = tree.dispositifs.get(did)
+    return d is not None and available_here(tree, d) and d.when.matches(answers)
+
+
+def _may_differ(old: Tree, new: Tree, answers: dict[str, str], before: Outcome, after: Outcome,
+                suspects: tuple[str, ...] | None) -> bool:
+    if suspects is None or before.id != after.id or before.first != after.first:
+        return True
+    return any(_fits(old, did, answers) != _fits(new, did, answers) for did in suspects)
 
 
 def _paths(old: Tree, new: Tree) -> dict[str, Any]:
     """Paths (keyed by their answers) whose result changed, that appeared or that disappeared."""
-    before: dict[Key, tuple[dict[str, str], dict[str, Any]]] = {}
+    before: dict[Key, tuple[dict[str, str], Outcome]] = {}
     complete = True
-    for n, (key, answers, result) in enumerate(_results(old), 1):
+    for n, path in enumerate(iter_paths(old), 1):
         if n > MAX_PATHS:
             complete = False
             break
-        before[key] = (answers, result)
+        before[tuple(sorted(path.answers.items()))] = (path.answers, path.outcome)
+    suspects = _suspects(old, new)
     changed, added, same, seen = [], [], 0, set()
-    for n, (key, answers, result) in enumerate(_results(new), 1):
+    for n, path in enumerate(iter_paths(new), 1):
         if not complete and n > MAX_PATHS:
             break
+        answers = path.answers
+        key = tuple(sorted(answers.items()))
         seen.add(key)
         if key not in before:
             if complete:
-                added.append({"answers": answers, "after": result})
-        elif before[key][1] != result:
-            changed.append({"answers": answers, "before": before[key][1], "after": result})
-        else:
-            same += 1
-    removed = [{"answers": answers, "before": result}
-               for key, (answers, result) in before.items() if key not in seen] if complete else []
+                added.append({"answers": answers, "after": _result(new, answers, path.outcome)})
+            continue
+        outcome = before[key][1]
+        if _may_differ(old, new, answers, outcome, path.outcome, suspects):
+            results = _result(old, answers, outcome), _result(new, answers, path.outcome)
+            if results[0] != results[1]:
+                changed.append({"answers": answers, "before": results[0], "after": results[1]})
+                continue
+        same += 1
+    removed = [{"answers": answers, "before": _result(old, answers, outcome)}
+               for key, (answers, outcome) in before.items() if key not in seen] if complete else []
     return {"complete": complete, "changed": changed, "added": added, "removed": removed, "unchanged": same}
 
 
+def _effects(paths: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """For each dispositif, how many paths gain or lose it, new or gone paths proposing it, and one example.
+
+    The example is a path that gains or loses it when there is one, else a new or gone path.
+    """
+    effects: dict[str, dict[str, Any]] = {}
+
+    def note(did: str, key: str, answers: dict[str, str]) -> None:
+        e = effects.setdefault(did, {"gained": 0, "lost": 0, "new_paths": 0, "gone_paths": 0, "example": None})
+        e[key] += 1
+        e["example"] = e["example"] or answers
+
+    for p in paths["changed"]:
+        before, after = p["before"]["dispositifs"], p["after"]["dispositifs"]
+        for did in after:
+            if did not in before:
+                note(did, "gained", p["answers"])
+        for did in before:
+            if did not in after:
+                note(did, "lost", p["answers"])
+    for key, side, count in (("added", "after", "new_paths"), ("removed", "before", "gone_paths")):
+        for p in paths[key]:
+            for did in p[side]["dispositifs"]:
+                note(did, count, p["answers"])
+    return effects
+
+
 def diff_trees(old: Tree, new: Tree) -> dict[str, Any]:
-    """Every difference between ``old`` and ``new`` (layout ``pdp-nav-diff``, ``format_version`` 1)."""
+    """Every difference between ``old`` and ``new`` (layout ``pdp-nav-diff``, ``format_version`` 2)."""
     meta = _fields({"id": old.id, "version": old.version, "title": old.title, "root": old.root},
                    {"id": new.id, "version": new.version, "title": new.title, "root": new.root})
     data: dict[str, Any] = {
@@ -146,6 +207,7 @@ def diff_trees(old: Tree, new: Tree) -> dict[str, Any]:
         "contacts": _section(_contacts(old), _contacts(new), "name"),
         "paths": _paths(old, new),
     }
+    data["effects"] = _effects(data["paths"])
     content = sum(len(data[s][k]) for s in ("questions", "outcomes", "dispositifs", "contacts")
                   for k in ("added", "removed", "changed")) + len(meta)
     paths = data["paths"]

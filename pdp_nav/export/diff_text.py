@@ -66,14 +66,39 @@ def _field_lines(old: Tree, new: Tree, fields: list[dict[str, Any]], indent: str
 
 
 def _section(title: str, data: dict[str, Any], name: str, noun: tuple[str, str, str],
-             old: Tree, new: Tree) -> list[str]:
-    """Lines for one kind of element; ``noun``: French participles (added, removed, changed)."""
-    lines = [f"+ « {e['id']} » {noun[0]} : {e[name]}" for e in data["added"]]
-    lines += [f"− « {e['id']} » {noun[1]} : {e[name]}" for e in data["removed"]]
+             old: Tree, new: Tree, effects: dict[str, dict[str, Any]] | None = None) -> list[str]:
+    """Lines for one kind of element; ``noun``: French participles (added, removed, changed).
+
+    With ``effects`` (dispositifs), each one is followed by what it does to the paths, and a
+    dispositif whose paths change only because the tree changed gets its own entry: the
+    changes are grouped by cause (issue #16).
+    """
+    after = effects or {}
+    lines: list[str] = []
+    for e in data["added"]:
+        lines += [f"+ « {e['id']} » {noun[0]} : {e[name]}", *_effect_lines(new, after.get(e["id"]), False)]
+    for e in data["removed"]:
+        lines += [f"− « {e['id']} » {noun[1]} : {e[name]}", *_effect_lines(old, after.get(e["id"]), False)]
     for e in data["changed"]:
         lines.append(f"~ « {e['id']} » ({e[name]}) {noun[2]} :")
         lines += _field_lines(old, new, e["fields"], "    ")
+        lines += _effect_lines(new, after.get(e["id"]), effects is not None)
+    listed = {e["id"] for kind in ("added", "removed", "changed") for e in data[kind]}
+    for did, effect in after.items():
+        if did not in listed and (effect["gained"] or effect["lost"]):
+            lines.append(f"~ « {did} » ({new.dispositifs[did].name}) proposé ailleurs (l'arbre a changé) :")
+            lines += _effect_lines(new, effect, False)
     return [title, *("  " + line for line in lines), ""] if lines else []
+
+
+def _effect_lines(tree: Tree, effect: dict[str, Any] | None, say_none: bool) -> list[str]:
+    """« parcours : le gagnent 3, le perdent 1 » and one example path."""
+    if effect is None:
+        return ["    aucun parcours ne change pour ce dispositif"] if say_none else []
+    counts = [(effect["gained"], "le gagnent"), (effect["lost"], "le perdent"),
+              (effect["new_paths"], "nouveau(x) le propose(nt)"), (effect["gone_paths"], "disparu(s) le proposai(en)t")]
+    parts = [f"{n} {text}" for n, text in counts if n]
+    return [f"    parcours : {', '.join(parts)}", f"    exemple : {_answers(tree, effect['example'], ' ' * 16)}"]
 
 
 def _questions(data: dict[str, Any], old: Tree, new: Tree) -> list[str]:
@@ -97,10 +122,10 @@ def _questions(data: dict[str, Any], old: Tree, new: Tree) -> list[str]:
     return ["Questions", *("  " + line for line in lines), ""] if lines else []
 
 
-def _answers(tree: Tree, answers: dict[str, str]) -> str:
+def _answers(tree: Tree, answers: dict[str, str], indent: str = "      ") -> str:
     ids = ", ".join(f"{q}={o}" for q, o in answers.items())
-    labels = " → ".join(f"« {label_of(tree, q, o)} »" for q, o in answers.items())
-    return f"{ids}\n      ({labels})"
+    labels = " → ".join(f"« {label_of(tree, q, o)} »" for q, o in answers.items() if q in tree.questions)
+    return f"{ids}\n{indent}({labels})"
 
 
 def _result(tree: Tree, result: dict[str, Any]) -> str:
@@ -143,8 +168,21 @@ def _paths(data: dict[str, Any], old: Tree, new: Tree) -> list[str]:
     return lines
 
 
-def diff_text(data: dict[str, Any], old: Tree, new: Tree) -> str:
-    """The French report of a diff, for a reviewer (control characters shown, never obeyed)."""
+def _paths_summary(data: dict[str, Any]) -> list[str]:
+    """How many paths change, appear or disappear, and how to see them one by one."""
+    changed, total = len(data["changed"]), len(data["changed"]) + data["unchanged"]
+    outcome = sum(p["before"]["outcome"] != p["after"]["outcome"] for p in data["changed"])
+    line = f"Parcours : {changed} sur {total} parcours communs changent de résultat"
+    line += f" (dont {outcome} d'issue)" if outcome else ""
+    line += f", {len(data['added'])} nouveau(x), {len(data['removed'])} disparu(s)."
+    return [line, "Le détail parcours par parcours : pdp-nav diff ANCIEN NOUVEAU --detail", ""]
+
+
+def diff_text(data: dict[str, Any], old: Tree, new: Tree, detail: bool = False) -> str:
+    """The French report of a diff, for a reviewer: changes grouped by cause, then (``detail``) every path.
+
+    Control characters from the trees are shown, never obeyed.
+    """
     head = (f"Différences entre l'arbre « {old.title} » version {old.version} (ancien) "
             f"et « {new.title} » version {new.version} (nouveau)")
     if data["identical"]:
@@ -154,10 +192,12 @@ def diff_text(data: dict[str, Any], old: Tree, new: Tree) -> str:
         lines += ["Arbre", *_field_lines(old, new, data["tree"], "  ~ "), ""]
     lines += _questions(data["questions"], old, new)
     lines += _section("Issues", data["outcomes"], "title", ("ajoutée", "supprimée", "modifiée"), old, new)
-    lines += _section("Dispositifs", data["dispositifs"], "name", ("ajouté", "supprimé", "modifié"), old, new)
+    lines += _section("Dispositifs", data["dispositifs"], "name", ("ajouté", "supprimé", "modifié"), old, new,
+                      data["effects"])
     lines += _section("Contacts", data["contacts"], "name", ("ajouté", "supprimé", "modifié"), old, new)
-    lines += _paths(data["paths"], old, new)
     paths = data["paths"]
-    if not (paths["changed"] or paths["added"] or paths["removed"]):
+    if paths["changed"] or paths["added"] or paths["removed"]:
+        lines += _paths(paths, old, new) if detail else _paths_summary(paths)
+    else:
         lines += [f"Aucun parcours ne change de résultat ({paths['unchanged']} parcours comparés).", ""]
     return printable("\n".join(lines))

@@ -138,7 +138,9 @@
     field(dl, "Durée et conditions", d.conditions);
     field(dl, "Qui décide", d.decides);
     field(dl, "Prochaine étape", d.next_step);
-    field(dl, "Base légale", list(d.legal));
+    field(dl, "Base légale", list(d.legal_refs.map(function (r) {
+      return r.url && /^https?:\/\//.test(r.url) ? link(r.url, r.label) : r.label;
+    })));
     field(dl, "Sources", list(d.sources.map(function (s) {
       return s.url && /^https?:\/\//.test(s.url) ? link(s.url, s.title) : s.title;
     })));
