@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 import unicodedata
 from collections.abc import Iterable
 from typing import Any
@@ -30,7 +31,7 @@ def lint(tree: Tree, sources: Sources, today: dt.date | None = None) -> list[Pro
         problems += cycles + _unreachable(tree, sources)
         if not cycles:
             problems += _paths(tree, sources)
-    problems += _facts(tree, sources, today) + _overlays(tree, sources, today)
+    problems += _facts(tree, sources, today) + _overlays(tree, sources, today) + _source_domains(sources)
     return problems
 
 
@@ -268,6 +269,33 @@ def _facts(tree: Tree, src: Sources, today: dt.date) -> list[Problem]:
             problems.append(Problem(src.loc("catalogue", "dispositifs", did, "confidence"), (
                 f"le dispositif « {did} » a une fiabilité « {d.confidence.value} » sans « to_confirm » : "
                 "dites au médecin ce qui est à confirmer et auprès de qui"), rule="missing-to-confirm"))
+    return problems
+
+
+_DOMAIN = re.compile(r"(?<![\w@.-])((?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,})(?![\w-])")
+"""A lower-case host name written in a source (``ameli.fr``, ``www.legifrance.gouv.fr``)."""
+
+
+def _source_domains(src: Sources) -> list[Problem]:
+    """Warn on a source whose web domain is not in the catalogue's ``source_domains`` list (issue #15).
+
+    A listed domain also accepts its subdomains (``gouv.fr`` accepts ``travail-emploi.gouv.fr``).
+    Without a ``source_domains`` list, every domain is accepted.
+    """
+    data = src.docs["catalogue"].data
+    accepted = [d.lower().removeprefix("www.") for d in data.get("source_domains") or ()]
+    if not accepted:
+        return []
+    problems = []
+    for did, d in data["dispositifs"].items():
+        for i, source in enumerate(d["sources"]):
+            text = " ".join(source.values()) if isinstance(source, dict) else source
+            for host in dict.fromkeys(m.removeprefix("www.") for m in _DOMAIN.findall(text)):
+                if not any(host == a or host.endswith("." + a) for a in accepted):
+                    problems.append(Problem(src.loc("catalogue", "dispositifs", did, "sources", i), (
+                        f"le dispositif « {did} » cite une source hors des domaines acceptés : « {host} » ; "
+                        "remplacez-la par une source officielle, ou ajoutez son domaine à « source_domains » "
+                        "s'il est officiel"), Severity.WARNING, rule="unofficial-source"))
     return problems
 
 

@@ -101,7 +101,7 @@ class TestFormats:
         """json_records (cached fragments, shared prefixes) encodes exactly what records() gives.
 
         Every start node and every first answer, including one that leads straight to an outcome
-        (``--phase en_poste``) and the shipped tree's 28,704 paths when it is there.
+        (``--phase en_poste``) and the shipped tree's 103,950 paths when it is there.
         """
         trees = [load_tree(write_tree(tmp_path / "mini", overlays={"56": OVERLAY}), "56"),
                  load_tree(write_tree(tmp_path / "cond", catalogue=CONDITIONAL_CONTACTS + LOCAL_DISPOSITIFS,

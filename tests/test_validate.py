@@ -232,6 +232,24 @@ def test_stale_check_is_a_warning(tmp_path: Path) -> None:
     ]
 
 
+def test_source_outside_the_accepted_domains_is_a_warning(tmp_path: Path) -> None:
+    """With `source_domains`, a source on another domain is a warning naming the dispositif (issue #15);
+    a subdomain of an accepted domain (travail-emploi.gouv.fr under gouv.fr) is accepted."""
+    catalogue = CATALOGUE.replace("format_version: 1\n", "format_version: 1\nsource_domains: [gouv.fr, ameli.fr]\n", 1)
+    assert problems(tmp_path, catalogue=catalogue) == [
+        f"catalogue.yaml:{line_of(catalogue, 'capemploi.info')}:15: avertissement : le dispositif "
+        "« cap-emploi-maintien » cite une source hors des domaines acceptés : « capemploi.info » ; "
+        "remplacez-la par une source officielle, ou ajoutez son domaine à « source_domains » s'il est officiel",
+    ]
+
+
+def test_source_domains_must_be_domain_names(tmp_path: Path) -> None:
+    """A `source_domains` entry that is not a domain name is a schema error at its position."""
+    catalogue = CATALOGUE.replace("format_version: 1\n", "format_version: 1\nsource_domains: [Légifrance]\n", 1)
+    [problem] = problems(tmp_path, catalogue=catalogue)
+    assert problem.startswith("catalogue.yaml:2:18: ") and "« Légifrance » invalide" in problem
+
+
 def test_future_check_date(tmp_path: Path) -> None:
     catalogue = CATALOGUE.replace("checked: 2026-11-01\n    confidence: high\n    when:\n      phase: reprise",
                                   "checked: 2027-01-01\n    confidence: high\n    when:\n      phase: reprise")
@@ -353,8 +371,10 @@ def test_json_format(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
     assert data["problems"][0]["line"] == line_of(arbre, "nulle_part")
 
 
-def test_shipped_tree_is_valid(capsys: pytest.CaptureFixture[str]) -> None:
-    """`pdp-nav validate trees/` exits 0 on the shipped content."""
+def test_shipped_tree_is_valid(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """`pdp-nav validate trees/` exits 0 on the shipped content, checked against the real date
+    (the shipped cards are dated when they were last checked, after the tests' fixed "today")."""
+    monkeypatch.delenv("PDP_NAV_TODAY")
     trees = shipped_tree_or_skip()
     assert main(["validate", str(trees)]) == 0, capsys.readouterr().out
 
