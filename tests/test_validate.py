@@ -357,3 +357,23 @@ def test_shipped_tree_is_valid(capsys: pytest.CaptureFixture[str]) -> None:
     """`pdp-nav validate trees/` exits 0 on the shipped content."""
     trees = shipped_tree_or_skip()
     assert main(["validate", str(trees)]) == 0, capsys.readouterr().out
+
+
+def test_no_argument_outside_a_checkout_names_the_shipped_tree(tmp_path: Path, monkeypatch, capsys) -> None:
+    """With no ./trees, validate says once it checks the shipped tree and prints paths relative to it."""
+    import shutil
+
+    import pdp_nav.loader
+
+    shipped = write_tree(tmp_path)
+    shutil.copytree(pdp_nav.loader.data_dir() / "schema", shipped / "schema")  # the schemas are read from there
+    monkeypatch.setattr(pdp_nav.loader, "data_dir", lambda: shipped)
+    (tmp_path / "ailleurs").mkdir()
+    monkeypatch.chdir(tmp_path / "ailleurs")
+    monkeypatch.setenv("PDP_NAV_TODAY", "2030-01-01")
+    assert main(["validate"]) == 0
+    out, err = capsys.readouterr()
+    assert err == ("Arbre vérifié : arbre livré avec pdp-nav, version 1.0 (pas de dossier ./trees ici) ; "
+                   "chemins relatifs à son dossier.\n")
+    assert out.splitlines()[0].startswith("catalogue.yaml:")
+    assert str(shipped) not in out

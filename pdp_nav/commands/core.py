@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
-from ..errors import ExitCode
+from ..errors import ExitCode, Problem
 from .common import Departement, Output, TreeDir, choice, emit, load, today
 
 
@@ -20,7 +22,7 @@ def register(app: typer.Typer) -> None:
 
 def validate(
     directory: Annotated[Optional[Path], typer.Argument(
-        help="Dossier de l'arbre à vérifier (par défaut ./trees).", show_default=False, metavar="DOSSIER")] = None,
+        help="Dossier de l'arbre à vérifier (par défaut ./trees, sinon l'arbre livré avec pdp-nav).", show_default=False, metavar="DOSSIER")] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help="text ou json.")] = "text",
     strict: Annotated[bool, typer.Option("--strict", help="Les avertissements comptent comme des erreurs.")] = False,
 ) -> int:
@@ -29,12 +31,18 @@ def validate(
     Code de sortie : 0 si tout va bien, 1 si des erreurs ont été trouvées (toutes sont
     listées), 2 si un fichier n'a pas pu être lu.
     """
-    from ..loader import default_tree_dir
+    from ..loader import data_dir, default_tree_dir
     from ..validate import check
 
     choice(fmt, ("text", "json"), "--format")
+    shipped = directory is None and default_tree_dir() == data_dir()
     directory = directory or default_tree_dir()
     report = check(directory, today())
+    if shipped:  # no ./trees here: say which tree, and spare the long site-packages paths (issue #17)
+        version = f", version {report.version}" if report.version else ""
+        typer.echo(f"Arbre vérifié : arbre livré avec pdp-nav{version} (pas de dossier ./trees ici) ; "
+                   "chemins relatifs à son dossier.", err=True)
+        report.problems = [_relative(p, directory) for p in report.problems]
     errors = [p for p in report.problems if p.is_error]
     warnings = [p for p in report.problems if not p.is_error]
     if fmt == "json":
@@ -58,6 +66,12 @@ def validate(
     if errors or (strict and warnings):
         return ExitCode.CHECKS_FAILED
     return ExitCode.OK
+
+
+def _relative(problem: Problem, directory: Path) -> Problem:
+    """``problem`` with its file named relative to ``directory``."""
+    file = problem.location.file.removeprefix(f"{directory}{os.sep}")
+    return dataclasses.replace(problem, location=dataclasses.replace(problem.location, file=file))
 
 
 def run(
