@@ -241,8 +241,11 @@ class TestRecord:
             '  # first: [cap-emploi-maintien, visite-pre-reprise]\n')
         monkeypatch.chdir(tree.parent)
         assert main(["scenario", "check", "--arbre", "tree", "tree/nouveau.yaml"]) == 0
-        assert capsys.readouterr().out == ("✓ tree/nouveau.yaml — Arrêt long, RQTH\n"
-                                           "1 scénario(s) : 1 réussi(s), 0 en échec, 0 invalide(s).\n")
+        assert capsys.readouterr().out == (
+            "⚠ tree/nouveau.yaml — Arrêt long, RQTH : à compléter\n"
+            "    tree/nouveau.yaml:5:3: avertissement : le cas du scénario est encore « À COMPLÉTER » : "
+            "décrivez la situation lue au groupe\n"
+            "1 scénario(s) : 1 réussi(s), 0 en échec, 0 invalide(s), 1 à compléter.\n")
 
     def test_accessible_mode_and_default_title(self, tree: Path) -> None:
         """Numbered lines typed on the keyboard; without --title the title is left to complete."""

@@ -58,11 +58,17 @@ def check(
     min_coverage: Annotated[Optional[float], typer.Option(
         "--min-coverage", metavar="PCT", show_default=False,
         help="Échoue (code 1) si la couverture d'ensemble est inférieure à PCT % (implique --coverage).")] = None,
+    strict: Annotated[bool, typer.Option(
+        "--strict", help="Un scénario à compléter (« À COMPLÉTER », cas vide, aucune attente) compte comme un échec.")] = False,
 ) -> int:
     """Rejoue chaque scénario et compare le résultat avec ses attentes.
 
+    Un scénario inachevé (« À COMPLÉTER », cas vide, aucune attente) est signalé par ⚠ ;
+    il n'échoue qu'avec --strict.
+
     Code de sortie : 0 si tous les scénarios passent, 1 si l'un échoue (ou si la couverture
-    est sous le seuil), 2 si un fichier est invalide (position et correction indiquées).
+    est sous le seuil, ou s'il en reste à compléter avec --strict), 2 si un fichier est invalide
+    (position et correction indiquées).
     """
     from ..loader import default_tree_dir
     from ..scenario_coverage import coverage
@@ -89,7 +95,7 @@ def check(
     if junit is not None:
         from ..atomic import write_atomic
 
-        write_atomic(junit, junit_xml(base, checks, cov, min_coverage))
+        write_atomic(junit, junit_xml(base, checks, cov, min_coverage, strict))
     if fmt == "json":
         emit(json_report(base, checks, cov, min_coverage), None)
     else:
@@ -100,7 +106,8 @@ def check(
     statuses = {c.status for c in checks}
     if Status.INVALID in statuses:
         return ExitCode.INVALID_INPUT
-    if Status.FAILED in statuses or (cov is not None and min_coverage is not None and below(cov, min_coverage)):
+    if Status.FAILED in statuses or (cov is not None and min_coverage is not None and below(cov, min_coverage)) \
+            or (strict and any(c.warnings for c in checks)):
         return ExitCode.CHECKS_FAILED
     return ExitCode.OK
 
@@ -207,8 +214,9 @@ def record(
     """Enregistre un parcours répondu au clavier comme nouveau scénario.
 
     Les réponses, l'issue, la version de l'arbre et les dispositifs attendus sont remplis
-    d'après le résultat ; le fichier passe « pdp-nav scenario check » tel quel. Il reste au
-    formateur à écrire le cas (case) et, si besoin, les attentes absent/contacts/first.
+    d'après le résultat ; le fichier passe « pdp-nav scenario check » tel quel, marqué ⚠ à
+    compléter. Il reste au formateur à écrire le cas (case) et, si besoin, les attentes
+    absent/contacts/first.
     """
     from .. import scenario_screens as screens
     from ..atomic import write_atomic
