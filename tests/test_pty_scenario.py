@@ -243,7 +243,7 @@ class TestRecord:
         assert main(["scenario", "check", "--arbre", "tree", "tree/nouveau.yaml"]) == 0
         assert capsys.readouterr().out == (
             "⚠ tree/nouveau.yaml — Arrêt long, RQTH : à compléter\n"
-            "    tree/nouveau.yaml:5:3: avertissement : le cas du scénario est encore « À COMPLÉTER » : "
+            "    tree/nouveau.yaml:4:7: avertissement : le cas du scénario est encore « À COMPLÉTER » : "
             "décrivez la situation lue au groupe\n"
             "1 scénario(s) : 1 réussi(s), 0 en échec, 0 invalide(s), 1 à compléter.\n")
 
