@@ -76,7 +76,7 @@ def _relative(problem: Problem, directory: Path) -> Problem:
 
 def run(
     answers: Annotated[Path, typer.Option(
-        "--answers", "-a", metavar="FICHIER", help="Fichier de réponses YAML (question: option) ou scénario.",
+        "--answers", "-a", metavar="FICHIER", help="Fichier de réponses YAML (question: option), scénario, ou résumé .json enregistré par le navigateur.",
         show_default=False)],
     fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help="text (cartes dans un terminal, texte brut dans un fichier ou un tube), json ou markdown.")] = "text",
     tree_dir: TreeDir = None,
@@ -84,12 +84,14 @@ def run(
     output: Output = None,
 ) -> int:
     """Rejoue un fichier de réponses sans interaction et affiche les dispositifs proposés."""
-    from ..answers import read_answers, resolve
+    from ..answers import replay_file
 
     choice(fmt, ("text", "json", "markdown"), "--format")
-    given, doc, base = read_answers(answers)
     tree = load(tree_dir, departement)
-    result = resolve(tree, given, doc, base).result()
+    state, notes = replay_file(tree, answers)
+    for line in notes:  # a summary saved with another tree version (issue #17)
+        typer.echo(line, err=True)
+    result = state.result()
     if fmt == "json":
         from ..summary import result_dict
 

@@ -25,6 +25,10 @@ Save = Annotated[Optional[Path], typer.Option(
     "--save", "-s", dir_okay=False, show_default=False, metavar="FICHIER",
     help="Enregistre le résumé de chaque résultat dans ce fichier : .md (Markdown), .html (page imprimable), "
          ".txt (texte brut, à coller dans un dossier) ou .json. Aucune donnée d'identité du patient n'y figure.")]
+Resume = Annotated[Optional[Path], typer.Option(
+    "--reprendre", dir_okay=False, show_default=False, metavar="FICHIER",
+    help="Reprend un cas : résumé .json enregistré par le navigateur, fichier de réponses (.yaml) ou scénario. "
+         "Le navigateur s'ouvre sur le résultat, prêt à modifier une réponse.")]
 
 
 def register(app: typer.Typer) -> None:
@@ -32,7 +36,7 @@ def register(app: typer.Typer) -> None:
 
 
 def navigate(tree_dir: TreeDir = None, departement: Departement = None, accessible: Accessible = False,
-             save: Save = None) -> int:
+             save: Save = None, resume: Resume = None) -> int:
     """Navigation interactive, une question à la fois, jusqu'aux dispositifs et aux contacts.
 
     Sur chaque question : flèches et Entrée, ou le numéro, ou les premières lettres ; o/n pour oui/non ; ? aide.
@@ -40,10 +44,11 @@ def navigate(tree_dir: TreeDir = None, departement: Departement = None, accessib
     « ← Retour », « Revenir à une question précédente… », « Recommencer », « Quitter » ; Ctrl-C quitte aussi.
 
     Après le résultat : modifier une réponse, voir un dispositif en détail, enregistrer un résumé.
+    --reprendre rouvre un cas enregistré sur son résultat.
 
     Réglages par défaut : ~/.config/pdp-nav/config.toml (departement = "56", accessible = true, arbre = "…").
     """
-    return run_navigator(tree_dir, departement, accessible, save)
+    return run_navigator(tree_dir, departement, accessible, save, resume)
 
 
 def start(ctx: typer.Context) -> None:
@@ -56,7 +61,8 @@ def env_flag(name: str) -> bool:
     return os.environ.get(name, "").strip().lower() not in ("", "0", "false", "non", "no")
 
 
-def run_navigator(tree_dir: Path | None, departement: str | None, accessible: bool, save: Path | None) -> int:
+def run_navigator(tree_dir: Path | None, departement: str | None, accessible: bool, save: Path | None,
+                  resume: Path | None = None) -> int:
     """Check the terminal and the options, load the tree, and run the session (ends by an exception)."""
     from ..config import read_config
 
@@ -76,6 +82,11 @@ def run_navigator(tree_dir: Path | None, departement: str | None, accessible: bo
     # Output piped or redirected: no screen to redraw, so plain lines.
     accessible = accessible or env_flag("ACCESSIBLE") or bool(config.accessible) or not sys.stdout.isatty()
     tree = _load(tree_dir, departement, from_config)
+    start, notes = None, []
+    if resume is not None:  # a case saved earlier: open on its result (issue #17)
+        from ..answers import replay_file
+
+        start, notes = replay_file(tree, resume)
 
     from ..session import Session
     from .common import today
@@ -83,7 +94,7 @@ def run_navigator(tree_dir: Path | None, departement: str | None, accessible: bo
     now = dt.datetime.now().replace(microsecond=0)
     if os.environ.get("PDP_NAV_TODAY"):
         now = dt.datetime.combine(today(), now.time())
-    Session(tree, accessible=accessible, save_to=save, now=now).run()
+    Session(tree, accessible=accessible, save_to=save, now=now, start=start, notes=notes).run()
     return 0
 
 
