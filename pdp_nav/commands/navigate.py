@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -61,27 +62,49 @@ def env_flag(name: str) -> bool:
     return os.environ.get(name, "").strip().lower() not in ("", "0", "false", "non", "no")
 
 
-def run_navigator(tree_dir: Path | None, departement: str | None, accessible: bool, save: Path | None,
-                  resume: Path | None = None) -> int:
-    """Check the terminal and the options, load the tree, and run the session (ends by an exception)."""
+@dataclass(frozen=True)
+class Settings:
+    """Tree, département and display of an interactive command, by the one rule of issue #17.
+
+    Option, then environment variable, then the configuration file: for ``navigate``,
+    ``scenario record``, ``play`` and ``quiz`` alike. The non-interactive commands never read
+    the configuration file, so that a script gives the same result on every machine.
+    """
+
+    tree_dir: Path | None
+    departement: str | None
+    accessible: bool
+    departement_from_config: bool = False
+
+
+def settings(tree_dir: Path | None, departement: str | None, accessible: bool) -> Settings:
+    """Read the configuration file (its warnings to stderr) and apply the rule of :class:`Settings`."""
     from ..config import read_config
 
-    if not sys.stdin.isatty():
-        raise UsageError(NOT_A_TERMINAL)
-    if save is not None:
-        _check_save(save)
     config = read_config()
     for warning in config.warnings:
         typer.echo(str(warning), err=True)
-    tree_dir = tree_dir or _env_path("PDP_NAV_ARBRE") or config.arbre
     # an option or variable set to "" means « no local contacts », even when the file names one
     if departement is None:
         departement = os.environ.get("PDP_NAV_DEPARTEMENT")
     from_config = departement is None and config.departement is not None
-    departement = (config.departement if departement is None else departement) or None
-    # Output piped or redirected: no screen to redraw, so plain lines.
-    accessible = accessible or env_flag("ACCESSIBLE") or bool(config.accessible) or not sys.stdout.isatty()
-    tree = _load(tree_dir, departement, from_config)
+    return Settings(
+        tree_dir=tree_dir or _env_path("PDP_NAV_ARBRE") or config.arbre,
+        departement=(config.departement if departement is None else departement) or None,
+        # output piped or redirected: no screen to redraw, so plain lines
+        accessible=accessible or env_flag("ACCESSIBLE") or bool(config.accessible) or not sys.stdout.isatty(),
+        departement_from_config=from_config)
+
+
+def run_navigator(tree_dir: Path | None, departement: str | None, accessible: bool, save: Path | None,
+                  resume: Path | None = None) -> int:
+    """Check the terminal and the options, load the tree, and run the session (ends by an exception)."""
+    if not sys.stdin.isatty():
+        raise UsageError(NOT_A_TERMINAL)
+    if save is not None:
+        _check_save(save)
+    chosen = settings(tree_dir, departement, accessible)
+    tree = load_tree_of(chosen)
     start, notes = None, []
     if resume is not None:  # a case saved earlier: open on its result (issue #17)
         from ..answers import replay_file
@@ -94,7 +117,7 @@ def run_navigator(tree_dir: Path | None, departement: str | None, accessible: bo
     now = dt.datetime.now().replace(microsecond=0)
     if os.environ.get("PDP_NAV_TODAY"):
         now = dt.datetime.combine(today(), now.time())
-    Session(tree, accessible=accessible, save_to=save, now=now, start=start, notes=notes).run()
+    Session(tree, accessible=chosen.accessible, save_to=save, now=now, start=start, notes=notes).run()
     return 0
 
 
@@ -103,15 +126,16 @@ def _env_path(name: str) -> Path | None:
     return Path(value) if value else None
 
 
-def _load(tree_dir: Path | None, departement: str | None, from_config: bool):  # -> Tree
+def load_tree_of(chosen: Settings):  # -> Tree
+    """Load the tree of ``chosen``; a wrong département read from the configuration file says so."""
     from ..config import config_path
     from .common import load
 
     try:
-        return load(tree_dir, departement)
+        return load(chosen.tree_dir, chosen.departement)
     except InputError as exc:
-        if from_config:
-            exc.message += f"\n(département « {departement} » lu dans {display_path(config_path())})"
+        if chosen.departement_from_config:
+            exc.message += f"\n(département « {chosen.departement} » lu dans {display_path(config_path())})"
         raise
 
 

@@ -11,7 +11,7 @@ import typer
 
 from ..errors import ExitCode, InputError, Location, Problem, Severity, UsageError, display_path
 from .common import Departement, TreeDir, choice, emit, load
-from .navigate import Accessible
+from .navigate import Accessible, load_tree_of, settings
 ScenarioFile = Annotated[Path, typer.Argument(help="Fichier de scénario (YAML).", show_default=False, metavar="SCÉNARIO")]
 
 
@@ -128,21 +128,13 @@ def _replayed(file: Path, tree_dir: Path | None) -> Any:
     return scenario, result, tree_for(scenario.departement)
 
 
-def _interactive(accessible: bool, command: str, *, keyboard: bool = True) -> bool:
-    """Check the terminal (when a keyboard is needed); the accessible mode as ``navigate`` decides it."""
-    from ..config import read_config
-    from .navigate import env_flag
-
-    if keyboard and not sys.stdin.isatty():
+def _need_keyboard(command: str) -> None:
+    """Refuse a standard input that is not a terminal, saying what to do instead."""
+    if not sys.stdin.isatty():
         hint = ("ajoutez --no-pause pour dérouler le scénario sans attendre Entrée" if command == "play"
                 else "lancez la commande dans un terminal")
         raise UsageError(f"L'entrée standard n'est pas un terminal : pdp-nav scenario {command} a besoin "
                          f"d'un clavier ; {hint}")
-    config = read_config()
-    for warning in config.warnings:
-        typer.echo(str(warning), err=True)
-    # output piped or redirected: no screen to redraw, so plain lines
-    return accessible or env_flag("ACCESSIBLE") or bool(config.accessible) or not sys.stdout.isatty()
 
 
 def play(
@@ -160,8 +152,11 @@ def play(
     from ..navigator import pause
     from ..render import print_result
 
-    scenario, check_, tree = _replayed(file, tree_dir)
-    accessible = _interactive(accessible, "play", keyboard=not no_pause)
+    chosen = settings(tree_dir, None, accessible)  # the scenario names its own département
+    scenario, check_, tree = _replayed(file, chosen.tree_dir)
+    if not no_pause:
+        _need_keyboard("play")
+    accessible = chosen.accessible
     screen = screens.make_screen(accessible)
     screens.intro(screen, scenario, tree, check_)
     steps = check_.result.steps
@@ -192,8 +187,10 @@ def quiz(
     from ..navigator import ask_path
     from ..scenario_coverage import compare_paths
 
-    scenario, check_, tree = _replayed(file, tree_dir)
-    accessible = _interactive(accessible, "quiz")
+    chosen = settings(tree_dir, None, accessible)  # the scenario names its own département
+    scenario, check_, tree = _replayed(file, chosen.tree_dir)
+    _need_keyboard("quiz")
+    accessible = chosen.accessible
     screen = screens.make_screen(accessible)
     screens.intro(screen, scenario, tree)
     screen.line("À vous : répondez aux questions comme pour ce cas.", "bold")
@@ -235,8 +232,10 @@ def record(
         raise UsageError(f"{name} : le dossier {display_path(file.parent)} n'existe pas ; créez-le d'abord")
     if title is not None and not title.strip():
         raise UsageError("--title est vide : donnez un titre au scénario, ou retirez l'option")
-    tree = load(tree_dir, departement)
-    accessible = _interactive(accessible, "record")
+    chosen = settings(tree_dir, departement, accessible)
+    tree = load_tree_of(chosen)
+    _need_keyboard("record")
+    accessible = chosen.accessible
     screen = screens.make_screen(accessible)
     screen.line(f"Enregistrement d'un scénario dans {name} : répondez aux questions du cas.", "bold")
     result = ask_path(tree, accessible=accessible, console=screen.out).result()
