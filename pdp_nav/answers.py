@@ -46,7 +46,8 @@ def read_answers(path: Path) -> tuple[dict[str, str], Document, tuple[Any, ...]]
     if not isinstance(data, dict):
         raise InputError(Problem(doc.loc(base), (
             "un fichier de réponses est un dictionnaire « question: option » (ou un scénario avec « answers: »)")))
-    if nested := next((k for k, v in data.items() if isinstance(v, (dict, list))), None):
+    nested = next((k for k, v in data.items() if isinstance(v, (dict, list))), None)
+    if nested is not None and "format_version" in data:  # a tree or other pdp-nav file, not answers
         raise InputError(Problem(doc.loc((*base, nested)), (
             f"ce fichier n'est pas un fichier de réponses (« {shorten(nested, 40)} » contient une liste ou un "
             f"dictionnaire) : {EXPECTED}")))
