@@ -6,13 +6,21 @@ import difflib
 from pathlib import Path
 from typing import Any
 
-from .engine import Navigation, NavigationError, replay
-from .errors import MAX_REPORTED, InputError, Problem, at_most, shown
+from .engine import Navigation, NavigationError, Result, replay
+from .errors import MAX_REPORTED, InputError, Problem, Severity, at_most, shown
 from .model import Question, Tree
 from .yamlio import Document, read_yaml
 
 MAX_BYTES = 1024 * 1024
 """Largest answers file: a path of a few dozen questions takes a few hundred bytes (issue #11)."""
+
+RESULT_KIND = "pdp-nav-result"
+"""The ``kind`` of a summary saved as ``.json`` by the navigator: its answers can be replayed."""
+EXPECTED = ("indiquez un fichier de réponses « question: option », un scénario, ou un résumé .json "
+            "enregistré par le navigateur")
+KINDS = {"pdp-nav-validation": "un rapport de validation", "pdp-nav-catalogue": "un export du catalogue",
+         "pdp-nav-paths": "un export des parcours", "pdp-nav-scenario-check": "un rapport de scenario check",
+         "pdp-nav-diff": "une comparaison d'arbres"}
 
 
 def read_answers(path: Path) -> tuple[dict[str, str], Document, tuple[Any, ...]]:
@@ -25,9 +33,11 @@ def read_answers(path: Path) -> tuple[dict[str, str], Document, tuple[Any, ...]]
         InputError: not readable, or not a mapping of texts. A pipe (``-a /dev/stdin``) is
             read, up to :data:`MAX_BYTES` like a file.
     """
-    doc = read_yaml(path, MAX_BYTES, streams=True)
+    doc = read_yaml(path, MAX_BYTES, streams=True)  # JSON is YAML: a saved summary reads the same way
     data = doc.data
     base: tuple[Any, ...] = ()
+    if isinstance(data, dict) and "kind" in data:
+        data = _summary_answers(doc)
     if isinstance(data, dict) and isinstance(data.get("answers"), dict):
         data, base = data["answers"], ("answers",)
     if data is None:
@@ -36,6 +46,11 @@ def read_answers(path: Path) -> tuple[dict[str, str], Document, tuple[Any, ...]]
     if not isinstance(data, dict):
         raise InputError(Problem(doc.loc(base), (
             "un fichier de réponses est un dictionnaire « question: option » (ou un scénario avec « answers: »)")))
+    nested = next((k for k, v in data.items() if isinstance(v, (dict, list))), None)
+    if nested is not None and "format_version" in data:  # a tree or other pdp-nav file, not answers
+        raise InputError(Problem(doc.loc((*base, nested)), (
+            f"ce fichier n'est pas un fichier de réponses (« {shown(nested, 40)} » contient une liste ou un "
+            f"dictionnaire) : {EXPECTED}")))
     problems = list(doc.problems)
     answers: dict[str, str] = {}
     for key, value in data.items():
@@ -49,6 +64,30 @@ def read_answers(path: Path) -> tuple[dict[str, str], Document, tuple[Any, ...]]
     if problems:
         raise InputError(at_most(problems, doc.loc(base)))
     return answers, doc, base
+
+
+def _summary_answers(doc: Document) -> dict[str, Any]:
+    """The answers of a saved summary as ``{"answers": {question: option}}``; any other ``kind`` is refused.
+
+    The positions of each answer are recorded under ``("answers", question)``, so that the
+    messages of :func:`resolve` point into the summary's list.
+    """
+    kind, items = doc.data.get("kind"), doc.data.get("answers")
+    if kind != RESULT_KIND or not isinstance(items, list):
+        what = KINDS.get(kind, f"un fichier « {shown(kind, 40)} »") if isinstance(kind, str) else "un fichier"
+        raise InputError(Problem(doc.loc(("kind",)), f"c'est {what}, pas un fichier de réponses : {EXPECTED}"))
+    answers = {}
+    for i, item in enumerate(items):
+        if not (isinstance(item, dict) and isinstance(item.get("question"), str)
+                and isinstance(item.get("answer"), str)):
+            raise InputError(Problem(doc.loc(("answers", i)), (
+                "résumé modifié ou abîmé : chaque réponse y est {\"question\": …, \"answer\": …} ; "
+                "enregistrez de nouveau le résumé depuis le navigateur")))
+        answers[item["question"]] = item["answer"]
+        for marks, field in ((doc.marks, "answer"), (doc.key_marks, "question")):
+            loc = doc.loc(("answers", i, field))
+            marks[("answers", item["question"])] = (loc.line, loc.column)
+    return {"answers": answers}
 
 
 def resolve(tree: Tree, answers: dict[str, str], doc: Document, base: tuple[Any, ...] = ()) -> Navigation:
@@ -81,6 +120,53 @@ def resolve(tree: Tree, answers: dict[str, str], doc: Document, base: tuple[Any,
     if problems:
         raise InputError(at_most(problems, doc.loc(base), len(problems) + len(unused[MAX_REPORTED:])))
     return state
+
+
+def replay_file(tree: Tree, path: Path) -> tuple[Navigation, list[str]]:
+    """Read answers (a file of answers, a scenario or a saved summary) and replay them on ``tree``.
+
+    Returns:
+        The final state, and French lines saying what ``tree`` proposes differently when the
+        summary was saved with another version of it (empty otherwise).
+
+    Raises:
+        InputError: see :func:`read_answers` and :func:`resolve`; when the summary came from
+            another version of the tree, a last line says so.
+    """
+    given, doc, base = read_answers(path)
+    saved = _saved_version(doc)
+    try:
+        state = resolve(tree, given, doc, base)
+    except InputError as exc:
+        if saved and saved != tree.version:
+            raise InputError([*exc.problems, Problem(doc.loc(("tree", "version")), (
+                f"résumé enregistré avec la version {saved} de l'arbre, version actuelle {tree.version} : "
+                "reprenez le cas en répondant de nouveau (pdp-nav navigate)"), Severity.WARNING)]) from None
+        raise
+    return state, version_notes(doc, state.result())
+
+
+def _saved_version(doc: Document) -> str:
+    """The tree version a saved summary was made with ('' for other files)."""
+    data = doc.data
+    tree = data.get("tree") if isinstance(data, dict) and data.get("kind") == RESULT_KIND else None
+    version = tree.get("version") if isinstance(tree, dict) else None
+    return shown(version, 40) if isinstance(version, str) else ""
+
+
+def version_notes(doc: Document, result: Result) -> list[str]:
+    """What ``result`` proposes differently from a summary saved with another tree version ([] if same)."""
+    saved = _saved_version(doc)
+    if not saved or saved == result.tree.version:
+        return []
+    before = {d["id"]: d.get("name") for d in doc.data.get("dispositifs") or [] if isinstance(d, dict) and "id" in d}
+    added = [f"  + {p.dispositif.name} (ajouté)" for p in result.proposals if p.dispositif.id not in before]
+    removed = [f"  − {shown(name if isinstance(name, str) else did)} (retiré)"
+               for did, name in before.items() if did not in result.dispositif_ids]
+    lines = [f"Résumé enregistré avec la version {saved} de l'arbre ; version actuelle {result.tree.version}."]
+    if not added and not removed:
+        return [*lines, "La nouvelle version propose les mêmes dispositifs."]
+    return [*lines, "Ce que la nouvelle version propose autrement :", *added, *removed]
 
 
 def _unknown(tree: Tree, qid: str, oid: str, doc: Document, base: tuple[Any, ...]) -> Problem:

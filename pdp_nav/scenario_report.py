@@ -31,13 +31,15 @@ def percent(value: float) -> str:
 
 
 def headline(check: Check) -> str:
-    """The one line of a scenario: ✓/✗, file and title."""
-    mark = "✓" if check.status is Status.PASSED else "✗"
+    """The one line of a scenario: ✓/⚠/✗, file and title; ⚠ for a passed scenario still unfinished."""
+    mark = ("⚠" if check.warnings else "✓") if check.status is Status.PASSED else "✗"
     line = f"{mark} {check.file}"
     if check.title:
         line += f" — {check.title}"
     if check.status is Status.INVALID:
         line += " : fichier invalide"
+    elif check.warnings and check.status is Status.PASSED:
+        line += " : à compléter"
     return line
 
 
@@ -53,10 +55,8 @@ def version_line(check: Check) -> str:
 
 
 def details(check: Check) -> list[str]:
-    """The lines under a failed or invalid scenario (none for a passed one)."""
-    if check.status is Status.PASSED:
-        return []
-    lines = [str(p) for p in check.problems]
+    """The lines under a failed, invalid or unfinished scenario (none for a passed, finished one)."""
+    lines = [str(p) for p in (*check.problems, *check.warnings)]
     lines += [f"- {m.message}" for m in check.mismatches]
     if check.mismatches and check.result is not None:
         lines.append(obtained(check.result))
@@ -76,8 +76,9 @@ def text_report(checks: Sequence[Check]) -> list[str]:
         lines.append(headline(check))
         lines += [INDENT + d for d in details(check)]
     n = counts(checks)
+    todo = sum(1 for c in checks if c.warnings)
     lines.append(f"{len(checks)} scénario(s) : {n['passed']} réussi(s), {n['failed']} en échec, "
-                 f"{n['invalid']} invalide(s).")
+                 f"{n['invalid']} invalide(s)" + (f", {todo} à compléter." if todo else "."))
     return [printable(line, newlines=False) for line in lines]  # titles are data (issue #11)
 
 
@@ -129,6 +130,7 @@ def check_dict(check: Check) -> dict[str, Any]:
         "mismatches": [{"kind": m.kind, "expected": list(m.expected), "actual": list(m.actual),
                         "message": m.message} for m in check.mismatches],
         "problems": [_problem_dict(p) for p in check.problems],
+        "warnings": [_problem_dict(p) for p in check.warnings],
     }
 
 
@@ -155,8 +157,13 @@ def json_report(tree: Tree, checks: Sequence[Check], cov: Coverage | None, minim
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
-def junit_xml(tree: Tree, checks: Sequence[Check], cov: Coverage | None, minimum: float | None) -> str:
-    """A JUnit XML report: one test case per scenario (and one for the coverage threshold)."""
+def junit_xml(tree: Tree, checks: Sequence[Check], cov: Coverage | None, minimum: float | None,
+              strict: bool = False) -> str:
+    """A JUnit XML report: one test case per scenario (and one for the coverage threshold).
+
+    An unfinished scenario that passes keeps its warnings in ``system-out``; with ``strict``
+    it is a failure.
+    """
     from xml.etree import ElementTree as ET
 
     n = counts(checks)
@@ -175,11 +182,17 @@ def junit_xml(tree: Tree, checks: Sequence[Check], cov: Coverage | None, minimum
         elif check.status is Status.INVALID:
             node = ET.SubElement(case, "error", type="invalid-scenario", message="fichier de scénario invalide")
             node.text = "\n".join(details(check))
+        elif check.warnings and strict:
+            node = ET.SubElement(case, "failure", type="unfinished-scenario", message="scénario à compléter")
+            node.text = "\n".join(details(check))
+            suite.set("failures", str(int(suite.get("failures", "0")) + 1))
+        elif check.warnings:
+            ET.SubElement(case, "system-out").text = "\n".join(details(check))
     if cov is not None and minimum is not None:
         case = ET.SubElement(suite, "testcase", classname="coverage", name="couverture des scénarios")
         suite.set("tests", str(len(checks) + 1))
         if below(cov, minimum):
-            suite.set("failures", str(n["failed"] + 1))
+            suite.set("failures", str(int(suite.get("failures", "0")) + 1))
             node = ET.SubElement(case, "failure", type="coverage", message=coverage_verdict(cov, minimum))
             node.text = "\n".join(coverage_lines(cov, minimum))
     root = ET.Element("testsuites", name="pdp-nav scenario check", tests=suite.get("tests", "0"),

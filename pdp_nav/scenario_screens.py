@@ -6,9 +6,11 @@ A display module: it prints through the navigator's :class:`~pdp_nav.navigator.S
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from .engine import Result, Step
+from .errors import shown
 from .model import Tree
 from .navigator import Screen
 from .scenario_coverage import QuizComparison
@@ -18,10 +20,25 @@ CHOSEN = "◉"
 OTHER = "○"
 
 
+def paragraphs(text: str) -> list[str]:
+    """The paragraphs of a ``case: |`` text, one line each, a blank line between them.
+
+    The line breaks inside a paragraph are those of the YAML file, not of the screen: the
+    terminal (or the panel) wraps each paragraph to its own width (issue #17).
+    """
+    lines: list[str] = []
+    for block in re.split(r"\n\s*\n", text.strip()):
+        lines += [""] * bool(lines) + [" ".join(block.split())]
+    return lines
+
+
 def intro(screen: Screen, scenario: Scenario, tree: Tree, check: Check | None = None) -> None:
     """The title and the case, as the trainer reads it aloud."""
     screen.line()
-    screen.panel(f"Scénario : {scenario.title}", scenario.case.strip().splitlines(), "magenta")
+    title = f"Scénario : {scenario.title}"
+    if not screen.accessible:  # the panel's top border holds the title: cut it with « … », never silently
+        title = shown(title, screen.out.width - 6)
+    screen.panel(title, paragraphs(scenario.case), "magenta")
     line = f"Arbre « {tree.title} », version {tree.version}"
     if tree.departement:
         line += f", contacts locaux du département {tree.departement}"
@@ -41,9 +58,20 @@ def step(screen: Screen, number: int, total: int, s: Step) -> None:
         if option.id == s.option.id:
             screen.line(f"  {CHOSEN} {option.label}   ← réponse du cas", "bold reverse green")
             if option.help:
-                screen.line(f"      {option.help}", "green")
+                indented(screen, option.help, "green")
         else:
             screen.line(f"  {OTHER} {option.label}", "dim")
+
+
+def indented(screen: Screen, text: str, style: str, indent: int = 6) -> None:
+    """``text`` wrapped under the option it explains, every line indented (accessible: one plain line)."""
+    if screen.accessible:
+        screen.line(" " * indent + text)
+        return
+    from rich.padding import Padding
+    from rich.text import Text
+
+    screen.out.print(Padding(Text(text, style=style), (0, 0, 0, indent)))
 
 
 def expectations(screen: Screen, check: Check) -> None:

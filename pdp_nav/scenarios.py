@@ -7,6 +7,7 @@ prints or prompts; the report layouts live in ``scenario_report.py``.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import enum
 from collections.abc import Callable, Iterable
@@ -95,6 +96,11 @@ class Check:
         return self.scenario.title if self.scenario else ""
 
     @property
+    def warnings(self) -> tuple[Problem, ...]:
+        """What is left to write in a readable scenario (see :func:`unfinished`)."""
+        return tuple(unfinished(self.scenario)) if self.scenario else ()
+
+    @property
     def version_note(self) -> str:
         """« écrit pour la version X… » when the scenario names another tree version, else ''."""
         written = self.scenario.tree_version if self.scenario else ""
@@ -167,6 +173,32 @@ def read(path: Path) -> Scenario:
         InputError: unreadable YAML or a schema problem, with file, line and column.
     """
     return parse(read_yaml(path))
+
+
+def unfinished(scenario: Scenario) -> list[Problem]:
+    """Warnings for a scenario still being written: a placeholder, an empty case, no expectation.
+
+    Such a scenario replays, but a trainer must not take its ✓ for a checked case (issue #17).
+    """
+    from .errors import Severity
+    from .loader import PLACEHOLDER
+
+    doc, found = scenario.doc, []
+    for key, text, what in (("title", scenario.title, "le titre du scénario"),
+                            ("case", scenario.case, "le cas du scénario")):
+        if PLACEHOLDER in text:
+            found.append(Problem(doc.loc((key,)), (
+                f"{what} est encore « {PLACEHOLDER} » : "
+                + ("donnez un titre" if key == "title" else "décrivez la situation lue au groupe")),
+                Severity.WARNING, "placeholder"))
+    if not scenario.case.strip():
+        found.append(Problem(doc.loc(("case",)), (
+            "le cas du scénario est vide : décrivez la situation lue au groupe"), Severity.WARNING, "empty-case"))
+    if not any(getattr(scenario.expect, f.name) for f in dataclasses.fields(Expect)):
+        found.append(Problem(doc.loc(("expect",)), (
+            "le scénario n'attend rien : ajoutez au moins « outcome » ou « present » sous « expect », "
+            "sans quoi il réussit toujours"), Severity.WARNING, "no-expectation"))
+    return found
 
 
 # --- Replaying on a tree ---------------------------------------------------------------
@@ -303,14 +335,13 @@ def run_all(paths: Iterable[Path], tree_for: TreeFor) -> list[Check]:
 def folder_problems(folder: Path, tree_for: TreeFor) -> tuple[list[Problem], bool, int]:
     """The problems of every scenario under ``folder`` (schema, ids, answers off the path…).
 
-    Expectations are not compared here (that is ``scenario check``); a scenario whose case is
-    still the placeholder of ``scenario record`` gets a warning.
+    Expectations are not compared here (that is ``scenario check``); an unfinished scenario
+    (placeholder of ``scenario record``, empty case, no expectation) gets a warning.
 
     Returns:
         The problems, whether a file could not even be read, and the number of files.
     """
     from .errors import Severity
-    from .loader import PLACEHOLDER
     from .textsafe import text_problems
 
     if not folder.is_dir():
@@ -323,10 +354,7 @@ def folder_problems(folder: Path, tree_for: TreeFor) -> tuple[list[Problem], boo
         if check.problems and check.version_note:
             problems.append(Problem(check.scenario.doc.loc(("tree_version",)), (  # type: ignore[union-attr]
                 f"scénario {check.version_note} : mettez-le à jour"), Severity.WARNING, "scenario-version"))
-        if check.scenario and PLACEHOLDER in check.scenario.case:
-            problems.append(Problem(check.scenario.doc.loc(("case",)), (
-                f"le cas du scénario est encore « {PLACEHOLDER} » : décrivez la situation lue au groupe"),
-                Severity.WARNING, "placeholder"))
+        problems += check.warnings
     return problems, unreadable, len(checks)
 
 

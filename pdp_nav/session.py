@@ -45,7 +45,8 @@ class Session:
     """One interactive consultation; :meth:`run` ends only by :class:`Quit` or :class:`Interrupted`."""
 
     def __init__(self, tree: Tree, *, accessible: bool = False, console: Any = None,
-                 save_to: Path | None = None, now: dt.datetime | None = None) -> None:
+                 save_to: Path | None = None, now: dt.datetime | None = None,
+                 start: Navigation | None = None, notes: list[str] | None = None) -> None:
         self.tree = tree
         self.accessible = accessible
         self.screen = Screen(console, accessible)
@@ -53,6 +54,10 @@ class Session:
         self.save_to = save_to
         self.now = now
         self.saved: list[str] = []
+        self.start = start
+        """A reopened case (``navigate --reprendre``): its answers, the result reached at once."""
+        self.notes = notes or []
+        """Shown once under the first result (what a newer tree version proposes differently)."""
 
     def run(self) -> None:
         try:
@@ -67,7 +72,7 @@ class Session:
             raise
 
     def _loop(self) -> None:
-        state, origin, previous = Navigation(self.tree), None, None
+        state, origin, previous = self.start or Navigation(self.tree), None, None
         while True:
             restarts = self.asker.restarts
             state = self.asker.run(state, origin)
@@ -75,6 +80,9 @@ class Session:
                 previous = None
             result = state.result()
             self.show(result, previous)
+            for text in self.notes:
+                self.screen.line(text, "bold yellow")
+            self.notes = []
             if self.save_to is not None:
                 self.save(result, self.save_to)
             previous = result

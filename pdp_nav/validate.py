@@ -17,6 +17,8 @@ class Report:
     problems: list[Problem]
     unreadable: bool
     summary: str = ""
+    version: str = ""
+    """The tree's version ('' when it could not be read)."""
 
 
 def check(tree_dir: Path, today: dt.date | None = None) -> Report:
@@ -39,4 +41,4 @@ def check(tree_dir: Path, today: dt.date | None = None) -> Report:
         loaded.unreadable = loaded.unreadable or unreadable
         summary += f", {count} scénario(s)" if count else ""
     problems.sort(key=lambda p: (p.location.file, p.location.line, p.location.column))
-    return Report(problems, loaded.unreadable, summary)
+    return Report(problems, loaded.unreadable, summary, loaded.tree.version if loaded.tree else "")

@@ -202,6 +202,20 @@ def test_answers_with_unknown_ids(answers: str, message: str, here: Path, capsys
     assert cli(capsys, "run", "-a", "a.yaml", "--arbre", "tree") == (2, "", message + "\n")
 
 
+@pytest.mark.parametrize(("file", "message"), [
+    ("tree/arbre.yaml", "tree/arbre.yaml:3:3: ce fichier n'est pas un fichier de réponses (« tree » contient une "
+                        "liste ou un dictionnaire)"),
+    ("tree/catalogue.yaml", "tree/catalogue.yaml:3:3: ce fichier n'est pas un fichier de réponses "
+                            "(« dispositifs » contient une liste ou un dictionnaire)"),
+])
+def test_a_tree_file_given_as_answers(file: str, message: str, here: Path, capsys) -> None:
+    """A file of the tree given to run --answers: one French line saying what it is not and what to give."""
+    write_tree(here)
+    assert cli(capsys, "run", "-a", file, "--arbre", "tree") == (2, "", message + (
+        " : indiquez un fichier de réponses « question: option », un scénario, ou un résumé .json enregistré par "
+        "le navigateur\n"))
+
+
 def test_scenario_for_another_tree(here: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A scenario written for another tree: its unknown question is named, with the versions."""
     write_tree(here)

@@ -179,6 +179,10 @@ def test_output_file(tree_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixtu
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
 
+EXPECTED = ("indiquez un fichier de réponses « question: option », un scénario, ou un résumé .json enregistré "
+            "par le navigateur")
+
+
 @pytest.mark.parametrize(("answers", "message"), [
     ("phase: arret\nduree: plus_30\n",
      "a.yaml:2:1: la question « duree » n'existe pas dans l'arbre (version 1.0) "
@@ -200,6 +204,16 @@ def test_output_file(tree_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixtu
      "a.yaml:1:1: un fichier de réponses est un dictionnaire « question: option » (ou un scénario avec "
      "« answers: »)"),
     ("", "a.yaml:1:1: fichier de réponses vide : écrivez une ligne « question: option » par question"),
+    ('{"kind": "pdp-nav-validation", "problems": []}',
+     "a.yaml:1:10: c'est un rapport de validation, pas un fichier de réponses : " + EXPECTED),
+    ('{"kind": "' + "x" * 500 + '"}',
+     "a.yaml:1:10: c'est un fichier « " + "x" * 39 + "… », pas un fichier de réponses : " + EXPECTED),
+    ("format_version: 1\ntree:\n  id: mini\n",
+     "a.yaml:3:3: ce fichier n'est pas un fichier de réponses (« tree » contient une liste ou un dictionnaire) : "
+     + EXPECTED),
+    ('{"kind": "pdp-nav-result", "answers": [{"question": "phase", "answer": ["' + "y" * 500 + '"]}]}',
+     "a.yaml:1:40: résumé modifié ou abîmé : chaque réponse y est {\"question\": …, \"answer\": …} ; "
+     "enregistrez de nouveau le résumé depuis le navigateur"),
 ])
 def test_bad_answers(tree_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                      capsys: pytest.CaptureFixture[str], answers: str, message: str) -> None:
@@ -209,6 +223,49 @@ def test_bad_answers(tree_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyP
     code, out, err = run(capsys, "-a", "a.yaml", "--arbre", str(tree_dir))
     assert (code, out) == (2, "")
     assert err == message + "\n"
+
+
+class TestSavedSummary:
+    """A summary saved as .json by the navigator reopens the case (issue #17)."""
+
+    @pytest.fixture
+    def summary(self, tree_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> dict:
+        answers = write(tmp_path / "a.yaml", "phase: arret\nduree_arret: plus_30\nrqth: non\n")
+        code, out, _ = run(capsys, "-a", str(answers), "--arbre", str(tree_dir), "-f", "json")
+        assert code == 0
+        return json.loads(out)
+
+    def test_its_answers_replay(self, summary: dict, tree_dir: Path, tmp_path: Path, capsys) -> None:
+        """run --answers on a saved summary gives the same result, with no note when the tree is the same."""
+        saved = write(tmp_path / "cas.json", json.dumps(summary, ensure_ascii=False, indent=2))
+        assert run(capsys, "-a", str(saved), "--arbre", str(tree_dir)) == (0, PLAIN, "")
+
+    def test_another_tree_version_says_what_changed(self, summary: dict, tree_dir: Path, tmp_path: Path,
+                                                    capsys) -> None:
+        """Saved with another version: the versions, then the dispositifs added and removed since."""
+        summary["tree"]["version"] = "0.9"
+        summary["dispositifs"] = [{"id": "ancien", "name": "Ancien dispositif"}]
+        saved = write(tmp_path / "cas.json", json.dumps(summary))
+        assert run(capsys, "-a", str(saved), "--arbre", str(tree_dir)) == (0, PLAIN, (
+            "Résumé enregistré avec la version 0.9 de l'arbre ; version actuelle 1.0.\n"
+            "Ce que la nouvelle version propose autrement :\n"
+            "  + Visite de pré-reprise (ajouté)\n"
+            "  − Ancien dispositif (retiré)\n"))
+
+    def test_a_question_gone_in_the_new_version(self, summary: dict, tree_dir: Path, tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+        """A question that no longer exists is located in the summary, and the version change is named."""
+        summary["tree"]["version"] = "0.9"
+        summary["answers"][1]["question"] = "duree"
+        monkeypatch.chdir(tmp_path)
+        write(tmp_path / "cas.json", json.dumps(summary, indent=2))
+        code, out, err = run(capsys, "-a", "cas.json", "--arbre", str(tree_dir))
+        assert (code, out) == (2, "")
+        assert err == (
+            "cas.json:19:19: la question « duree » n'existe pas dans l'arbre (version 1.0) "
+            "(vouliez-vous dire « duree_arret » ?)\n"
+            "cas.json:6:16: avertissement : résumé enregistré avec la version 0.9 de l'arbre, version actuelle 1.0 : "
+            "reprenez le cas en répondant de nouveau (pdp-nav navigate)\n")
 
 
 def test_invalid_tree_is_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

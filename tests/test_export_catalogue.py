@@ -111,6 +111,16 @@ class TestCsv:
             validator.validate(row)
 
 
+    @pytest.mark.parametrize("table", ["dispositifs", "contacts"])
+    def test_csv_excel_same_rows_with_bom_and_semicolons(self, tree56: Path, capsys, table: str) -> None:
+        """csv-excel: the csv table, after a byte-order mark, with « ; » between cells (French Excel)."""
+        _, plain, _ = catalogue(capsys, tree56, "-f", "csv", "--table", table, "-d", "56")
+        code, out, err = catalogue(capsys, tree56, "-f", "csv-excel", "--table", table, "-d", "56")
+        assert (code, err) == (0, "")
+        assert out.startswith("\ufeffformat_version;id;name;")
+        assert list(csv.reader(io.StringIO(out[1:]), delimiter=";")) == list(csv.reader(io.StringIO(plain)))
+
+
 SEARCH = "https://www.legifrance.gouv.fr/search/code?tab_selection=code&query=Code+du+travail+"
 
 
@@ -170,7 +180,8 @@ class TestConditionalContactsAndLocal:
 class TestErrors:
     def test_table_only_for_csv(self, tree_dir: Path, capsys) -> None:
         assert catalogue(capsys, tree_dir, "--table", "contacts") == (
-            2, "", "--table ne s'applique qu'au format csv : json et markdown contiennent les deux listes\n")
+            2, "", "--table ne s'applique qu'aux formats csv et csv-excel : json et markdown contiennent les deux "
+               "listes\n")
 
     def test_unknown_table(self, tree_dir: Path, capsys) -> None:
         assert catalogue(capsys, tree_dir, "-f", "csv", "--table", "organismes") == (

@@ -119,6 +119,17 @@ class TestFormats:
         assert [r["answers"] for r in export_paths.records(trees[0], export_paths.select(trees[0], phase="en_poste"))
                 ] == [{"phase": "en_poste"}]
 
+    def test_csv_excel_same_rows_with_bom_and_semicolons(self, tree_dir: Path, tmp_path: Path, capsys) -> None:
+        """csv-excel: the csv rows, in a UTF-8 file that starts with a BOM and separates cells with « ; »."""
+        code, plain, _ = paths(capsys, tree_dir, "--format", "csv")
+        target = tmp_path / "parcours.csv"
+        assert paths(capsys, tree_dir, "--format", "csv-excel", "-o", str(target)) == (
+            0, "", f"6 parcours écrits dans {target}.\n")
+        data = target.read_bytes()
+        assert data.startswith(b"\xef\xbb\xbf" + b"format_version;index;answers;")
+        excel = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
+        assert excel == list(csv.reader(io.StringIO(plain)))
+
     def test_csv_columns_and_rows(self, tree_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
         """csv: documented header, one row per path, step columns padded to the longest path."""
         code, out, err = paths(capsys, tree_dir, "--format", "csv")
@@ -211,7 +222,7 @@ class TestErrors:
          "options : en_poste, arret, reprise"),
         (["--from", "synthese", "--phase", "oui"],
          "--phase : « synthese » est une issue, il n'y a pas de réponse à filtrer"),
-        (["--format", "xml"], "--format « xml » inconnu : choisissez parmi jsonl, json, csv, markdown"),
+        (["--format", "xml"], "--format « xml » inconnu : choisissez parmi jsonl, json, csv, csv-excel, markdown"),
     ])
     def test_bad_filters_exit_2_in_french(self, tree_dir: Path, capsys, args: list[str], message: str) -> None:
         code, out, err = paths(capsys, tree_dir, *args)

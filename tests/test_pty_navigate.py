@@ -219,3 +219,31 @@ def test_colours_at_80_columns_with_departement(start, tmp_path: Path) -> None:
     assert "Cap emploi 56" in screen and "(contacts locaux 56)" in screen
     assert "Où en est la personne ?" in screen and "Préparer le maintien" in screen
     assert "Traceback" not in screen
+
+
+def test_reopen_a_saved_summary_on_its_result(start, tree_dir: Path, tmp_path: Path, capsys) -> None:
+    """navigate --reprendre: the result of the saved case at once, what the new version changed, then
+    « Modifier une réponse… » to change one answer."""
+    from pdp_nav.cli import main
+
+    (tmp_path / "a.yaml").write_text("phase: arret\nduree_arret: plus_30\nrqth: non\n", encoding="utf-8")
+    assert main(["run", "-a", str(tmp_path / "a.yaml"), "--arbre", str(tree_dir), "-f", "json"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    summary["tree"]["version"] = "0.9"
+    summary["dispositifs"] = []
+    (tmp_path / "cas.json").write_text(json.dumps(summary), encoding="utf-8")
+    s = start("--reprendre", "cas.json")
+    s.wait("Qui contacter", "Et maintenant ?", hint=MENU_HINT)
+    s.keys("1" + ENTER)  # « Modifier une réponse… »
+    s.wait("À quelle question revenir ?", hint=MENU_HINT)
+    s.keys("3" + ENTER)  # the RQTH question
+    s.wait("Question 3", "La personne a-t-elle une RQTH ?")
+    s.keys("o")
+    s.wait("Par rapport au résultat précédent", "Et maintenant ?", hint=MENU_HINT)
+    s.keys(CTRL_D)
+    assert s.end() == 130
+    screen = s.screen
+    assert "Question 1" not in screen
+    assert ("Résumé enregistré avec la version 0.9 de l'arbre ; version actuelle 1.0. Ce que la nouvelle "
+            "version propose autrement : + Visite de pré-reprise (ajouté)") in screen
+    assert "Par rapport au résultat précédent : + Cap emploi — maintien (ajouté)" in screen

@@ -19,8 +19,8 @@ pytestmark = needs_pdp_nav
 class Pty(Session):
     """``pdp-nav scenario …`` in a pty (24×100, UTF-8, no colour): the navigator tests' session."""
 
-    def __init__(self, cwd: Path, *args: str) -> None:
-        super().__init__(cwd, ["scenario", *args])
+    def __init__(self, cwd: Path, *args: str, width: int = 100) -> None:
+        super().__init__(cwd, ["scenario", *args], width=width)
 
     def expect(self, *texts: str) -> None:
         for text in texts:
@@ -46,7 +46,48 @@ def pty(tree: Path, *args: str) -> Pty:
     return Pty(tree.parent, *args, "--arbre", "tree")
 
 
+PROJECTOR_CASE = """\
+format_version: 1
+title: "Arrêt long avec RQTH, une commerciale itinérante qui ne sait pas si elle reprendra la route"
+case: |
+  Commerciale itinérante de 47 ans, salariée d'un grossiste, en arrêt depuis
+  8 mois pour un cancer du sein (chimiothérapie terminée, fatigue importante).
+
+  Elle a obtenu sa RQTH.
+answers: {phase: arret, duree_arret: plus_30, rqth: oui}
+expect: {outcome: synthese}
+"""
+
+
 class TestPlay:
+    def test_projector_at_80_columns(self, tmp_path: Path) -> None:
+        """At 80 columns: paragraphs of the case kept and wrapped within, title cut with « … », option help
+        indented under its option."""
+        from .helpers import ARBRE
+
+        help_ = ("La visite de pré-reprise est possible dès que l'arrêt dépasse 30 jours, à la demande du "
+                 "salarié, du médecin traitant ou du médecin-conseil.")
+        tree = write_tree(tmp_path, arbre=ARBRE.replace(
+            '        label: "Plus de 30 jours"\n', f'        label: "Plus de 30 jours"\n        help: "{help_}"\n'))
+        write_scenario(tree, text=PROJECTOR_CASE)
+        s = Pty(tree.parent, "play", "--no-pause", "tree/scenarios/arret.yaml", "--arbre", "tree", width=80)
+        assert s.end() == 0
+        assert s.lines[1:8] == [
+            "╭─ Scénario : Arrêt long avec RQTH, une commerciale itinérante qui ne sait p… ─╮",
+            "│ Commerciale itinérante de 47 ans, salariée d'un grossiste, en arrêt depuis 8 │",
+            "│ mois pour un cancer du sein (chimiothérapie terminée, fatigue importante).   │",
+            "│                                                                              │",
+            "│ Elle a obtenu sa RQTH.                                                       │",
+            "╰──────────────────────────────────────────────────────────────────────────────╯",
+            "Arbre « Mini-arbre PDP », version 1.0.",
+        ]
+        start = s.lines.index("  ◉ Plus de 30 jours   ← réponse du cas")
+        assert s.lines[start + 1:start + 4] == [
+            "      La visite de pré-reprise est possible dès que l'arrêt dépasse 30 jours, à",
+            "      la demande du salarié, du médecin traitant ou du médecin-conseil.",
+            "",
+        ]
+
     def test_guided_replay_waits_for_enter(self, tree: Path) -> None:
         """The case, then each question with help and all options (the chosen one marked), then the result."""
         write_scenario(tree)
@@ -241,8 +282,11 @@ class TestRecord:
             '  # first: [cap-emploi-maintien, visite-pre-reprise]\n')
         monkeypatch.chdir(tree.parent)
         assert main(["scenario", "check", "--arbre", "tree", "tree/nouveau.yaml"]) == 0
-        assert capsys.readouterr().out == ("✓ tree/nouveau.yaml — Arrêt long, RQTH\n"
-                                           "1 scénario(s) : 1 réussi(s), 0 en échec, 0 invalide(s).\n")
+        assert capsys.readouterr().out == (
+            "⚠ tree/nouveau.yaml — Arrêt long, RQTH : à compléter\n"
+            "    tree/nouveau.yaml:4:7: avertissement : le cas du scénario est encore « À COMPLÉTER » : "
+            "décrivez la situation lue au groupe\n"
+            "1 scénario(s) : 1 réussi(s), 0 en échec, 0 invalide(s), 1 à compléter.\n")
 
     def test_accessible_mode_and_default_title(self, tree: Path) -> None:
         """Numbered lines typed on the keyboard; without --title the title is left to complete."""

@@ -145,7 +145,7 @@ class TestFailing:
             "file": "tree/scenarios/arret.yaml", "title": "Arrêt long avec RQTH", "status": "passed",
             "tree_version": {"scenario": "1.0", "tree": "1.0"}, "version_note": None,
             "outcome": "synthese", "dispositifs": ["cap-emploi-maintien", "visite-pre-reprise"],
-            "contacts": ["cap-emploi", "spst"], "mismatches": [], "problems": []}
+            "contacts": ["cap-emploi", "spst"], "mismatches": [], "problems": [], "warnings": []}
         assert failed["version_note"] == "écrit pour la version 0.9 de l'arbre, arbre actuel 1.0"
         assert [(m["kind"], m["expected"], m["actual"]) for m in failed["mismatches"]] == [
             ("outcome", ["arret_court"], ["synthese"]),

@@ -38,6 +38,51 @@ def tree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return write_tree(tmp_path)
 
 
+UNFINISHED = SCENARIO.replace('title: "Arrêt long avec RQTH"', 'title: "À COMPLÉTER : Arrêt long"').replace(
+    "  Salariée en arrêt", "  À COMPLÉTER : Salariée en arrêt")
+
+
+class TestUnfinished:
+    """`scenario check` does not print a silent ✓ for a scenario still being written (issue #17)."""
+
+    def test_placeholders_are_warned_and_pass_unless_strict(self, tree: Path, capsys) -> None:
+        """« À COMPLÉTER » in the title and the case: ⚠, the places to complete, exit 0; exit 1 with --strict."""
+        write_scenario(tree, text=UNFINISHED)
+        assert check(capsys, "--arbre", "tree") == (0, (
+            "⚠ tree/scenarios/arret.yaml — À COMPLÉTER : Arrêt long : à compléter\n"
+            "    tree/scenarios/arret.yaml:2:8: avertissement : le titre du scénario est encore « À COMPLÉTER » : "
+            "donnez un titre\n"
+            "    tree/scenarios/arret.yaml:4:7: avertissement : le cas du scénario est encore « À COMPLÉTER » : "
+            "décrivez la situation lue au groupe\n"
+            "1 scénario(s) : 1 réussi(s), 0 en échec, 0 invalide(s), 1 à compléter.\n"), "")
+        assert check(capsys, "--arbre", "tree", "--strict")[0] == 1
+
+    def test_empty_case_and_no_expectation(self, tree: Path, capsys) -> None:
+        """A blank case and an empty expect are warned at their place, in the JSON report too."""
+        text = SCENARIO.replace("case: |\n  Salariée en arrêt depuis 45 jours, RQTH obtenue.\n", 'case: " "\n')
+        write_scenario(tree, text=text[:text.index("expect:")] + "expect: {}\n")
+        code, out, _ = check(capsys, "--arbre", "tree", "--format", "json")
+        data = json.loads(out)
+        output_validator("scenario-check").validate(data)
+        assert code == 0
+        assert [(w["line"], w["rule"], w["message"]) for w in data["scenarios"][0]["warnings"]] == [
+            (4, "empty-case", "le cas du scénario est vide : décrivez la situation lue au groupe"),
+            (9, "no-expectation", "le scénario n'attend rien : ajoutez au moins « outcome » ou « present » sous "
+                                  "« expect », sans quoi il réussit toujours"),
+        ]
+
+    def test_junit_keeps_warnings_and_fails_them_with_strict(self, tree: Path, capsys) -> None:
+        """JUnit: warnings in system-out; with --strict the unfinished scenario is a failure."""
+        write_scenario(tree, text=UNFINISHED)
+        assert check(capsys, "--arbre", "tree", "--junit", "r.xml")[0] == 0
+        case = ET.parse("r.xml").getroot().find("testsuite/testcase")
+        assert case is not None and [c.tag for c in case] == ["system-out"]
+        assert check(capsys, "--arbre", "tree", "--junit", "r.xml", "--strict")[0] == 1
+        root = ET.parse("r.xml").getroot()
+        failure = root.find("testsuite/testcase/failure")
+        assert (root.get("failures"), failure is not None and failure.get("type")) == ("1", "unfinished-scenario")
+
+
 class TestCoverage:
     def test_coverage_lists_what_no_scenario_reaches(self, tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
         """--coverage: per kind, how many are reached and which are not; the exit code is unchanged."""

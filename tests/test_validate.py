@@ -385,3 +385,23 @@ def test_overlay_of_a_departement_that_does_not_exist(tmp_path: Path) -> None:
     assert problems(tmp_path, overlays={"99": overlay}) == [
         "departements/99.yaml:2:14: département « 99 » inconnu : écrivez un code de 01 à 95, 2A, 2B ou de 971 "
         "à 976, et nommez le fichier de la même façon (ex. departement: \"56\" dans 56.yaml)"]
+
+
+def test_no_argument_outside_a_checkout_names_the_shipped_tree(tmp_path: Path, monkeypatch, capsys) -> None:
+    """With no ./trees, validate says once it checks the shipped tree and prints paths relative to it."""
+    import shutil
+
+    import pdp_nav.loader
+
+    shipped = write_tree(tmp_path)
+    shutil.copytree(pdp_nav.loader.data_dir() / "schema", shipped / "schema")  # the schemas are read from there
+    monkeypatch.setattr(pdp_nav.loader, "data_dir", lambda: shipped)
+    (tmp_path / "ailleurs").mkdir()
+    monkeypatch.chdir(tmp_path / "ailleurs")
+    monkeypatch.setenv("PDP_NAV_TODAY", "2030-01-01")
+    assert main(["validate"]) == 0
+    out, err = capsys.readouterr()
+    assert err == ("Arbre vérifié : arbre livré avec pdp-nav, version 1.0 (pas de dossier ./trees ici) ; "
+                   "chemins relatifs à son dossier.\n")
+    assert out.splitlines()[0].startswith("catalogue.yaml:")
+    assert str(shipped) not in out

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
-from ..errors import ExitCode, UsageError, display_path
+from ..errors import ExitCode, Problem, UsageError, display_path
 from ..help_fr import Command
 from .common import Departement, Output, TreeDir, check_output, choice, emit, load, no_link_loop, today
 
@@ -21,7 +23,7 @@ def register(app: typer.Typer) -> None:
 
 def validate(
     directory: Annotated[Optional[Path], typer.Argument(
-        help="Dossier de l'arbre à vérifier (par défaut ./trees).", show_default=False, metavar="DOSSIER")] = None,
+        help="Dossier de l'arbre à vérifier (par défaut ./trees, sinon l'arbre livré avec pdp-nav).", show_default=False, metavar="DOSSIER")] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help="text ou json.")] = "text",
     strict: Annotated[bool, typer.Option("--strict", help="Les avertissements comptent comme des erreurs.")] = False,
 ) -> int:
@@ -30,12 +32,18 @@ def validate(
     Code de sortie : 0 si tout va bien, 1 si des erreurs ont été trouvées (toutes sont
     listées), 2 si un fichier n'a pas pu être lu.
     """
-    from ..loader import default_tree_dir
+    from ..loader import data_dir, default_tree_dir
     from ..validate import check
 
     choice(fmt, ("text", "json"), "--format")
+    shipped = directory is None and default_tree_dir() == data_dir()
     directory = no_link_loop(directory, "DOSSIER") or default_tree_dir()
     report = check(directory, today())
+    if shipped:  # no ./trees here: say which tree, and spare the long site-packages paths (issue #17)
+        version = f", version {report.version}" if report.version else ""
+        typer.echo(f"Arbre vérifié : arbre livré avec pdp-nav{version} (pas de dossier ./trees ici) ; "
+                   "chemins relatifs à son dossier.", err=True)
+        report.problems = [_relative(p, directory) for p in report.problems]
     errors = [p for p in report.problems if p.is_error]
     warnings = [p for p in report.problems if not p.is_error]
     if fmt == "json":
@@ -61,9 +69,15 @@ def validate(
     return ExitCode.OK
 
 
+def _relative(problem: Problem, directory: Path) -> Problem:
+    """``problem`` with its file named relative to ``directory``."""
+    file = problem.location.file.removeprefix(f"{directory}{os.sep}")
+    return dataclasses.replace(problem, location=dataclasses.replace(problem.location, file=file))
+
+
 def run(
     answers: Annotated[Path, typer.Option(
-        "--answers", "-a", metavar="FICHIER", help="Fichier de réponses YAML (question: option) ou scénario.",
+        "--answers", "-a", metavar="FICHIER", help="Fichier de réponses YAML (question: option), scénario, ou résumé .json enregistré par le navigateur.",
         show_default=False)],
     fmt: Annotated[Optional[str], typer.Option("--format", "-f", metavar="FORMAT", show_default=False, help=(
         "text (cartes dans un terminal, texte brut dans un fichier ou un tube), json, markdown ou html. "
@@ -73,13 +87,15 @@ def run(
     output: Output = None,
 ) -> int:
     """Rejoue un fichier de réponses sans interaction et affiche les dispositifs proposés."""
-    from ..answers import read_answers, resolve
+    from ..answers import replay_file
 
     fmt = _run_format(fmt, output)
     check_output(output, "--output", answers, tree_dir)
-    given, doc, base = read_answers(answers)
     tree = load(tree_dir, departement)
-    result = resolve(tree, given, doc, base).result()
+    state, notes = replay_file(tree, answers)
+    for line in notes:  # a summary saved with another tree version (issue #17)
+        typer.echo(line, err=True)
+    result = state.result()
     if fmt == "text" and output is None and sys.stdout.isatty():
         from ..render import console, print_result  # cards and tables, drawn for the terminal
 

@@ -55,7 +55,7 @@ def _written(output: Path | None, what: str) -> None:
 
 
 def paths(
-    fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help="jsonl (une ligne par parcours), json, csv ou markdown.")] = "jsonl",
+    fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help="jsonl (une ligne par parcours), json, csv, csv-excel (Excel français : « ; », UTF-8 avec BOM) ou markdown.")] = "jsonl",
     phase: Annotated[Optional[str], typer.Option(
         "--phase", show_default=False, metavar="OPTION",
         help="Ne garde que les parcours dont la première réponse est cette option (ex. arret).")] = None,
@@ -109,10 +109,10 @@ def graph(
 
 
 def catalogue(
-    fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help="json, csv ou markdown.")] = "json",
+    fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help="json, csv, csv-excel (Excel français : « ; », UTF-8 avec BOM) ou markdown.")] = "json",
     table: Annotated[Optional[str], typer.Option(
         "--table", show_default=False, metavar="TABLE",
-        help="Pour le format csv : dispositifs (par défaut) ou contacts.")] = None,
+        help="Pour les formats csv et csv-excel : dispositifs (par défaut) ou contacts.")] = None,
     tree_dir: TreeDir = None,
     departement: Departement = None,
     output: Output = None,
@@ -122,14 +122,17 @@ def catalogue(
     from ..export import catalogue as cat
 
     choice(fmt, cat.FORMATS, "--format")
-    if table is not None and fmt != "csv":
-        raise UsageError("--table ne s'applique qu'au format csv : json et markdown contiennent les deux listes")
+    if table is not None and not fmt.startswith("csv"):
+        raise UsageError("--table ne s'applique qu'aux formats csv et csv-excel : json et markdown contiennent "
+                         "les deux listes")
     check_output(output, "--output", tree_dir)
     tree = load(tree_dir, departement)
     if fmt == "json":
         text = cat.catalogue_json(tree)
     elif fmt == "csv":
         text = cat.catalogue_csv(tree, table or "dispositifs")
+    elif fmt == "csv-excel":
+        text = cat.catalogue_csv_excel(tree, table or "dispositifs")
     else:
         text = cat.catalogue_markdown(tree)
     emit(text, output)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -26,6 +27,10 @@ Save = Annotated[Optional[Path], typer.Option(
     "--save", "-s", dir_okay=False, show_default=False, metavar="FICHIER",
     help="Enregistre le résumé de chaque résultat dans ce fichier : .md (Markdown), .html (page imprimable), "
          ".txt (texte brut, à coller dans un dossier) ou .json. Aucune donnée d'identité du patient n'y figure.")]
+Resume = Annotated[Optional[Path], typer.Option(
+    "--reprendre", dir_okay=False, show_default=False, metavar="FICHIER",
+    help="Reprend un cas : résumé .json enregistré par le navigateur, fichier de réponses (.yaml) ou scénario. "
+         "Le navigateur s'ouvre sur le résultat, prêt à modifier une réponse.")]
 
 
 def register(app: typer.Typer) -> None:
@@ -33,7 +38,7 @@ def register(app: typer.Typer) -> None:
 
 
 def navigate(tree_dir: TreeDir = None, departement: Departement = None, accessible: Accessible = False,
-             save: Save = None) -> int:
+             save: Save = None, resume: Resume = None) -> int:
     """Navigation interactive, une question à la fois, jusqu'aux dispositifs et aux contacts.
 
     Sur chaque question : flèches et Entrée, ou le numéro, ou les premières lettres ; o/n pour oui/non ; ? aide.
@@ -41,10 +46,11 @@ def navigate(tree_dir: TreeDir = None, departement: Departement = None, accessib
     « ← Retour », « Revenir à une question précédente… », « Recommencer », « Quitter » ; Ctrl-C quitte aussi.
 
     Après le résultat : modifier une réponse, voir un dispositif en détail, enregistrer un résumé.
+    --reprendre rouvre un cas enregistré sur son résultat.
 
     Réglages par défaut : ~/.config/pdp-nav/config.toml (departement = "56", accessible = true, arbre = "…").
     """
-    return run_navigator(tree_dir, departement, accessible, save)
+    return run_navigator(tree_dir, departement, accessible, save, resume)
 
 
 def start(ctx: typer.Context) -> None:
@@ -57,27 +63,56 @@ def env_flag(name: str) -> bool:
     return os.environ.get(name, "").strip().lower() not in ("", "0", "false", "non", "no")
 
 
-def run_navigator(tree_dir: Path | None, departement: str | None, accessible: bool, save: Path | None) -> int:
-    """Check the terminal and the options, load the tree, and run the session (ends by an exception)."""
+@dataclass(frozen=True)
+class Settings:
+    """Tree, département and display of an interactive command, by the one rule of issue #17.
+
+    Option, then environment variable, then the configuration file: for ``navigate``,
+    ``scenario record``, ``play`` and ``quiz`` alike. The non-interactive commands never read
+    the configuration file, so that a script gives the same result on every machine.
+    """
+
+    tree_dir: Path | None
+    departement: str | None
+    accessible: bool
+    departement_from_config: bool = False
+
+
+def settings(tree_dir: Path | None, departement: str | None, accessible: bool) -> Settings:
+    """Read the configuration file (its warnings to stderr) and apply the rule of :class:`Settings`."""
     from ..config import read_config
 
-    if not sys.stdin.isatty():
-        raise UsageError(NOT_A_TERMINAL)
-    if save is not None:
-        _check_save(save)
     config = read_config()
     for warning in config.warnings:
         typer.echo(str(warning), err=True)
-    tree_dir = tree_dir or _env_path("PDP_NAV_ARBRE") or config.arbre
     # an option or variable set to "" means « no local contacts », even when the file names one
     if departement is None:
         departement = os.environ.get("PDP_NAV_DEPARTEMENT")
     from_config = departement is None and config.departement is not None
-    departement = (config.departement if departement is None else departement) or None
-    accessible = accessible or env_flag("ACCESSIBLE") or bool(config.accessible) or plain_terminal()
+    return Settings(
+        tree_dir=tree_dir or _env_path("PDP_NAV_ARBRE") or config.arbre,
+        departement=(config.departement if departement is None else departement) or None,
+        # output piped or redirected, or TERM=dumb: no screen to redraw, so plain lines
+        accessible=accessible or env_flag("ACCESSIBLE") or bool(config.accessible) or plain_terminal(),
+        departement_from_config=from_config)
+
+
+def run_navigator(tree_dir: Path | None, departement: str | None, accessible: bool, save: Path | None,
+                  resume: Path | None = None) -> int:
+    """Check the terminal and the options, load the tree, and run the session (ends by an exception)."""
+    if not sys.stdin.isatty():
+        raise UsageError(NOT_A_TERMINAL)
+    if save is not None:
+        _check_save(save)
+    chosen = settings(tree_dir, departement, accessible)
     if save is not None and save.exists():
-        _confirm_replace(save, accessible)
-    tree = _load(tree_dir, departement, from_config)
+        _confirm_replace(save, chosen.accessible)
+    tree = load_tree_of(chosen)
+    start, notes = None, []
+    if resume is not None:  # a case saved earlier: open on its result (issue #17)
+        from ..answers import replay_file
+
+        start, notes = replay_file(tree, resume)
 
     from ..session import Session
     from .common import today
@@ -85,7 +120,7 @@ def run_navigator(tree_dir: Path | None, departement: str | None, accessible: bo
     now = dt.datetime.now().replace(microsecond=0)
     if os.environ.get("PDP_NAV_TODAY"):
         now = dt.datetime.combine(today(), now.time())
-    Session(tree, accessible=accessible, save_to=save, now=now).run()
+    Session(tree, accessible=chosen.accessible, save_to=save, now=now, start=start, notes=notes).run()
     return 0
 
 
@@ -107,15 +142,16 @@ def _env_path(name: str) -> Path | None:
     return Path(value) if value else None
 
 
-def _load(tree_dir: Path | None, departement: str | None, from_config: bool):  # -> Tree
+def load_tree_of(chosen: Settings):  # -> Tree
+    """Load the tree of ``chosen``; a wrong département read from the configuration file says so."""
     from ..config import config_path
     from .common import load
 
     try:
-        return load(tree_dir, departement)
+        return load(chosen.tree_dir, chosen.departement)
     except InputError as exc:
-        if from_config:
-            exc.message += f"\n(département « {departement} » lu dans {display_path(config_path())})"
+        if chosen.departement_from_config:
+            exc.message += f"\n(département « {chosen.departement} » lu dans {display_path(config_path())})"
         raise
 
 

@@ -12,7 +12,7 @@ import typer
 from ..errors import ExitCode, InputError, Location, Problem, Severity, UsageError, display_path
 from ..help_fr import Command, Group
 from .common import Departement, TreeDir, check_output, choice, emit, load, need_subcommand
-from .navigate import Accessible
+from .navigate import Accessible, load_tree_of, settings
 ScenarioFile = Annotated[Path, typer.Argument(help="Fichier de scénario (YAML).", show_default=False, metavar="SCÉNARIO")]
 
 
@@ -58,11 +58,17 @@ def check(
     min_coverage: Annotated[Optional[float], typer.Option(
         "--min-coverage", metavar="PCT", show_default=False,
         help="Échoue (code 1) si la couverture d'ensemble est inférieure à PCT % (implique --coverage).")] = None,
+    strict: Annotated[bool, typer.Option(
+        "--strict", help="Un scénario à compléter (« À COMPLÉTER », cas vide, aucune attente) compte comme un échec.")] = False,
 ) -> int:
     """Rejoue chaque scénario et compare le résultat avec ses attentes.
 
+    Un scénario inachevé (« À COMPLÉTER », cas vide, aucune attente) est signalé par ⚠ ;
+    il n'échoue qu'avec --strict.
+
     Code de sortie : 0 si tous les scénarios passent, 1 si l'un échoue (ou si la couverture
-    est sous le seuil), 2 si un fichier est invalide (position et correction indiquées).
+    est sous le seuil, ou s'il en reste à compléter avec --strict), 2 si un fichier est invalide
+    (position et correction indiquées).
     """
     from ..loader import default_tree_dir
     from ..scenario_coverage import coverage
@@ -90,7 +96,7 @@ def check(
     if junit is not None:
         from ..atomic import write_atomic
 
-        write_atomic(junit, junit_xml(base, checks, cov, min_coverage))
+        write_atomic(junit, junit_xml(base, checks, cov, min_coverage, strict))
     if fmt == "json":
         emit(json_report(base, checks, cov, min_coverage), None)
     else:
@@ -101,7 +107,8 @@ def check(
     statuses = {c.status for c in checks}
     if Status.INVALID in statuses:
         return ExitCode.INVALID_INPUT
-    if Status.FAILED in statuses or (cov is not None and min_coverage is not None and below(cov, min_coverage)):
+    if Status.FAILED in statuses or (cov is not None and min_coverage is not None and below(cov, min_coverage)) \
+            or (strict and any(c.warnings for c in checks)):
         return ExitCode.CHECKS_FAILED
     return ExitCode.OK
 
@@ -122,20 +129,13 @@ def _replayed(file: Path, tree_dir: Path | None) -> Any:
     return scenario, result, tree_for(scenario.departement)
 
 
-def _interactive(accessible: bool, command: str, *, keyboard: bool = True) -> bool:
-    """Check the terminal (when a keyboard is needed); the accessible mode as ``navigate`` decides it."""
-    from ..config import read_config
-    from .navigate import env_flag, plain_terminal
-
-    if keyboard and not sys.stdin.isatty():
+def _need_keyboard(command: str) -> None:
+    """Refuse a standard input that is not a terminal, saying what to do instead."""
+    if not sys.stdin.isatty():
         hint = ("ajoutez --no-pause pour dérouler le scénario sans attendre Entrée" if command == "play"
                 else "lancez la commande dans un terminal")
         raise UsageError(f"L'entrée standard n'est pas un terminal : pdp-nav scenario {command} a besoin "
                          f"d'un clavier ; {hint}")
-    config = read_config()
-    for warning in config.warnings:
-        typer.echo(str(warning), err=True)
-    return accessible or env_flag("ACCESSIBLE") or bool(config.accessible) or plain_terminal()
 
 
 def play(
@@ -153,8 +153,11 @@ def play(
     from ..navigator import pause
     from ..render import print_result
 
-    scenario, check_, tree = _replayed(file, tree_dir)
-    accessible = _interactive(accessible, "play", keyboard=not no_pause)
+    chosen = settings(tree_dir, None, accessible)  # the scenario names its own département
+    scenario, check_, tree = _replayed(file, chosen.tree_dir)
+    if not no_pause:
+        _need_keyboard("play")
+    accessible = chosen.accessible
     screen = screens.make_screen(accessible)
     screens.intro(screen, scenario, tree, check_)
     steps = check_.result.steps
@@ -185,8 +188,10 @@ def quiz(
     from ..navigator import ask_path
     from ..scenario_coverage import compare_paths
 
-    scenario, check_, tree = _replayed(file, tree_dir)
-    accessible = _interactive(accessible, "quiz")
+    chosen = settings(tree_dir, None, accessible)  # the scenario names its own département
+    scenario, check_, tree = _replayed(file, chosen.tree_dir)
+    _need_keyboard("quiz")
+    accessible = chosen.accessible
     screen = screens.make_screen(accessible)
     screens.intro(screen, scenario, tree)
     screen.line("À vous : répondez aux questions comme pour ce cas.", "bold")
@@ -207,8 +212,9 @@ def record(
     """Enregistre un parcours répondu au clavier comme nouveau scénario.
 
     Les réponses, l'issue, la version de l'arbre et les dispositifs attendus sont remplis
-    d'après le résultat ; le fichier passe « pdp-nav scenario check » tel quel. Il reste au
-    formateur à écrire le cas (case) et, si besoin, les attentes absent/contacts/first.
+    d'après le résultat ; le fichier passe « pdp-nav scenario check » tel quel, marqué ⚠ à
+    compléter. Il reste au formateur à écrire le cas (case) et, si besoin, les attentes
+    absent/contacts/first.
     """
     from .. import scenario_screens as screens
     from ..atomic import write_atomic
@@ -227,8 +233,10 @@ def record(
         raise UsageError(f"{name} : le dossier {display_path(file.parent)} n'existe pas ; créez-le d'abord")
     if title is not None and not title.strip():
         raise UsageError("--title est vide : donnez un titre au scénario, ou retirez l'option")
-    tree = load(tree_dir, departement)
-    accessible = _interactive(accessible, "record")
+    chosen = settings(tree_dir, departement, accessible)
+    tree = load_tree_of(chosen)
+    _need_keyboard("record")
+    accessible = chosen.accessible
     screen = screens.make_screen(accessible)
     screen.line(f"Enregistrement d'un scénario dans {name} : répondez aux questions du cas.", "bold")
     result = ask_path(tree, accessible=accessible, console=screen.out).result()

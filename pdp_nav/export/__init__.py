@@ -6,3 +6,8 @@ JSON Schema in ``docs/schema/``; bump ``FORMAT_VERSION`` on any incompatible cha
 """
 
 FORMAT_VERSION = 1
+
+EXCEL_BOM = "\ufeff"
+"""Starts a ``csv-excel`` file: French Excel then reads UTF-8 accents correctly (issue #17)."""
+EXCEL_DELIMITER = ";"
+"""French Excel splits cells on « ; » (« , » is the decimal separator there)."""

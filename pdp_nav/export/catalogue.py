@@ -18,9 +18,9 @@ from ..model import Dispositif, Tree
 from ..summary import channel_text, contact_dict, departements_text, dispositif_dict, label_of, tree_dict
 from ..textsafe import csv_row
 from ..textsafe import markdown as _md
-from . import FORMAT_VERSION
+from . import EXCEL_BOM, EXCEL_DELIMITER, FORMAT_VERSION
 
-FORMATS = ("json", "csv", "markdown")
+FORMATS = ("json", "csv", "csv-excel", "markdown")
 TABLES = ("dispositifs", "contacts")
 DISPOSITIF_COLUMNS = ("format_version", "id", "name", "category", "summary", "for_whom", "conditions",
                       "decides", "next_step", "legal", "sources", "checked", "confidence", "to_confirm",
@@ -96,7 +96,7 @@ def _source_text(title: str, url: str) -> str:
     return f"{title} <{url}>" if url else title
 
 
-def catalogue_csv(tree: Tree, table: str = "dispositifs") -> str:
+def catalogue_csv(tree: Tree, table: str = "dispositifs", delimiter: str = ",") -> str:
     """One CSV table: a row per dispositif (default) or per contact.
 
     Lists of ids are joined with « ; »; lists of texts (legal references, sources,
@@ -108,7 +108,7 @@ def catalogue_csv(tree: Tree, table: str = "dispositifs") -> str:
     if table not in TABLES:
         raise UsageError(f"--table « {table} » inconnu : choisissez parmi {', '.join(TABLES)}")
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv.writer(buffer, lineterminator="\n", delimiter=delimiter)
     data = catalogue_dict(tree)
     if table == "dispositifs":
         writer.writerow(DISPOSITIF_COLUMNS)
@@ -127,6 +127,11 @@ def catalogue_csv(tree: Tree, table: str = "dispositifs") -> str:
                 "\n".join(channel_text(ch["kind"], ch["value"], ch["note"]) for ch in c["channels"]),
                 ";".join(c["dispositifs"])]))
     return buffer.getvalue()
+
+
+def catalogue_csv_excel(tree: Tree, table: str = "dispositifs") -> str:
+    """The CSV for French Excel: a byte-order mark, then « ; » between cells."""
+    return EXCEL_BOM + catalogue_csv(tree, table, EXCEL_DELIMITER)
 
 
 def _local_text(deps: tuple[str, ...]) -> str:

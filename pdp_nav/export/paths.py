@@ -21,9 +21,9 @@ from ..model import Outcome, Tree
 from ..summary import tree_dict
 from ..textsafe import csv_row
 from ..textsafe import markdown as _md
-from . import FORMAT_VERSION
+from . import EXCEL_BOM, EXCEL_DELIMITER, FORMAT_VERSION
 
-FORMATS = ("jsonl", "json", "csv", "markdown")
+FORMATS = ("jsonl", "json", "csv", "csv-excel", "markdown")
 KIND = "pdp-nav-paths"
 CSV_FIXED = ("format_version", "index", "answers", "outcome", "outcome_title", "dispositifs", "contacts")
 CSV_STEP = ("question", "text", "answer", "label")
@@ -191,10 +191,10 @@ def csv_columns(tree: Tree, sel: Selection) -> list[str]:
     return [*CSV_FIXED, *steps]
 
 
-def write_csv(tree: Tree, sel: Selection, out: IO[str]) -> int:
+def write_csv(tree: Tree, sel: Selection, out: IO[str], delimiter: str = ",") -> int:
     """One row per path; lists of ids are joined with « ; », answers as « question=option »."""
     columns = csv_columns(tree, sel)
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv.writer(out, lineterminator="\n", delimiter=delimiter)
     writer.writerow(columns)
     count = 0
     for count, r in enumerate(records(tree, sel), 1):
@@ -204,6 +204,12 @@ def write_csv(tree: Tree, sel: Selection, out: IO[str]) -> int:
             row += [step[name] for name in CSV_STEP]
         writer.writerow(csv_row(row + [""] * (len(columns) - len(row))))
     return count
+
+
+def write_csv_excel(tree: Tree, sel: Selection, out: IO[str]) -> int:
+    """The CSV for French Excel: a byte-order mark, then « ; » between cells."""
+    out.write(EXCEL_BOM)
+    return write_csv(tree, sel, out, EXCEL_DELIMITER)
 
 
 def write_markdown(tree: Tree, sel: Selection, out: IO[str]) -> int:
@@ -233,4 +239,4 @@ def write_markdown(tree: Tree, sel: Selection, out: IO[str]) -> int:
 
 
 WRITERS: dict[str, Callable[[Tree, Selection, IO[str]], int]] = {
-    "jsonl": write_jsonl, "json": write_json, "csv": write_csv, "markdown": write_markdown}
+    "jsonl": write_jsonl, "json": write_json, "csv": write_csv, "csv-excel": write_csv_excel, "markdown": write_markdown}
