@@ -29,7 +29,7 @@ def lint(tree: Tree, sources: Sources, today: dt.date | None = None) -> list[Pro
         problems += cycles + _unreachable(tree, sources)
         if not cycles:
             problems += _paths(tree, sources)
-    problems += _facts(tree, sources, today) + _overlays(tree, sources)
+    problems += _facts(tree, sources, today) + _overlays(tree, sources) + _plan_fields(tree, sources)
     return problems
 
 
@@ -85,10 +85,26 @@ def _references(tree: Tree, src: Sources) -> list[Problem]:
                     f"{_hint(cid, tree.contacts)}"), rule="dangling-contact"))
         for atom in d.when.atoms():
             problems += _atom_problems(tree, src, did, atom)
-        for _, condition in d.contact_when:
+        for condition in (*(c for _, c in d.contact_when), *(case.condition for case in d.plan_spec().cases)):
             for atom in condition.atoms():
                 problems += _atom_problems(tree, src, did, atom)
     return problems
+
+
+def _plan_fields(tree: Tree, src: Sources) -> list[Problem]:
+    """A dispositif without ``plan:`` still shows in the plan (category defaults), with a warning.
+
+    Only in a catalogue that uses ``plan:``: one without any (a small test tree, an old catalogue)
+    gets the category defaults silently.
+    """
+    if all(d.plan is None for d in tree.dispositifs.values()):
+        return []
+    return [Problem(src.loc("catalogue", "dispositifs", did, key=True), (
+        f"le dispositif « {did} » n'a pas de bloc « plan: » : il est placé dans le plan d'action selon sa "
+        f"catégorie (« {d.plan_spec().when} », priorité {d.plan_spec().priority}) ; ajoutez après « category: » "
+        "un bloc « plan: {short: …, when: maintenant|reprise|ensuite, priority: N, key_fact: … } »"),
+        Severity.WARNING, rule="plan-missing")
+        for did, d in tree.dispositifs.items() if d.plan is None]
 
 
 def _atom_problems(tree: Tree, src: Sources, did: str, atom: Any) -> list[Problem]:
