@@ -11,11 +11,12 @@ import typer
 from . import __version__
 from .errors import ExitCode, Interrupted, PdpNavError
 
-MODULES = ("navigate", "core", "scenario", "export")
+MODULES = ("navigate", "core", "scenario", "export", "fiche")
 """The modules of :mod:`pdp_nav.commands`, each registering its commands with ``register(app)``."""
 COMMAND_MODULES = {
     "navigate": "navigate", "run": "core", "validate": "core", "scenario": "scenario",
     "paths": "export", "graph": "export", "catalogue": "export", "diff": "export", "export": "export",
+    "fiche": "fiche", "cherche": "fiche",
 }
 """The module of each command: ``pdp-nav run …`` only builds the commands of ``core``, which
 keeps the other modules' imports and Typer's per-command set-up out of its start-up (issue #7).

@@ -160,7 +160,7 @@ class Dispositif:
         """The catalogue's ``plan:``, or defaults derived from the category."""
         if self.plan is not None:
             return self.plan
-        when, priority = CATEGORY_PLAN.get(self.category, ("ensuite", 80))
+        when, priority = CATEGORY_PLAN.get(self.category, ("maintenant", 50))
         return PlanSpec(self.name, when, priority, given=False)
 
 

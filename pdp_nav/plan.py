@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 from .engine import Result
 from .model import WHEN, Confidence, Dispositif, Outcome, Tree
@@ -173,9 +174,10 @@ def result_plan(result: Result) -> Plan:
     return build_plan(result.tree, result.outcome, result.dispositif_ids, result.answers)
 
 
-def card(tree: Tree, d: Dispositif, *, answers: Mapping[str, str] | None = None, why: Sequence[str] = (),
-         proposed: bool = True) -> Card:
-    """The card of ``d``: its fields, the reasons (``why``) and its contacts for ``answers``."""
+def card(tree: Tree, d: Dispositif, *, answers: Mapping[str, str] | None = None,
+         why: Sequence[str] | None = None, proposed: bool = True) -> Card:
+    """The card of ``d``: its fields, the reasons (``why``; None outside a result) and its
+    contacts for ``answers`` (all of them without)."""
     sources = "; ".join(s.title + (f" ({s.url})" if s.url else "") for s in d.sources)
     fields = [("Ce que c'est", d.summary), ("Pour qui", d.for_whom), ("Durée et conditions", d.conditions),
               ("Qui décide", d.decides), ("Prochaine étape", d.next_step)]
@@ -186,6 +188,8 @@ def card(tree: Tree, d: Dispositif, *, answers: Mapping[str, str] | None = None,
     contacts = tuple(f"{contact_name(tree, c)} : {reach(tree, c) or tree.contacts[c].description}"
                      for c in (tree.contacts_of(d, answers) if answers is not None else d.contacts)
                      if c in tree.contacts and c != SELF)
+    if why is None:
+        return Card(d.id, d.name, tuple(fields), "", "", contacts)
     if proposed:
         return Card(d.id, d.name, tuple(fields), "Pourquoi", " ; ".join(why) or "proposé dans toutes les situations",
                     contacts)
@@ -199,6 +203,20 @@ def result_cards(result: Result) -> tuple[Card, ...]:
     return tuple(card(tree, tree.dispositifs[a.id], answers=answers,
                       why=[describe_reason(tree, r, proposed=True) for r in reasons[a.id]])
                  for a in result_plan(result).actions)
+
+
+def plan_dict(plan: Plan) -> dict[str, Any]:
+    """The plan in the JSON result (``plan``, format_version 2)."""
+    def action(a: Action) -> dict[str, Any]:
+        return {"number": a.number, "id": a.id, "short": a.short, "when": a.when, "priority": a.priority,
+                "key_fact": a.key_fact, "who": a.who, "confidence": a.confidence.value, "to_confirm": a.to_confirm,
+                "line": a.line}
+    return {"title": plan.title, "message": plan.message,
+            "groups": [{"when": g.when, "title": g.title, "actions": [action(a) for a in g.actions]}
+                       for g in plan.groups],
+            "others": [action(a) for a in plan.others],
+            "contacts": [{"id": c.id, "name": c.name, "how": c.how, "actions": list(c.actions), "line": c.line}
+                         for c in plan.contacts]}
 
 
 def meta_line(tree: Tree) -> str:
@@ -229,6 +247,7 @@ def plan_lines(plan: Plan, width: int = 80, *, others: bool = True) -> list[str]
             if c.how:
                 lines += wrap(c.line, width, "  - ", "    ")
         if known := [c for c in plan.contacts if not c.how]:  # the employer, the médecin traitant…
-            lines += wrap("Aussi : " + " · ".join(f"{c.name}{NBSP}({f',{NBSP}'.join(map(str, c.actions))})"
+            also = "Aussi : " if len(known) < len(plan.contacts) else ""
+            lines += wrap(also + " · ".join(f"{c.name}{NBSP}({f',{NBSP}'.join(map(str, c.actions))})"
                                                    for c in known), width, "  - ", "    ")
     return lines

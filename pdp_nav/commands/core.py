@@ -68,8 +68,9 @@ def run(
     tree_dir: TreeDir = None,
     departement: Departement = None,
     output: Output = None,
+    detail: Annotated[bool, typer.Option("--detail", help="Après le plan d'action, la fiche complète de chaque dispositif.")] = False,
 ) -> int:
-    """Rejoue un fichier de réponses sans interaction et affiche les dispositifs proposés."""
+    """Rejoue un fichier de réponses sans interaction et affiche le plan d'action (--detail : et les fiches)."""
     from ..answers import read_answers, resolve
 
     choice(fmt, ("text", "json", "markdown"), "--format")
@@ -83,13 +84,13 @@ def run(
     elif fmt == "markdown":
         from ..summary import result_markdown
 
-        emit(result_markdown(result), output)
+        emit(result_markdown(result, detail=detail), output)
     elif output is None and sys.stdout.isatty():
-        from ..render import console, print_result  # cards and tables, drawn for the terminal
+        from ..render import console, print_result  # the plan and cards, drawn for the terminal
 
-        print_result(result, console())
+        print_result(result, console(), detail=detail)
     else:
-        from ..summary import result_text  # plain lines for a pipe, a file, a medical record
+        from ..summary import result_text  # plain lines for a pipe or a file
 
-        emit(result_text(result), output)
+        emit(result_text(result, detail=detail), output)
     return ExitCode.OK
