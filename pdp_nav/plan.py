@@ -22,7 +22,8 @@ MAIN = 7
 SELF = "spst"
 """The contact that is the user: the occupational health service never contacts itself."""
 GROUPS = {"maintenant": "Maintenant", "reprise": "À la reprise", "ensuite": "Ensuite, si besoin"}
-TO_CONFIRM = "à confirmer"
+TO_CONFIRM = "à\u00a0confirmer"
+"""The mark of an uncertain action (never cut at the end of a line)."""
 HEADLINE = 160
 """Characters of the key message under the title: two lines at 80 columns."""
 _REACH = ("telephone", "web", "email")
@@ -70,7 +71,7 @@ class ContactLine:
     @property
     def line(self) -> str:
         used = "action " if len(self.actions) == 1 else "actions "
-        return " · ".join(filter(None, (self.name, self.how, used + ", ".join(map(str, self.actions)))))
+        return " · ".join(filter(None, (self.name, self.how, used + f",{NBSP}".join(map(str, self.actions)))))
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,11 +104,14 @@ class Card:
 
 
 def key_message(outcome: Outcome) -> str:
-    """The first sentence of the outcome's text, cut at a word within :data:`HEADLINE` characters."""
+    """The first sentence of the outcome's text, cut at a word to fit two lines of 80 columns."""
     first = re.split(r"(?<=[.!?])\s", outcome.text.strip(), maxsplit=1)[0]
-    if len(first) <= HEADLINE:
+    if len(wrap(first, 80)) <= 2:
         return first
-    return first[:HEADLINE - 1].rsplit(" ", 1)[0].rstrip(",;: ") + "…"
+    words = first[:HEADLINE].split(" ")
+    while len(words) > 1 and len(wrap(" ".join(words) + "…", 80)) > 2:
+        words.pop()
+    return " ".join(words).rstrip(",;:( ") + "…"
 
 
 def contact_name(tree: Tree, contact_id: str) -> str:

@@ -114,7 +114,7 @@ def test_a_point_to_confirm_is_shown_even_when_the_rating_is_high(tmp_path: Path
     answers = write(tmp_path / "a.yaml", "phase: reprise\nrqth: non\n")
     code, out, _ = run(capsys, "-a", str(answers), "--arbre", str(tree))
     assert code == 0
-    assert " 1. Visite de reprise · vous (SPST) · à confirmer\n" in out
+    assert " 1. Visite de reprise · vous (SPST) · à\u00a0confirmer\n" in out
     code, out, _ = run(capsys, "-a", str(answers), "--arbre", str(tree), "--detail")
     assert "  À confirmer : Point à confirmer — Seuils pour les salariés agricoles : à confirmer auprès de la MSA.\n" in out
     code, out, _ = run(capsys, "-a", str(answers), "--arbre", str(tree), "-f", "markdown", "--detail")

@@ -40,7 +40,7 @@ Préparer le maintien
 Mobiliser les acteurs du maintien.
 
 Maintenant
- 1. Cap emploi — maintien · Cap emploi · à confirmer
+ 1. Cap emploi — maintien · Cap emploi · à\u00a0confirmer
  2. Visite de pré-reprise · vous (SPST)
 
 Qui contacter
