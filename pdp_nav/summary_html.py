@@ -39,7 +39,7 @@ h3 { font-size: 1.05rem; margin-bottom: .3rem; }
 table { border-collapse: collapse; width: 100%; } th, td { border: 1px solid #bbb; padding: .3rem .5rem;
         text-align: left; vertical-align: top; }
 .plan { font-size: .92rem; line-height: 1.3; } .plan h1 { font-size: 1.25rem; } .plan h2 { font-size: 1rem; margin: .7rem 0 .2rem; }
-.plan ol, .plan ul { margin: .2rem 0; padding-left: 1.6rem; } .key { font-weight: 600; }
+.plan ul { margin: .2rem 0; padding-left: 1.6rem; } .plan ul.actions { list-style: none; padding-left: .4rem; } .key { font-weight: 600; }
 .situation { color: #444; font-size: .85rem; }
 .cards { break-before: page; }
 @media print { body { margin: 0; max-width: none; } a { color: inherit; text-decoration: none; } }
@@ -124,9 +124,9 @@ def result_html(result: Result, *, generated: dt.datetime | None = None) -> str:
     if not plan.groups:
         out.append("<p>Aucun dispositif ne correspond à cette situation.</p>")
     for group in plan.groups:
-        out += [f"<h2>{_e(group.title)}</h2>", "<ol>"]
-        out += [f'<li value="{a.number}"><a href="#{_e(a.id)}">{_e(a.line)}</a></li>' for a in group.actions]
-        out.append("</ol>")
+        out += [f"<h2>{_e(group.title)}</h2>", '<ul class="actions">']
+        out += [f'<li>{a.number}. <a href="#{_e(a.id)}">{_e(a.line)}</a></li>' for a in group.actions]
+        out.append("</ul>")
     if plan.others:
         out.append(f"<p><strong>Autres dispositifs possibles ({len(plan.others)})</strong> : "
                    + " · ".join(f'<a href="#{_e(a.id)}">{a.number}. {_e(a.short)}</a>' for a in plan.others) + "</p>")

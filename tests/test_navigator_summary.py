@@ -59,7 +59,7 @@ class TestHtml:
         assert ('<p class="meta">Arbre « Mini-arbre PDP », version 1.0, contacts locaux du département 56 '
                 '— 23/11/2026 09:05</p>') in page
         assert "<li>La personne a-t-elle une RQTH ? <strong>Oui</strong></li>" in page
-        assert ('<li value="1"><a href="#cap-emploi-maintien">Cap emploi — maintien · Cap emploi 56 · à\u00a0confirmer'
+        assert ('<li>1. <a href="#cap-emploi-maintien">Cap emploi — maintien · Cap emploi 56 · à\u00a0confirmer'
                 '</a></li>') in page
         assert "<h2>Qui contacter</h2>\n<ul>\n<li>Cap emploi 56 · action 1</li>\n</ul>" in page
         assert "<dt>À confirmer</dt><dd>Fiabilité moyenne — À confirmer auprès du Cap emploi du département.</dd>" in page
