@@ -50,3 +50,27 @@ def test_the_plan_fits_an_80x40_terminal(tmp_path: Path, scenario: str, departem
     assert any(line.startswith("? Et maintenant ?") for line in shown[top:])
     s.keys("6" + ENTER)
     assert s.end() == 0
+
+
+def test_a_card_taller_than_the_terminal_is_paged(tmp_path: Path) -> None:
+    """At 80×24 the card of an action goes one screen at a time, then back to the plan."""
+    data = yaml.safe_load((SHIPPED / "scenarios" / "04-arret-maladie-8mois-cancer-general.yaml")
+                          .read_text(encoding="utf-8"))
+    s = Session(tmp_path, ["navigate", "--arbre", str(SHIPPED)], width=80, height=24)
+    answer_all(s, data["answers"])
+    s.wait("Qui contacter", "Et maintenant ?", hint=MENU_HINT)
+    s.keys("3" + ENTER)  # « Ouvrir la fiche d'une action… »
+    s.wait("Quelle fiche ?", hint=MENU_HINT)
+    s.keys("1" + ENTER)
+    s.child.expect(r"Suite de la fiche \(23-44 sur \d+ lignes\) : Entrée…")
+    first_screen = s.display()
+    assert any(line.startswith("╭─ Visite (examen) de pré-reprise ─") for line in first_screen[:2])
+    s.keys(ENTER)
+    while s.child.expect([r"Suite de la fiche \(\d+-\d+ sur \d+ lignes\) : Entrée…",
+                          "Entrée pour revenir au plan…"]) == 0:
+        s.keys(ENTER)
+    s.keys(ENTER)
+    s.wait("Et maintenant ?", hint=MENU_HINT)
+    s.keys("6" + ENTER)
+    assert s.end() == 0
+    assert "Prochaine étape" in s.screen and "Traceback" not in s.screen
