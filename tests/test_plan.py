@@ -51,7 +51,8 @@ def leaves(tree):
 
 @pytest.mark.parametrize("departement", OVERLAYS)
 def test_every_path_fits_on_one_screen(departement):
-    """For every path, with and without each overlay, the plan at 80 columns is at most 40 lines."""
+    """For every path, with and without each overlay, the plan at 80 columns is at most 40 lines;
+    it never shows a placeholder, nor sends the doctor to the occupational health service."""
     tree = load_tree(SHIPPED, departement)
     cited = plan_inputs(tree)
     plans, lines_of = {}, {}
@@ -64,4 +65,5 @@ def test_every_path_fits_on_one_screen(departement):
             if plan not in lines_of:
                 lines = lines_of[plan] = plan_lines(plan, 80)
                 assert len(lines) <= 40 and max(map(len, lines)) <= 80, (answers, "\n".join(lines))
+                assert not any("À COMPLÉTER" in line or "SPST) de l'employeur" in line for line in lines), lines
     assert n + 1 == sum(1 for _ in iter_paths(tree)) and len(lines_of) > 100

@@ -118,3 +118,18 @@ def test_printed_html_summary_has_the_plan_on_page_one(tmp_path: Path, scenario:
     assert in_order(one, [flat(plan.title), *(f"{a.number}. {a.short}" for a in plan.actions), "Qui contacter",
                           *(flat(c.name) for c in plan.contacts), "Situation"])
     assert "Fiches des dispositifs" not in one and text(2).startswith("Fiches des dispositifs")
+
+
+@pytest.mark.parametrize("departement", [None, "22", "29", "35", "56"])
+def test_text_summary_fits_a_medical_file(departement: str | None) -> None:
+    """Every reference case: the .txt summary has at most 60 lines of at most 100 characters, and
+    the Markdown one the same parts in the same order."""
+    from pdp_nav.summary import summary_lines
+
+    for scenario in sorted((SHIPPED / "scenarios").glob("*.yaml")):
+        result = result_of(scenario.name, departement)
+        lines = summary_lines(result)
+        assert len(lines) <= 60 and max(map(len, lines)) <= 100, (scenario.name, "\n".join(lines))
+        markdown = result_markdown(result)
+        parts = ["Qui contacter", "Situation"] if result_plan(result).contacts else ["Situation"]
+        assert in_order(markdown, parts) and in_order("\n".join(lines), parts), scenario.name
