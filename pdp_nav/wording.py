@@ -85,13 +85,14 @@ def _md(text: str) -> str:
 
 
 NBSP = "\u00a0"
-_BEFORE = re.compile(r" ([?:;!»])")
+_BEFORE = re.compile(r" ([?:;!»·])")
 _AFTER = re.compile(r"« ")
 
 
 def french(text: str) -> str:
-    """French typography: a non-breaking space before « ? : ; ! » and inside « », so no line
-    starts with them (URLs such as ``https://`` keep their colon: it has no space before it)."""
+    """French typography: a non-breaking space before « ? : ; ! », inside « » and before the
+    « · » that separates the parts of a line, so no line starts with them (URLs such as
+    ``https://`` keep their colon: it has no space before it)."""
     return _AFTER.sub("«" + NBSP, _BEFORE.sub(NBSP + r"\1", text))
 
 

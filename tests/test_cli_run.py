@@ -57,7 +57,7 @@ Préparer le maintien
 Mobiliser les acteurs du maintien.
 
 Maintenant
- 1. Visite de pré-reprise · vous (SPST)
+ 1. Visite de pré-reprise\u00a0· vous (SPST)
 """
 CARD = """
 Dispositif 1 : Visite de pré-reprise
@@ -90,7 +90,7 @@ def test_text_in_a_terminal_draws_the_plan_then_cards(tree_dir: Path, tmp_path: 
     answers = write(tmp_path / "a.yaml", "phase: arret\nduree_arret: plus_30\nrqth: non\n")
     s = Session(tmp_path, ["run", "-a", str(answers), "--arbre", str(tree_dir)], width=90)
     assert s.end() == 0
-    assert ANSI.sub("", s.log.getvalue()) == PLAIN.replace("\n", "\n")
+    assert ANSI.sub("", s.log.getvalue()) == PLAIN
     s = Session(tmp_path, ["run", "-a", str(answers), "--arbre", str(tree_dir), "--detail"], width=90)
     assert s.end() == 0
     lines = ANSI.sub("", s.log.getvalue()).splitlines()
@@ -114,7 +114,7 @@ def test_a_point_to_confirm_is_shown_even_when_the_rating_is_high(tmp_path: Path
     answers = write(tmp_path / "a.yaml", "phase: reprise\nrqth: non\n")
     code, out, _ = run(capsys, "-a", str(answers), "--arbre", str(tree))
     assert code == 0
-    assert " 1. Visite de reprise · vous (SPST) · à\u00a0confirmer\n" in out
+    assert " 1. Visite de reprise\u00a0· vous (SPST)\u00a0· à\u00a0confirmer\n" in out
     code, out, _ = run(capsys, "-a", str(answers), "--arbre", str(tree), "--detail")
     assert "  À confirmer : Point à confirmer — Seuils pour les salariés agricoles : à confirmer auprès de la MSA.\n" in out
     code, out, _ = run(capsys, "-a", str(answers), "--arbre", str(tree), "-f", "markdown", "--detail")

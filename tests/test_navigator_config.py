@@ -95,7 +95,7 @@ class TestNavigateCommand:
         typed(monkeypatch, "2", "2", "1", "6")
         assert main(["navigate", "--arbre", str(tree)]) == 0
         captured = capsys.readouterr()
-        assert " 1. Cap emploi — maintien · Cap emploi 56 · à\u00a0confirmer\n" in captured.out  # local name
+        assert " 1. Cap emploi — maintien\u00a0· Cap emploi 56\u00a0· à\u00a0confirmer\n" in captured.out  # local name
         assert "Qui contacter\n  - Cap emploi 56\u00a0(1)\n" in captured.out  # never a placeholder
         assert "réglage « favori » inconnu, ignoré" in captured.err
         assert captured.err.endswith("Navigation terminée. Aucune donnée n'a été enregistrée. À bientôt.\n")

@@ -40,8 +40,8 @@ Préparer le maintien
 Mobiliser les acteurs du maintien.
 
 Maintenant
- 1. Cap emploi — maintien · Cap emploi · à\u00a0confirmer
- 2. Visite de pré-reprise · vous (SPST)
+ 1. Cap emploi — maintien\u00a0· Cap emploi\u00a0· à\u00a0confirmer
+ 2. Visite de pré-reprise\u00a0· vous (SPST)
 
 Qui contacter
   - Cap emploi\u00a0(1)

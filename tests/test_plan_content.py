@@ -43,8 +43,8 @@ def test_priority_and_cases_order_the_plan(tmp_path: Path) -> None:
     tree = load_tree(write_tree(tmp_path, catalogue=catalogue))
     oui = result_plan(replay(tree, {"phase": "arret", "duree_arret": "plus_30", "rqth": "oui"})[0].result())
     assert plan_lines(oui) == ["Préparer le maintien", "Mobiliser les acteurs du maintien.", "", "Maintenant",
-                               " 1. Pré-reprise — arrêt > 30 jours · vous (SPST)",
-                               " 2. Cap emploi · Cap emploi du 56 · à\u00a0confirmer", "", "Qui contacter",
+                               " 1. Pré-reprise — arrêt > 30 jours\u00a0· vous (SPST)",
+                               " 2. Cap emploi\u00a0· Cap emploi du 56\u00a0· à\u00a0confirmer", "", "Qui contacter",
                                "  - Cap emploi\u00a0(2)"]
     non = result_plan(replay(tree, {"phase": "arret", "duree_arret": "plus_30", "rqth": "non"})[0].result())
     assert [(g.title, [a.short for a in g.actions]) for g in non.groups] == [("Ensuite, si besoin", ["Pré-reprise"])]

@@ -133,3 +133,18 @@ def test_text_summary_fits_a_medical_file(departement: str | None) -> None:
         markdown = result_markdown(result)
         parts = ["Qui contacter", "Situation"] if result_plan(result).contacts else ["Situation"]
         assert in_order(markdown, parts) and in_order("\n".join(lines), parts), scenario.name
+
+
+@pytest.mark.parametrize(("scenario", "departement"), CASES)
+def test_plan_typography_at_60_and_80_columns(scenario: str, departement: str | None) -> None:
+    """At 60 and 80 columns no line is too wide and no word is cut (the same words in the same
+    order), and « ? : ; ! » and the inside of « » are held by non-breaking spaces."""
+    from pdp_nav.plan import plan_lines
+
+    plan = result_plan(result_of(scenario, departement))
+    narrow, wide = plan_lines(plan, 60), plan_lines(plan, 80)
+    assert max(map(len, narrow)) <= 60 and max(map(len, wide)) <= 80
+    assert flat("\n".join(narrow)) == flat("\n".join(wide))
+    for line in narrow + wide:
+        assert not re.search(r" [?:;!»]|« ", line), line
+        assert not re.match(r"\s*[?:;!»·]", line), line

@@ -8,6 +8,7 @@ import pytest
 import yaml
 
 from pdp_nav.loader import data_dir, load_tree
+from pdp_nav.wording import french
 
 from .terminal import ENTER, MENU_HINT, Session, needs_pdp_nav
 
@@ -43,9 +44,9 @@ def test_the_plan_fits_an_80x40_terminal(tmp_path: Path, scenario: str, departem
     s.wait("Qui contacter", "Et maintenant ?", hint=MENU_HINT)
     shown = s.display()
     title = load_tree(SHIPPED).outcomes[data["expect"]["outcome"]].title
-    top = next(n for n, line in enumerate(shown) if line == title.replace(" :", "\u00a0:"))
+    top = next(n for n, line in enumerate(shown) if line == french(title))
     group = shown.index("Maintenant", top)
-    assert group <= top + 4 and shown[group + 1].startswith(first.replace(" :", "\u00a0:"))
+    assert group <= top + 4 and shown[group + 1].startswith(french(first))
     assert "Qui contacter" in shown[top:]
     assert any(line.startswith("? Et maintenant ?") for line in shown[top:])
     s.keys("6" + ENTER)

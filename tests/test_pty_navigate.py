@@ -207,7 +207,7 @@ def test_accessible_mode_with_numbers(tmp_path: Path, tree_dir: Path) -> None:
             "  2. Pendant l'arrêt\n  3. À la reprise\n  4. Quitter\n") in out
     assert "Aide — Depuis combien de temps dure l'arrêt ?\n" in out
     assert "« 7 » ne correspond à aucun choix : tapez un numéro de 1 à 5 ou ? pour l'aide.\n" in out
-    assert "Maintenant\n 1. Cap emploi — maintien · Cap emploi · à\u00a0confirmer\n" in out
+    assert "Maintenant\n 1. Cap emploi — maintien\u00a0· Cap emploi\u00a0· à\u00a0confirmer\n" in out
     assert "─" not in out and "\x1b[" not in s.log.getvalue().split("Question 1")[1]
 
 

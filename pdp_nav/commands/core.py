@@ -64,7 +64,7 @@ def run(
     answers: Annotated[Path, typer.Option(
         "--answers", "-a", metavar="FICHIER", help="Fichier de réponses YAML (question: option) ou scénario.",
         show_default=False)],
-    fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help="text (cartes dans un terminal, texte brut dans un fichier ou un tube), json ou markdown.")] = "text",
+    fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help="text (le plan d'action, mis en forme dans un terminal, en texte brut dans un fichier ou un tube), json ou markdown.")] = "text",
     tree_dir: TreeDir = None,
     departement: Departement = None,
     output: Output = None,
