@@ -13,13 +13,14 @@ from . import process
 from .help_fr import Group
 from .errors import ExitCode, Interrupted, PdpNavError, StreamError, Terminated, os_reason
 
-MODULES = ("navigate", "core", "scenario", "export", "departement", "lois")
+MODULES = ("navigate", "core", "scenario", "export", "departement", "lois", "fiche")
 """The modules of :mod:`pdp_nav.commands`, each registering its commands with ``register(app)``."""
 COMMAND_MODULES = {
     "navigate": "navigate", "run": "core", "validate": "core", "scenario": "scenario",
     "paths": "export", "graph": "export", "catalogue": "export", "diff": "export", "export": "export",
     "departement": "departement",
     "lois": "lois",
+    "fiche": "fiche", "cherche": "fiche",
 }
 """The module of each command: ``pdp-nav run …`` only builds the commands of ``core``, which
 keeps the other modules' imports and Typer's per-command set-up out of its start-up (issue #7).

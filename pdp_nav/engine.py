@@ -196,8 +196,42 @@ def fitting(tree: Tree, answers: Mapping[str, str], departement: str | None = No
     The one eligibility rule: :func:`evaluate`, :func:`proposed` and the linter all ask it.
     ``departement`` defaults to the tree's overlay ("" for none: national dispositifs only).
     """
-    return tuple(did for did, d in tree.dispositifs.items()
-                 if available_here(tree, d, departement) and d.when.matches(answers))
+    ids = tuple(tree.dispositifs)
+    mask = fit_mask(tree, answers) & place_mask(tree, departement)
+    return tuple(did for i, did in enumerate(ids) if mask >> i & 1)
+
+
+def fit_mask(tree: Tree, answers: Mapping[str, str]) -> int:
+    """The dispositifs whose condition holds on ``answers`` (territory aside), as bits in catalogue order.
+
+    Conditions are grouped by the questions they read; each group's result is memoised on the
+    answers to those questions, so a walk over every path stays fast (issue #11).
+    """
+    groups = tree.memo.get("when")
+    if groups is None:
+        by_nodes: dict[tuple[str, ...], list[int]] = {}
+        for i, d in enumerate(tree.dispositifs.values()):
+            by_nodes.setdefault(tuple(sorted({a.node for a in d.when.atoms()})), []).append(i)
+        groups = tree.memo["when"] = [(nodes, tuple(members), {}) for nodes, members in by_nodes.items()]
+    dispositifs = tuple(tree.dispositifs.values())
+    mask = 0
+    for nodes, members, known in groups:  # type: ignore[attr-defined]
+        key = tuple(map(answers.get, nodes))
+        bits = known.get(key)
+        if bits is None:
+            bits = known[key] = sum(1 << i for i in members if dispositifs[i].when.matches(answers))
+        mask |= bits
+    return mask
+
+
+def place_mask(tree: Tree, departement: str | None = None) -> int:
+    """The dispositifs available in ``departement`` (see :func:`available_here`), as bits."""
+    key = f"place:{tree.departement if departement is None else departement}"
+    mask = tree.memo.get(key)
+    if mask is None:
+        mask = tree.memo[key] = sum(1 << i for i, d in enumerate(tree.dispositifs.values())
+                                    if available_here(tree, d, departement))
+    return mask  # type: ignore[return-value]
 
 
 def evaluate(tree: Tree, steps: tuple[Step, ...], outcome: Outcome) -> Result:

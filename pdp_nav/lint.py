@@ -31,7 +31,8 @@ def lint(tree: Tree, sources: Sources, today: dt.date | None = None) -> list[Pro
         problems += cycles + _unreachable(tree, sources)
         if not cycles:
             problems += _paths(tree, sources)
-    problems += _facts(tree, sources, today) + _overlays(tree, sources, today) + _source_domains(sources)
+    problems += (_facts(tree, sources, today) + _overlays(tree, sources, today) + _source_domains(sources)
+                 + _plan_fields(tree, sources))
     return problems
 
 
@@ -108,10 +109,26 @@ def _references(tree: Tree, src: Sources) -> list[Problem]:
                     f"{_hint(cid, tree.contacts)}"), rule="dangling-contact"))
         for atom in d.when.atoms():
             problems += _atom_problems(tree, src, did, atom)
-        for _, condition in d.contact_when:
+        for condition in (*(c for _, c in d.contact_when), *(case.condition for case in d.plan_spec().cases)):
             for atom in condition.atoms():
                 problems += _atom_problems(tree, src, did, atom)
     return problems
+
+
+def _plan_fields(tree: Tree, src: Sources) -> list[Problem]:
+    """A dispositif without ``plan:`` still shows in the plan (category defaults), with a warning.
+
+    Only in a catalogue that uses ``plan:``: one without any (a small test tree, an old catalogue)
+    gets the category defaults silently.
+    """
+    if all(d.plan is None for d in tree.dispositifs.values()):
+        return []
+    return [Problem(src.loc("catalogue", "dispositifs", did, key=True), (
+        f"le dispositif « {did} » n'a pas de bloc « plan: » : il est placé dans le plan d'action selon sa "
+        f"catégorie (« {d.plan_spec().when} », priorité {d.plan_spec().priority}) ; ajoutez après « category: » "
+        "un bloc « plan: {short: …, when: maintenant|reprise|ensuite, priority: N, key_fact: … } »"),
+        Severity.WARNING, rule="plan-missing")
+        for did, d in tree.dispositifs.items() if d.plan is None]
 
 
 def _atom_problems(tree: Tree, src: Sources, did: str, atom: Any) -> list[Problem]:
@@ -200,12 +217,14 @@ def _unreachable(tree: Tree, src: Sources) -> list[Problem]:
 
 def _paths(tree: Tree, src: Sources) -> list[Problem]:
     """Paths that end with no dispositif, without a département or in one that has an overlay."""
-    from .engine import cited_questions, fitting, walk  # the engine depends on the model only
+    from .engine import fit_mask, place_mask, walk  # the engine depends on the model only
 
     places = ["", *sorted(src.overlays)]  # "": no département chosen (national dispositifs only)
-    cited = tuple(cited_questions(tree))
-    fits: dict[tuple[str | None, ...], tuple[tuple[str, ...], ...]] = {}
-    problems, empty, reached = [], 0, set()
+    masks = [place_mask(tree, dep) for dep in places]
+    anywhere = 0
+    for m in masks:
+        anywhere |= m
+    problems, empty, reached = [], 0, 0
     count = 0
     for count, (steps, answers, outcome) in enumerate(walk(tree), 1):
         if count > MAX_PATHS:
@@ -213,12 +232,9 @@ def _paths(tree: Tree, src: Sources) -> list[Problem]:
                 f"plus de {MAX_PATHS} parcours : les vérifications par parcours se sont arrêtées là"),
                 Severity.WARNING, rule="too-many-paths"))
             break
-        key = tuple(map(answers.get, cited))
-        found = fits.get(key)
-        if found is None:
-            found = fits[key] = tuple(fitting(tree, answers, dep) for dep in places)
-        reached.update(*found)
-        lacking = [dep for dep, ids in zip(places, found) if not ids]
+        fit = fit_mask(tree, answers)  # the one eligibility rule, as bits
+        reached |= fit & anywhere
+        lacking = [dep for dep, m in zip(places, masks) if not fit & m]
         if lacking and not outcome.allow_empty:
             empty += 1
             if empty <= MAX_REPORTED_PATHS:
@@ -233,9 +249,9 @@ def _paths(tree: Tree, src: Sources) -> list[Problem]:
         problems.append(Problem(src.loc("arbre"), (
             f"… et {empty - MAX_REPORTED_PATHS} autres parcours sans aucun dispositif"), rule="empty-path"))
     if count <= MAX_PATHS:
-        for did, d in tree.dispositifs.items():
+        for i, (did, d) in enumerate(tree.dispositifs.items()):
             unusable = d.departements and not set(d.departements) & set(src.overlays)  # said by _overlays
-            if did not in reached and not unusable:
+            if not reached >> i & 1 and not unusable:
                 problems.append(Problem(src.loc("catalogue", "dispositifs", did, key=True), (
                     f"le dispositif « {did} » n'est proposé par aucun parcours : vérifiez sa condition "
                     "« when »"), Severity.WARNING, rule="unreached-dispositif"))

@@ -16,7 +16,7 @@ from .conditions import parse_condition
 from .errors import InputError, Location, Problem, TreeInvalidError, display_path
 from .legal import from_data
 from .model import (
-    Channel, Confidence, Contact, Dispositif, Option, Outcome, Question, Source, Tree,
+    Channel, Confidence, Contact, Dispositif, Option, Outcome, PlanCase, PlanSpec, Question, Source, Tree,
 )
 from .textsafe import TEXT_RULES, text_problems
 from .yamlio import Document, read_yaml
@@ -113,7 +113,8 @@ def build_tree(sources: Sources) -> Tree:
             to_confirm=d.get("to_confirm", ""), when=parse_condition(d["when"], ("dispositifs", did, "when")),
             category=d.get("category", ""), departements=tuple(d.get("departements", ())),
             contact_when=tuple((c["id"], parse_condition(c["when"], ("dispositifs", did, "contacts", i, "when")))
-                               for i, c in enumerate(d["contacts"]) if isinstance(c, dict)))
+                               for i, c in enumerate(d["contacts"]) if isinstance(c, dict)),
+            aliases=tuple(d.get("aliases", ())), plan=_plan(d.get("plan"), did))
         for did, d in sources.docs["catalogue"].data["dispositifs"].items()
     }
     contacts = {
@@ -140,6 +141,17 @@ def _filled_channels(raw: list[dict[str, str]]) -> tuple[Channel, ...]:
     """The overlay channels a doctor may see: an unfilled value is left out, an unfilled note dropped."""
     return tuple(Channel(ch["kind"], ch["value"], "" if is_placeholder(ch.get("note", "")) else ch.get("note", ""))
                  for ch in raw if not is_placeholder(ch["value"]))
+
+
+def _plan(data: dict[str, Any] | None, did: str) -> PlanSpec | None:
+    """The ``plan:`` block of dispositif ``did`` (None when absent: defaults apply)."""
+    if data is None:
+        return None
+    cases = tuple(PlanCase(parse_condition(c["if"], ("dispositifs", did, "plan", "cases", i, "if")),
+                           c.get("when", ""), c.get("priority"), c.get("key_fact", ""))
+                  for i, c in enumerate(data.get("cases", ())))
+    return PlanSpec(data["short"], data["when"], data["priority"], data.get("key_fact", ""),
+                    data.get("who", ""), cases)
 
 
 def apply_overlay(tree: Tree, doc: Document) -> Tree:

@@ -112,6 +112,49 @@ class Contact:
     """Set when the details come from a département overlay."""
 
 
+WHEN = ("maintenant", "reprise", "ensuite")
+"""When an action of the plan happens, in plan order (``plan.when`` in the catalogue)."""
+
+
+@dataclass(frozen=True, slots=True)
+class PlanCase:
+    """A change of timing or priority that holds only on some answers (``plan.cases``)."""
+
+    condition: Condition
+    when: str = ""
+    priority: int | None = None
+    key_fact: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class PlanSpec:
+    """How a dispositif shows in the action plan: content, not code (``plan:`` in the catalogue)."""
+
+    short: str
+    """Short name, for one line of the plan."""
+    when: str
+    """``maintenant``, ``reprise`` or ``ensuite`` (:data:`WHEN`)."""
+    priority: int
+    """1 first; the most important actions make the main view."""
+    key_fact: str = ""
+    """The one fact that makes it apply now: a deadline or a threshold."""
+    who: str = ""
+    """Who acts or whom to call ('' : the first contact, or the SPST itself)."""
+    cases: tuple[PlanCase, ...] = ()
+    given: bool = True
+    """False when the catalogue has no ``plan:`` and the defaults of the category apply."""
+
+
+CATEGORY_PLAN = {
+    "visite": ("maintenant", 20), "accompagnement": ("maintenant", 30), "remobilisation": ("maintenant", 40),
+    "local": ("maintenant", 45), "fonction-publique": ("maintenant", 35), "amenagement": ("reprise", 30),
+    "reprise-progressive": ("reprise", 35), "inaptitude": ("ensuite", 50), "handicap": ("ensuite", 55),
+    "reconversion": ("ensuite", 60), "specialise": ("ensuite", 60), "revenu": ("ensuite", 70),
+    "aide-financiere": ("ensuite", 70),
+}
+"""Timing and priority of a dispositif whose catalogue entry has no ``plan:`` yet."""
+
+
 @dataclass(frozen=True, slots=True)
 class Dispositif:
     id: str
@@ -138,6 +181,17 @@ class Dispositif:
     """A local dispositif: only proposed when the tree is used with one of these départements."""
     contact_when: tuple[tuple[str, Condition], ...] = ()
     """Contacts of ``contacts`` shown only when their condition holds on the answers."""
+    aliases: tuple[str, ...] = ()
+    """Other names doctors use (« Sameth », « mi-temps thérapeutique »), for ``fiche`` and ``cherche``."""
+    plan: PlanSpec | None = None
+    """How it shows in the action plan (None: defaults from ``category``, see :meth:`plan_spec`)."""
+
+    def plan_spec(self) -> PlanSpec:
+        """The catalogue's ``plan:``, or defaults derived from the category."""
+        if self.plan is not None:
+            return self.plan
+        when, priority = CATEGORY_PLAN.get(self.category, ("maintenant", 50))
+        return PlanSpec(self.name, when, priority, given=False)
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Terminal display with Rich (the only module that imports it): results and problems."""
+"""Terminal display with Rich (the only module that imports it): the plan, cards and problems."""
 
 from __future__ import annotations
 
@@ -14,13 +14,13 @@ from rich.text import Text
 
 from .engine import Result
 from .errors import Problem
-from .model import Dispositif, Tree
-from .summary import NOTICE, channel_text, confidence_note, describe_reason
+from .plan import TO_CONFIRM, Card, Plan, meta_line, plan_lines, result_cards, result_plan
 from .textsafe import printable
+from .wording import NOTICE
 
 
 def _text(value: str, style: str = "") -> Text:
-    """Data text for Rich: control and bidi characters shown, never sent to the terminal."""
+    """Data text for Rich: control and bidi characters shown, never sent to the terminal (issue #11)."""
     return Text(printable(value), style=style)
 
 
@@ -36,82 +36,42 @@ def console(stderr: bool = False) -> Console:
                    file=sys.stderr if stderr else sys.stdout)
 
 
-def _legal(d: Dispositif) -> Text:
-    """One reference a line, its Légifrance link written out (and clickable where the terminal can)."""
-    from .legal import label, link
-
-    text = Text()
-    for n, ref in enumerate(d.legal):
-        url = link(ref)
-        text.append(("\n" if n else "") + label(ref), style=f"link {url}" if url else "")
-        if url:
-            text.append(f" <{url}>", style=f"dim link {url}")
-    return text
-
-
-def dispositif_card(tree: Tree, d: Dispositif, why: Iterable[str] = (), number: int | None = None) -> Panel:
-    """One dispositif as a card: what, for whom, conditions, who decides, next step, sources."""
+def dispositif_card(card: Card, number: int | None = None) -> Panel:
+    """One card: its fields (:func:`pdp_nav.plan.card`), why, and whom to contact."""
     grid = Table.grid(padding=(0, 1))
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column(ratio=1, overflow="fold")  # long addresses are folded, never cut
-    rows = [("Pour qui", d.for_whom), ("Durée et conditions", d.conditions), ("Qui décide", d.decides),
-            ("Prochaine étape", d.next_step), ("Base légale", _legal(d)),
-            ("Sources", "; ".join(s.title + (f" ({s.url})" if s.url else "") for s in d.sources)
-             + f" — vérifié le {d.checked.strftime('%d/%m/%Y')}")]
-    for label, value in rows:
-        grid.add_row(label, value if isinstance(value, Text) else _text(value))
-    title = f"{number}. {d.name}" if number else d.name
+    for label, value in card.fields:
+        grid.add_row(label, _text(value, "bold yellow" if label == "À confirmer" else ""))
+    if card.why:
+        grid.add_row(card.why_title, _text(card.why, "italic"))
+    if card.contacts:
+        grid.add_row("Qui contacter", _text("\n".join(card.contacts)))
+    title = f"{number}. {card.name}" if number else card.name
     # a title longer than an 80-column border is cut: the full name then opens the card
-    parts: list = [_text(d.name, "bold")] if len(title) > 70 else []
-    parts += [_text(d.summary), Text(""), grid]
-    if note := confidence_note(d):
-        parts += [Text(""), _text("⚠ " + note, "bold yellow")]
-    why = list(why)
-    if why:
-        parts += [Text(""), _text("Pourquoi : " + " ; ".join(why), "italic")]
+    parts: list = [_text(card.name, "bold"), grid] if len(title) > 70 else [grid]
     return Panel(Group(*parts), title=_title(title), title_align="left", border_style="cyan")
 
 
-def contacts_table(result: Result) -> Table:
-    """« Qui contacter »: every contact of the proposed dispositifs, once."""
-    table = Table(title="Qui contacter", title_justify="left", show_lines=True, expand=True)
-    table.add_column("Organisme", ratio=2, overflow="fold")
-    table.add_column("Comment le joindre", ratio=3, overflow="fold")
-    table.add_column("Pour", ratio=2, overflow="fold")
-    tree = result.tree
-    for use in result.contacts:
-        c = use.contact
-        how = "\n".join(channel_text(ch.kind, ch.value, ch.note) for ch in c.channels) or "—"
-        name = c.name + (f"\n(contacts locaux {c.departement})" if c.departement else "")
-        table.add_row(_text(name), _text(how), _text(", ".join(tree.dispositifs[d].name for d in use.dispositifs)))
-    return table
+def plan_text(plan: Plan, width: int) -> Text:
+    """The plan's lines (:func:`pdp_nav.plan.plan_lines`, never wider than ``width``), styled."""
+    headings = {g.title for g in plan.groups} | {"Qui contacter"}
+    text = Text()
+    for n, line in enumerate(plan_lines(plan, width)):
+        style = "bold green" if n == 0 else "bold cyan" if line in headings else ""
+        part = _text(line + "\n", style)
+        part.highlight_words([TO_CONFIRM], "bold yellow")
+        text.append_text(part)
+    return text
 
 
-def print_result(result: Result, out: Console, added: Iterable[str] = ()) -> None:
-    """The full result screen: situation, one card per dispositif, contacts.
-
-    ``added``: ids of dispositifs new since the previous result (their card says « nouveau »).
-    """
-    tree = result.tree
-    out.print(Panel(_text(result.outcome.text), title=_title(result.outcome.title),
-                    title_align="left", border_style="green"))
-    situation = Table.grid(padding=(0, 1))
-    situation.add_column(style="dim")
-    situation.add_column()
-    for step in result.steps:
-        situation.add_row(_text(step.question.text), _text(step.option.label, "bold"))
-    out.print(situation)
-    out.print()
-    if not result.proposals:
-        out.print("Aucun dispositif ne correspond à cette situation.")
-    for n, p in enumerate(result.proposals, 1):
-        why = [describe_reason(tree, r, proposed=True) for r in p.reasons]
-        card = dispositif_card(tree, p.dispositif, why, n)
-        if p.dispositif.id in set(added):
-            card.title = _title(f"{n}. {p.dispositif.name} (nouveau)")
-        out.print(card)
-    out.print(contacts_table(result))
-    out.print(_text(f"Arbre « {tree.title} », version {tree.version}. {NOTICE}", "dim"))
+def print_result(result: Result, out: Console, *, detail: bool = False) -> None:
+    """The result screen: the plan, then with ``detail`` every card."""
+    out.print(plan_text(result_plan(result), out.width), end="", no_wrap=True, crop=False)
+    if detail:
+        for n, c in enumerate(result_cards(result), 1):
+            out.print(dispositif_card(c, n))
+        out.print(_text(f"{meta_line(result.tree)}. {NOTICE}", "dim"))
 
 
 def print_problems(problems: Iterable[Problem], out: Console) -> None:

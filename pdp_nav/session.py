@@ -7,18 +7,18 @@ result then says which dispositifs were added or removed), look at one dispositi
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import enum
 from pathlib import Path
 from typing import Any
 
 from . import prompts
-from .engine import ContactUse, Navigation, Result
+from .engine import Navigation, Result
 from .errors import Interrupted, OutputError, UsageError, display_path
 from .model import Dispositif, Tree
 from .navigator import Asker, Quit, Screen
-from .summary import card_lines, contact_lines, describe_reason, result_lines
+from .plan import card, result_plan
+from .summary import card_lines, describe_reason, result_lines
 from .summary_html import FORMAT_NAMES, summary_format, write_summary
 
 
@@ -27,7 +27,7 @@ class Action(enum.Enum):
 
     CHANGE = "Modifier une réponse…"
     BACK = "← Retour à la dernière question"
-    DETAIL = "Voir un dispositif en détail…"
+    DETAIL = "Ouvrir la fiche d'une action…"
     SAVE = "Enregistrer un résumé…"
     RESTART = "Recommencer"
     QUIT = "Quitter"
@@ -92,16 +92,16 @@ class Session:
 
     # -- the result screen -------------------------------------------------------------------------
     def show(self, result: Result, previous: Result | None) -> None:
+        """The plan, and what changed since the previous result."""
         added, removed = changes(previous, result) if previous is not None else ([], [])
         self.screen.line()
         if self.accessible:
-            for text in result_lines(result):
+            for text in result_lines(result, width=10_000):  # not wrapped: the screen reader does it
                 self.screen.line(text)
         else:
             from .render import print_result
 
-            print_result(result, self.screen.out, added=[d.id for d in added])
-            self.recap(result)
+            print_result(result, self.screen.out)
         if previous is None:
             return
         if not added and not removed:
@@ -112,17 +112,6 @@ class Session:
             self.screen.line(f"  + {d.name} (ajouté)", "green")
         for d in removed:
             self.screen.line(f"  − {d.name} (retiré)", "red")
-
-    def recap(self, result: Result) -> None:
-        """The names again, just above the menu: on a 24-line screen the cards have scrolled away."""
-        count = len(result.proposals)
-        if count < 2:
-            return
-        self.screen.line(f"En résumé — {count} dispositifs proposés (détails ci-dessus) :", "bold")
-        width = self.screen.out.width - 6
-        for n, p in enumerate(result.proposals, 1):
-            name = p.dispositif.name if len(p.dispositif.name) <= width else p.dispositif.name[:width - 1] + "…"
-            self.screen.line(f"  {n}. {name}")
 
     def menu(self, state: Navigation, result: Result) -> tuple[Navigation, Navigation | None]:
         """Ask what to do next until the path changes; returns the new state and the origin to revise."""
@@ -136,8 +125,8 @@ class Session:
                 target = self.asker.pick_earlier(state)
                 if target is not None:
                     return target, state
-            elif action is Action.DETAIL:
-                self.detail(result)
+            elif action is Action.DETAIL and self.detail(result):
+                self.show(result, None)  # back to the plan
             elif action is Action.SAVE:
                 self.ask_save(result)
             elif action is Action.RESTART:
@@ -147,39 +136,44 @@ class Session:
                 raise Quit()
 
     # -- one dispositif ------------------------------------------------------------------------------
-    def detail(self, result: Result) -> None:
-        items = [prompts.Item(p.dispositif.id, p.dispositif.name) for p in result.proposals]
+    def detail(self, result: Result) -> bool:
+        """Open the card of an action (or of a dispositif not proposed, with why not); False if none chosen."""
+        items = [prompts.Item(a.id, a.short) for a in result_plan(result).actions]  # numbered as in the plan
         items += [prompts.Item(e.dispositif.id, f"{e.dispositif.name} (non proposé)") for e in result.exclusions]
-        items.append(prompts.Item(None, "Retour au résultat", numbered=False))
-        chosen = prompts.select("Quel dispositif ?", items, accessible=self.accessible)
+        items.append(prompts.Item(None, "Retour au plan", numbered=False))
+        chosen = prompts.select("Quelle fiche ?", items, accessible=self.accessible)
         if chosen is None:
-            return
+            return False
         tree = result.tree
         proposal = next((p for p in result.proposals if p.dispositif.id == chosen), None)
-        d = tree.dispositifs[chosen]
-        if proposal is not None:
-            why = [describe_reason(tree, r, proposed=True) for r in proposal.reasons]
-            heading = "Pourquoi"
-        else:
-            exclusion = next(e for e in result.exclusions if e.dispositif.id == chosen)
-            why = [describe_reason(tree, r, proposed=False) for r in exclusion.reasons]
-            heading = "Pourquoi il n'est pas proposé"
-        uses = tuple(ContactUse(tree.contacts[c], (d.id,)) for c in tree.contacts_of(d, result.answers)
-                     if c in tree.contacts)
+        reasons = proposal.reasons if proposal else next(e for e in result.exclusions
+                                                         if e.dispositif.id == chosen).reasons
+        why = [describe_reason(tree, r, proposed=proposal is not None) for r in reasons]
+        shown = card(tree, tree.dispositifs[chosen], answers=result.answers, why=why, proposed=proposal is not None)
         self.screen.line()
         if self.accessible:
-            for text in card_lines(d) + [f"{heading} : " + (" ; ".join(why) or "proposé dans toutes les situations")]:
+            for text in card_lines(shown):
                 self.screen.line(text)
-            for text in contact_lines(uses, tree):
-                self.screen.line(text)
-            return
-        from .render import contacts_table, dispositif_card
+        else:
+            from .render import dispositif_card
 
-        self.screen.out.print(dispositif_card(tree, d, why if proposal else ()))
-        if proposal is None:
-            self.screen.line(f"{heading} : " + " ; ".join(why), "italic")
-        if uses:
-            self.screen.out.print(contacts_table(dataclasses.replace(result, contacts=uses)))
+            self.page(dispositif_card(shown))
+        prompts.pause("Entrée pour revenir au plan…", accessible=self.accessible)
+        return True
+
+    def page(self, renderable: Any) -> None:
+        """Print ``renderable``; taller than the terminal, one screen at a time (a simple pager)."""
+        out = self.screen.out
+        with out.capture() as captured:
+            out.print(renderable)
+        lines = captured.get().splitlines()
+        step = max(out.height - 2, 5)
+        for start in range(0, len(lines), step):
+            if start:
+                prompts.pause(f"Suite de la fiche ({start + 1}-{min(start + step, len(lines))} "
+                              f"sur {len(lines)} lignes) : Entrée…", accessible=self.accessible)
+            out.file.write("\n".join(lines[start:start + step]) + "\n")  # already drawn, colours kept
+            out.file.flush()
 
     # -- summaries -----------------------------------------------------------------------------------
     def save(self, result: Result, path: Path) -> bool:

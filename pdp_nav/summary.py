@@ -11,62 +11,17 @@ import datetime as dt
 from typing import Any
 
 from .conditions import Reason
-from .engine import TERRITORY, ContactUse, Result
-from .legal import json_data, label, markdown_link, text_with_link
-from .model import Confidence, Contact, Dispositif, Tree
-from .textsafe import markdown as _md
+from .engine import Result
+from .legal import json_data, label
 from .textsafe import printable
+from .model import Contact, Dispositif, Tree
+from .plan import LEGAL, Card, meta_line, plan_dict, plan_lines, result_cards, result_plan
+from .wording import (  # noqa: F401 (re-exported: the wording of every output)
+    NOTICE, _md, channel_text, confidence_note, departements_text, describe_reason, label_of, question_text,
+    territory_text, wrap,
+)
 
-FORMAT_VERSION = 1
-NOTICE = ("Document sans donnée d'identité du patient. Aide à l'orientation : les règles citées "
-          "sont à vérifier auprès des organismes avant toute décision.")
-
-
-def label_of(tree: Tree, question_id: str, option_id: str | None) -> str:
-    q = tree.questions.get(question_id)
-    o = q.option(option_id) if q and option_id else None
-    return o.label if o else (option_id or "")
-
-
-def question_text(tree: Tree, question_id: str) -> str:
-    q = tree.questions.get(question_id)
-    return q.text if q else question_id
-
-
-def describe_reason(tree: Tree, reason: Reason, *, proposed: bool) -> str:
-    """One French line saying how an answer made a dispositif fit, or not."""
-    if reason.node == TERRITORY:
-        return territory_text(reason, proposed=proposed)
-    question = question_text(tree, reason.node)
-    expected = " ou ".join(f"« {label_of(tree, reason.node, o)} »" for o in reason.expected)
-    if reason.option is None:
-        if reason.negated:
-            return f"« {question} » : question non posée sur ce parcours"
-        return f"« {question} » : question non posée sur ce parcours (il faudrait {expected})"
-    given = f"« {label_of(tree, reason.node, reason.option)} »"
-    if proposed:
-        return f"« {question} » : {given}" + (" (pas " + expected + ")" if reason.negated else "")
-    if reason.negated:
-        return f"« {question} » : {given} exclut ce dispositif"
-    return f"« {question} » : {given} (il faudrait {expected})"
-
-
-def departements_text(deps: tuple[str, ...] | list[str]) -> str:
-    """« du département 29 », « des départements 22, 29 et 35 »."""
-    return (f"des départements {', '.join(deps[:-1])} et {deps[-1]}" if len(deps) > 1
-            else f"du département {deps[0]}")
-
-
-def territory_text(reason: Reason, *, proposed: bool) -> str:
-    """Why a local dispositif is proposed (this département) or not (another one, or none)."""
-    deps = list(reason.expected)
-    names = departements_text(deps)
-    if proposed:
-        return f"dispositif local {names}"
-    if reason.option is None:
-        return (f"dispositif local {names} : indiquez le département (--departement {deps[0]}) "
-                "pour qu'il soit proposé")
-    return f"dispositif local {names}, pas du département {reason.option}"
+FORMAT_VERSION = 2
 
 
 def _reason_dict(tree: Tree, reason: Reason, proposed: bool) -> dict[str, Any]:
@@ -118,7 +73,7 @@ def tree_dict(tree: Tree) -> dict[str, Any]:
 
 
 def result_dict(result: Result, *, generated: dt.datetime | None = None) -> dict[str, Any]:
-    """The result in the stable JSON layout (``format_version`` 1)."""
+    """The result in the stable JSON layout (``format_version`` 2: with ``plan``)."""
     tree = result.tree
     answers = result.answers
     data: dict[str, Any] = {
@@ -140,6 +95,7 @@ def result_dict(result: Result, *, generated: dt.datetime | None = None) -> dict
             for e in result.exclusions
         ],
         "contacts": [{**contact_dict(u.contact), "for": list(u.dispositifs)} for u in result.contacts],
+        "plan": plan_dict(result_plan(result)),
         "notice": NOTICE,
     }
     if generated is not None:
@@ -147,107 +103,85 @@ def result_dict(result: Result, *, generated: dt.datetime | None = None) -> dict
     return data
 
 
-def confidence_note(d: Dispositif) -> str:
-    """The warning shown with a dispositif whose rules are not all certain ('' when they are).
-
-    A dispositif rated « élevée » may still name one point to confirm: it is shown too.
-    """
-    if d.confidence is Confidence.HIGH:
-        return f"Point à confirmer — {d.to_confirm}" if d.to_confirm else ""
-    return f"Fiabilité {d.confidence.label} — {d.to_confirm}"
+def _meta(tree: Tree, generated: dt.datetime | None) -> str:
+    return meta_line(tree) + (f" — {generated.strftime('%d/%m/%Y %H:%M')}" if generated else "")
 
 
-def channel_text(kind: str, value: str, note: str) -> str:
-    names = {"telephone": "Tél.", "web": "Web", "email": "Courriel", "adresse": "Adresse", "autre": ""}
-    text = f"{names.get(kind, kind)} {value}".strip()
-    return f"{text} ({note})" if note else text
-
-
-def result_markdown(result: Result, *, generated: dt.datetime | None = None) -> str:
-    """A printable summary for a medical file: answers, dispositifs, contacts, sources."""
-    tree = result.tree
-    lines = [f"# Orientation PDP — {_md(result.outcome.title)}", ""]
-    meta = f"Arbre « {_md(tree.title)} », version {_md(tree.version)}"
-    if tree.departement:
-        meta += f", contacts locaux du département {_md(tree.departement)}"
-    if generated:
-        meta += f" — {generated.strftime('%d/%m/%Y %H:%M')}"
-    lines += [f"_{meta}_", "", f"> {NOTICE}", "", "## Situation", ""]
-    lines += [f"- {_md(s.question.text)} **{_md(s.option.label)}**" for s in result.steps]
-    lines += ["", _md(result.outcome.text), "", "## Dispositifs proposés", ""]
-    for n, p in enumerate(result.proposals, 1):
-        d = p.dispositif
-        lines += [f"### {n}. {_md(d.name)}", "", _md(d.summary), ""]
-        for title, text in (("Pour qui", d.for_whom), ("Durée et conditions", d.conditions),
-                            ("Qui décide", d.decides), ("Prochaine étape", d.next_step)):
-            lines.append(f"- **{title}** : {_md(text)}")
-        if note := confidence_note(d):
-            lines.append(f"- **À confirmer** : {_md(note)}")
-        lines.append(f"- **Base légale** : {'; '.join(markdown_link(r, _md) for r in d.legal)}")
-        sources = "; ".join(s.title + (f" <{s.url}>" if s.url else "") for s in d.sources)
-        lines.append(f"- **Sources** : {_md(sources)} (vérifié le {d.checked.strftime('%d/%m/%Y')})")
-        why = "; ".join(describe_reason(tree, r, proposed=True) for r in p.reasons)
-        lines += [f"- **Pourquoi** : {_md(why) if why else 'proposé dans toutes les situations'}", ""]
-    if not result.proposals:
-        lines += ["Aucun dispositif ne correspond à cette situation.", ""]
-    lines += ["## Qui contacter", "", "| Organisme | Comment le joindre | Pour |", "|---|---|---|"]
-    for u in result.contacts:
-        how = "<br>".join(_md(channel_text(c.kind, c.value, c.note)) for c in u.contact.channels) or "—"
-        names = ", ".join(_md(tree.dispositifs[d].name) for d in u.dispositifs)
-        lines.append(f"| {_md(u.contact.name)} | {how} | {names} |")
+def result_markdown(result: Result, *, generated: dt.datetime | None = None, detail: bool = False) -> str:
+    """A summary for a medical file, in the structure of the plain text one: the plan, the
+    situation, the tree; with ``detail``, every card after it."""
+    plan = result_plan(result)
+    lines = [f"# Orientation PDP — {_md(plan.title)}", "", f"_{_md(_meta(result.tree, generated))}_", "",
+             _md(plan.message)]
+    if not plan.groups:
+        lines += ["", "Aucun dispositif ne correspond à cette situation."]
+    for group in plan.groups:
+        lines += ["", f"## {group.title}", ""]
+        lines += [f"- **{a.number}.** {_md(a.line)}" for a in group.actions]
+    if plan.others:
+        lines += ["", f"## Autres dispositifs possibles ({len(plan.others)})", "",
+                  " · ".join(f"{a.number}. {_md(a.short)}" for a in plan.others)]
+    if plan.contacts:
+        lines += ["", "## Qui contacter", ""] + [f"- {_md(c.line)}" for c in plan.contacts]
+    lines += ["", "## Situation", ""] + [f"- {_md(s.question.text)} **{_md(s.option.label)}**" for s in result.steps]
+    lines += ["", f"> {NOTICE}"]
+    if detail:
+        lines += ["", "## Fiches des dispositifs"]
+        for n, c in enumerate(result_cards(result), 1):
+            lines += ["", f"### {n}. {_md(c.name)}", ""]
+            lines += [f"- **{label}** : {_legal_md(c) if label == LEGAL else _md(text)}" for label, text in c.fields]
+            lines.append(f"- **{c.why_title}** : {_md(c.why)}")
     return "\n".join(lines) + "\n"
 
 
-def card_lines(d: Dispositif, number: int | None = None) -> list[str]:
-    """A dispositif as plain lines (accessible mode)."""
-    sources = "; ".join(s.title + (f" ({s.url})" if s.url else "") for s in d.sources)
-    lines = [f"Dispositif {number} : {d.name}" if number else f"Dispositif : {d.name}",
-             f"  Ce que c'est : {d.summary}", f"  Pour qui : {d.for_whom}",
-             f"  Durée et conditions : {d.conditions}", f"  Qui décide : {d.decides}",
-             f"  Prochaine étape : {d.next_step}"]
-    if note := confidence_note(d):
-        lines.append(f"  Attention : {note}")
-    lines += ["  Base légale :", *(f"    {text_with_link(r)}" for r in d.legal),
-              f"  Sources : {sources} (vérifié le {d.checked.strftime('%d/%m/%Y')})"]
+def _legal_md(card: Card) -> str:
+    """Each legal reference as a Markdown link to its Légifrance page (issue #16)."""
+    return "; ".join(f"[{_md(label)}]({url})" if url else _md(label) for label, url in card.legal)
+
+
+def card_lines(card: Card, number: int | None = None) -> list[str]:
+    """A card as plain lines (accessible mode, ``--detail`` in a pipe, ``fiche``), not wrapped."""
+    lines = [f"Dispositif {number} : {card.name}" if number else f"Dispositif : {card.name}"]
+    for label, text in card.fields:
+        if label == LEGAL and card.legal:  # one reference a line, its Légifrance link after it
+            lines += [f"  {label} :", *(f"    {name} <{url}>" if url else f"    {name}" for name, url in card.legal)]
+        else:
+            lines.append(f"  {label} : {text}")
+    if card.why:
+        lines.append(f"  {card.why_title} : {card.why}")
+    if card.contacts:
+        lines += ["  Qui contacter :", *(f"    - {c}" for c in card.contacts)]
     return lines
 
 
-def contact_lines(uses: tuple[ContactUse, ...], tree: Tree) -> list[str]:
-    lines = ["Qui contacter :"]
-    for use in uses:
-        c = use.contact
-        how = "; ".join(channel_text(ch.kind, ch.value, ch.note) for ch in c.channels) or "coordonnées à trouver"
-        names = ", ".join(tree.dispositifs[d].name for d in use.dispositifs)
-        local = f" (contacts locaux {c.departement})" if c.departement else ""
-        lines.append(f"  - {c.name}{local} : {how} — pour : {names}")
-    return lines if uses else ["Qui contacter : aucun contact indiqué."]
+TEXT_WIDTH = 100
+"""Width of the ``.txt`` summary: pasted as is in a dossier médical en santé au travail."""
 
 
-def result_lines(result: Result, *, generated: dt.datetime | None = None) -> list[str]:
-    """The result as plain lines: the accessible mode, and ``run --format text`` off a terminal.
-
-    Lines are not wrapped (a screen reader, a terminal or a medical file's editor does it);
-    an empty line separates the parts.
-    """
-    tree = result.tree
-    lines = [f"Résultat : {result.outcome.title}", result.outcome.text, "", "Vos réponses :"]
-    lines += [f"  - {s.question.text} {s.option.label}" for s in result.steps]
-    count = len(result.proposals)
-    lines += ["", f"{count} dispositif{'s' if count > 1 else ''} proposé{'s' if count > 1 else ''}."
-              if count else "Aucun dispositif ne correspond à cette situation."]
-    for n, p in enumerate(result.proposals, 1):
-        why = " ; ".join(describe_reason(tree, r, proposed=True) for r in p.reasons)
-        lines += ["", *card_lines(p.dispositif, n), f"  Pourquoi : {why or 'proposé dans toutes les situations'}"]
-    lines += ["", *contact_lines(result.contacts, tree), ""]
-    meta = f"Arbre « {tree.title} », version {tree.version}"
-    if tree.departement:
-        meta += f", contacts locaux du département {tree.departement}"
-    if generated:
-        meta += f" — {generated.strftime('%d/%m/%Y %H:%M')}"
-    lines.append(f"{meta}. {NOTICE}")
+def result_lines(result: Result, *, width: int = 80, detail: bool = False) -> list[str]:
+    """The result on one screen: the plan in lines of at most ``width`` characters (the
+    accessible mode, ``run`` off a terminal); ``detail`` adds every card after it."""
+    lines = plan_lines(result_plan(result), width)
+    if detail:
+        for n, c in enumerate(result_cards(result), 1):
+            lines += ["", *card_lines(c, n)]
     return lines
 
 
-def result_text(result: Result, *, generated: dt.datetime | None = None) -> str:
-    """The result as plain text (:func:`result_lines`), for a pipe, a file or a medical record."""
-    return printable("\n".join(result_lines(result, generated=generated))) + "\n"
+def summary_lines(result: Result, *, generated: dt.datetime | None = None, width: int = TEXT_WIDTH) -> list[str]:
+    """The ``.txt`` summary for a medical file: the plan, the situation, the tree and the notice."""
+    lines = plan_lines(result_plan(result), width)
+    lines += ["", "Situation :"]
+    for s in result.steps:
+        lines += wrap(f"{s.question.text} {s.option.label}", width, "  - ", "    ")
+    return lines + ["", *wrap(f"{_meta(result.tree, generated)}. {NOTICE}", width)]
+
+
+def result_text(result: Result, *, width: int = 80, detail: bool = False) -> str:
+    """The result as plain text (:func:`result_lines`), for a pipe or a file."""
+    return printable("\n".join(result_lines(result, width=width, detail=detail))) + "\n"
+
+
+def summary_text(result: Result, *, generated: dt.datetime | None = None) -> str:
+    """The ``.txt`` summary (:func:`summary_lines`): at most 60 lines of at most 100 characters."""
+    return printable("\n".join(summary_lines(result, generated=generated))) + "\n"

@@ -1,7 +1,7 @@
 """Session summaries for a medical file: a printable HTML page, and the format chosen by extension.
 
-Pure functions (no printing): the HTML page is built from the stable JSON layout of
-:func:`pdp_nav.summary.result_dict`, so the three formats say the same thing. Every text from
+Pure functions (no printing): the HTML page renders the plan and the cards of
+:mod:`pdp_nav.plan`, like every other format. Every text from
 the tree is escaped; links are kept only for ``http(s)`` addresses. No patient identity is ever
 part of a summary.
 """
@@ -11,12 +11,14 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 from .engine import Result
 from .errors import UsageError, display_path
-from .summary import channel_text, result_dict, result_markdown, result_text
+from .plan import LEGAL, Card, meta_line, result_cards, result_plan
+from .summary import NOTICE, result_dict, result_markdown, summary_text
 
 FORMATS = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html", ".json": "json",
            ".txt": "text"}
@@ -36,7 +38,11 @@ h3 { font-size: 1.05rem; margin-bottom: .3rem; }
 .warn { color: #8a5300; font-weight: 600; }
 table { border-collapse: collapse; width: 100%; } th, td { border: 1px solid #bbb; padding: .3rem .5rem;
         text-align: left; vertical-align: top; }
-@media print { body { margin: 0; max-width: none; } a { color: inherit; } }
+.plan { font-size: .92rem; line-height: 1.3; } .plan h1 { font-size: 1.25rem; } .plan h2 { font-size: 1rem; margin: .7rem 0 .2rem; }
+.plan ul { margin: .2rem 0; padding-left: 1.6rem; } .plan ul.actions { list-style: none; padding-left: .4rem; } .key { font-weight: 600; }
+.situation { color: #444; font-size: .85rem; }
+.cards { break-before: page; }
+@media print { body { margin: 0; max-width: none; } a { color: inherit; text-decoration: none; } }
 """
 
 
@@ -61,7 +67,7 @@ def summary_content(result: Result, fmt: str, *, generated: dt.datetime | None =
     if fmt == "html":
         return result_html(result, generated=generated)
     if fmt == "text":
-        return result_text(result, generated=generated)
+        return summary_text(result, generated=generated)
     return result_markdown(result, generated=generated)
 
 
@@ -85,60 +91,58 @@ def _e(text: Any) -> str:
     return html.escape(str(text), quote=True)
 
 
-def _link(title: str, url: str | None) -> str:
-    if url and url.lower().startswith(("https://", "http://")):
-        return f'<a href="{_e(url)}">{_e(title)}</a>'
-    return _e(title) + (f" ({_e(url)})" if url else "")
+_URL = re.compile(r"https?://[^\s<>\"'()]+")
 
 
-def _card(number: int, d: dict[str, Any]) -> list[str]:
-    rows = [("Ce que c'est", _e(d["summary"])), ("Pour qui", _e(d["for_whom"])),
-            ("Durée et conditions", _e(d["conditions"])), ("Qui décide", _e(d["decides"])),
-            ("Prochaine étape", _e(d["next_step"])), ("Base légale", "; ".join(_link(r["label"], r["url"]) for r in d["legal_refs"])),
-            ("Sources", "; ".join(_link(s["title"], s["url"]) for s in d["sources"])
-             + f" — vérifié le {_e(_date(d['checked']))}")]
-    why = "; ".join(r["text"] for r in d["why"]) or "proposé dans toutes les situations"
-    rows.append(("Pourquoi", _e(why)))
-    parts = [f'<section class="card"><h3>{number}. {_e(d["name"])}</h3>']
-    if d["to_confirm"]:
-        parts.append(f'<p class="warn">À confirmer : {_e(d["to_confirm"])}</p>')
-    parts.append("<dl>" + "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in rows) + "</dl></section>")
-    return parts
+def _linked(text: str) -> str:
+    """``text`` escaped, its ``http(s)`` addresses made links."""
+    out, last = [], 0
+    for m in _URL.finditer(text):
+        out += [_e(text[last:m.start()]), f'<a href="{_e(m.group())}">{_e(m.group())}</a>']
+        last = m.end()
+    return "".join(out) + _e(text[last:])
 
 
-def _date(iso: str) -> str:
-    return dt.date.fromisoformat(iso).strftime("%d/%m/%Y")
+def _legal(card: Card) -> str:
+    """Each legal reference as a link to its Légifrance page (issue #16)."""
+    return "; ".join(f'<a href="{_e(url)}">{_e(label)}</a>' if url else _e(label) for label, url in card.legal)
+
+
+def _card(number: int, card: Card) -> str:
+    rows = "".join(f"<dt>{_e(label)}</dt><dd>{_legal(card) if label == LEGAL else _linked(text)}</dd>"
+                   for label, text in card.fields)
+    rows += f"<dt>{_e(card.why_title)}</dt><dd>{_e(card.why)}</dd>"
+    if card.contacts:
+        rows += "<dt>Qui contacter</dt><dd>" + "<br>".join(_linked(c) for c in card.contacts) + "</dd>"
+    return f'<section class="card" id="{_e(card.id)}"><h3>{number}. {_e(card.name)}</h3><dl>{rows}</dl></section>'
 
 
 def result_html(result: Result, *, generated: dt.datetime | None = None) -> str:
-    """A self-contained, printable HTML page: situation, dispositifs, contacts, tree version, date."""
-    data = result_dict(result, generated=generated)
-    tree, outcome = data["tree"], data["outcome"]
-    meta = f"Arbre « {_e(tree['title'])} », version {_e(tree['version'])}"
-    if tree["departement"]:
-        meta += f", contacts locaux du département {_e(tree['departement'])}"
-    if generated is not None:
-        meta += f" — {generated.strftime('%d/%m/%Y %H:%M')}"
+    """A self-contained printable page: the plan and the situation on the first A4 page, then
+    the cards after a page break."""
+    plan = result_plan(result)
+    meta = _e(meta_line(result.tree)) + (f" — {generated.strftime('%d/%m/%Y %H:%M')}" if generated else "")
     out = ['<!DOCTYPE html>', '<html lang="fr">', "<head>", '<meta charset="utf-8">',
            '<meta name="viewport" content="width=device-width, initial-scale=1">',
-           f"<title>Orientation PDP — {_e(outcome['title'])}</title>", f"<style>{_STYLE}</style>", "</head>",
-           "<body>", f"<h1>Orientation PDP — {_e(outcome['title'])}</h1>", f'<p class="meta">{meta}</p>',
-           f'<p class="notice">{_e(data["notice"])}</p>', "<h2>Situation</h2>", "<ul>"]
-    out += [f"<li>{_e(a['text'])} <strong>{_e(a['label'])}</strong></li>" for a in data["answers"]]
-    out += ["</ul>", f"<p>{_e(outcome['text'])}</p>", "<h2>Dispositifs proposés</h2>"]
-    for number, d in enumerate(data["dispositifs"], 1):
-        out += _card(number, d)
-    if not data["dispositifs"]:
+           f"<title>Orientation PDP — {_e(plan.title)}</title>", f"<style>{_STYLE}</style>", "</head>",
+           "<body>", '<main class="plan">', f"<h1>Orientation PDP — {_e(plan.title)}</h1>",
+           f'<p class="meta">{meta}</p>', f'<p class="key">{_e(plan.message)}</p>']
+    if not plan.groups:
         out.append("<p>Aucun dispositif ne correspond à cette situation.</p>")
-    out += ["<h2>Qui contacter</h2>", "<table>", "<thead><tr><th>Organisme</th><th>Comment le joindre</th>"
-            "<th>Pour</th></tr></thead>", "<tbody>"]
-    names = {d["id"]: d["name"] for d in data["dispositifs"]}
-    for c in data["contacts"]:
-        how = "<br>".join(_e(channel_text(ch["kind"], ch["value"], ch["note"])) for ch in c["channels"]) or "—"
-        name = _e(c["name"]) + (f"<br><small>contacts locaux {_e(c['departement'])}</small>"
-                                if c["departement"] else "")
-        used = ", ".join(_e(names.get(d, d)) for d in c["for"])
-        out.append(f"<tr><td>{name}</td><td>{how}</td><td>{used}</td></tr>")
-    out += ["</tbody>", "</table>", f'<p class="meta">Empreinte de l\'arbre : {_e(tree["digest"] or "—")}</p>',
+    for group in plan.groups:
+        out += [f"<h2>{_e(group.title)}</h2>", '<ul class="actions">']
+        out += [f'<li>{a.number}. <a href="#{_e(a.id)}">{_e(a.line)}</a></li>' for a in group.actions]
+        out.append("</ul>")
+    if plan.others:
+        out.append(f"<p><strong>Autres dispositifs possibles ({len(plan.others)})</strong> : "
+                   + " · ".join(f'<a href="#{_e(a.id)}">{a.number}. {_e(a.short)}</a>' for a in plan.others) + "</p>")
+    if plan.contacts:
+        out += ["<h2>Qui contacter</h2>", "<ul>"] + [f"<li>{_e(c.line)}</li>" for c in plan.contacts] + ["</ul>"]
+    out += ["<h2>Situation</h2>", '<ul class="situation">']
+    out += [f"<li>{_e(s.question.text)} <strong>{_e(s.option.label)}</strong></li>" for s in result.steps]
+    out += ["</ul>", f'<p class="notice">{_e(NOTICE)}</p>', "</main>", '<div class="cards">',
+            "<h2>Fiches des dispositifs</h2>"]
+    out += [_card(n, c) for n, c in enumerate(result_cards(result), 1)]
+    out += ["</div>", f'<p class="meta">Empreinte de l\'arbre : {_e(result.tree.digest or "—")}</p>',
             "</body>", "</html>"]
     return "\n".join(out) + "\n"

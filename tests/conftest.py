@@ -15,7 +15,7 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.Temp
     for var in ("PDP_NAV_DEPARTEMENT", "PDP_NAV_ARBRE", "PDP_NAV_DEBUG", "ACCESSIBLE", "NO_COLOR",
                 "PDP_NAV_NO_CACHE", "PDP_NAV_CACHE_DIR"):
         monkeypatch.delenv(var, raising=False)
-    monkeypatch.setenv("PDP_NAV_TODAY", "2026-11-23")
+    monkeypatch.setenv("PDP_NAV_TODAY", "2026-11-29")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("config")))
 

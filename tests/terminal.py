@@ -26,7 +26,7 @@ class Session:
     """A running ``pdp-nav`` in a pty, with its whole output kept for the assertions."""
 
     def __init__(self, cwd: Path, args: list[str], *, env: dict[str, str | None] | None = None,
-                 width: int = 100) -> None:
+                 width: int = 100, height: int = 24) -> None:
         full_env = {k: v for k, v in os.environ.items() if k not in ("ACCESSIBLE", "PDP_NAV_DEPARTEMENT")}
         full_env.update(TERM="xterm", LANG="C.UTF-8", NO_COLOR="1",
                         # pexpect does not answer the cursor-position requests a real terminal answers
@@ -37,9 +37,10 @@ class Session:
             else:
                 full_env[key] = value
         self.log = io.StringIO()
-        self.child = pexpect.spawn(PDP_NAV, args, cwd=str(cwd), env=full_env, dimensions=(24, width),
+        self.child = pexpect.spawn(PDP_NAV, args, cwd=str(cwd), env=full_env, dimensions=(height, width),
                                    encoding="utf-8", timeout=TIMEOUT)
         self.child.logfile_read = self.log
+        self.size = (height, width)
 
     def wait(self, *texts: str, hint: str = HINT) -> None:
         """Wait for each text in turn, then for the prompt's hint."""
@@ -59,3 +60,12 @@ class Session:
     def screen(self) -> str:
         """The output without escape sequences, spaces and line breaks collapsed."""
         return " ".join(ANSI.sub("", self.log.getvalue()).split())
+
+    def display(self) -> list[str]:
+        """What the terminal shows now (its rows, what has scrolled away is gone), via pyte."""
+        import pyte
+
+        rows, columns = self.size
+        screen = pyte.Screen(columns, rows)
+        pyte.Stream(screen).feed(self.log.getvalue())
+        return [line.rstrip() for line in screen.display]

@@ -30,8 +30,8 @@ def test_json_result_layout(tree_dir: Path, tmp_path: Path, capsys: pytest.Captu
     assert (code, err) == (0, "")
     data = json.loads(out)
     assert list(data) == ["format_version", "kind", "tree", "answers", "outcome", "dispositifs",
-                          "not_proposed", "contacts", "notice"]
-    assert data["format_version"] == 1 and data["kind"] == "pdp-nav-result"
+                          "not_proposed", "contacts", "plan", "notice"]
+    assert data["format_version"] == 2 and data["kind"] == "pdp-nav-result"
     assert data["tree"]["id"] == "mini" and data["tree"]["version"] == "1.0"
     assert data["answers"] == [
         {"question": "phase", "text": "Où en est la personne ?", "answer": "reprise", "label": "À la reprise"},
@@ -45,19 +45,21 @@ def test_json_result_layout(tree_dir: Path, tmp_path: Path, capsys: pytest.Captu
     assert {d["id"] for d in data["not_proposed"]} == {"visite-demande", "visite-pre-reprise"}
     assert [(c["id"], c["for"]) for c in data["contacts"]] == [
         ("cap-emploi", ["cap-emploi-maintien"]), ("spst", ["visite-reprise"])]
+    plan = data["plan"]
+    assert [(a["number"], a["id"], a["to_confirm"]) for g in plan["groups"] for a in g["actions"]] == [
+        (1, "cap-emploi-maintien", True), (2, "visite-reprise", False)]
+    assert plan["contacts"] == [{"id": "cap-emploi", "name": "Cap emploi", "how": "", "actions": [1],
+                                 "line": "Cap emploi · action 1"}]
 
 
 PLAIN = """\
-Résultat : Préparer le maintien
+Préparer le maintien
 Mobiliser les acteurs du maintien.
 
-Vos réponses :
-  - Où en est la personne ? Pendant l'arrêt
-  - Depuis combien de temps dure l'arrêt ? Plus de 30 jours
-  - La personne a-t-elle une RQTH ? Non
-
-1 dispositif proposé.
-
+Maintenant
+ 1. Visite de pré-reprise\u00a0· vous (SPST)
+"""
+CARD = """
 Dispositif 1 : Visite de pré-reprise
   Ce que c'est : Examen pendant l'arrêt pour préparer le retour.
   Pour qui : Salarié en arrêt de plus de 30 jours.
@@ -69,38 +71,35 @@ Dispositif 1 : Visite de pré-reprise
     C. trav., art. R4624-29 <https://www.legifrance.gouv.fr/search/code?tab_selection=code&query=Code+du+travail+R4624-29>
   Sources : Code du travail (https://www.legifrance.gouv.fr/) (vérifié le 01/11/2026)
   Pourquoi : « Depuis combien de temps dure l'arrêt ? » : « Plus de 30 jours »
-
-Qui contacter :
-  - Service de prévention et de santé au travail : Coordonnées auprès de l'employeur — pour : Visite de pré-reprise
-
-Arbre « Mini-arbre PDP », version 1.0. Document sans donnée d'identité du patient. Aide à l'orientation : \
-les règles citées sont à vérifier auprès des organismes avant toute décision.
 """
 
 
 def test_text_off_a_terminal_is_plain_lines(tree_dir: Path, tmp_path: Path,
                                             capsys: pytest.CaptureFixture[str]) -> None:
-    """To a pipe or a file: unwrapped lines, no box drawing, the same text in both."""
+    """To a pipe or a file: the plan in plain lines, the same text in both; --detail adds the cards
+    (the SPST, which is the user, is never a contact to call)."""
     answers = write(tmp_path / "a.yaml", "phase: arret\nduree_arret: plus_30\nrqth: non\n")
     assert run(capsys, "-a", str(answers), "--arbre", str(tree_dir)) == (0, PLAIN, "")
     target = tmp_path / "resultat.txt"
     assert run(capsys, "-a", str(answers), "--arbre", str(tree_dir), "-o", str(target)) == (0, "", "")
     assert target.read_text(encoding="utf-8") == PLAIN
+    assert run(capsys, "-a", str(answers), "--arbre", str(tree_dir), "--detail") == (0, PLAIN + CARD, "")
 
 
 @needs_pdp_nav
-def test_text_in_a_terminal_draws_cards(tree_dir: Path, tmp_path: Path) -> None:
-    """In a real terminal the same command draws Rich cards and the « Qui contacter » table."""
+def test_text_in_a_terminal_draws_the_plan_then_cards(tree_dir: Path, tmp_path: Path) -> None:
+    """In a real terminal: the plan; with --detail, then a Rich card per dispositif."""
     answers = write(tmp_path / "a.yaml", "phase: arret\nduree_arret: plus_30\nrqth: non\n")
     s = Session(tmp_path, ["run", "-a", str(answers), "--arbre", str(tree_dir)], width=90)
     assert s.end() == 0
+    assert ANSI.sub("", s.log.getvalue()) == PLAIN
+    s = Session(tmp_path, ["run", "-a", str(answers), "--arbre", str(tree_dir), "--detail"], width=90)
+    assert s.end() == 0
     lines = ANSI.sub("", s.log.getvalue()).splitlines()
-    assert lines[0].startswith("╭─ Préparer le maintien ─") and lines[0].endswith("╮") and len(lines[0]) == 90
-    card = next(n for n, line in enumerate(lines) if "1. Visite de pré-reprise" in line)
-    assert lines[card].startswith("╭─ 1. Visite de pré-reprise ─")
-    assert any(line.startswith("│ Base légale") and "C. trav., art. L4624-2-4" in line for line in lines[card:])
-    assert any("Qui contacter" in line for line in lines[card:])
-    assert any(line.startswith("│ Service de prévention") for line in lines[card:])
+    assert lines[:5] == PLAIN.splitlines()
+    assert lines[5].startswith("╭─ 1. Visite de pré-reprise ─") and lines[5].endswith("╮") and len(lines[5]) == 90
+    assert any(line.startswith("│ Base légale") and "C. trav., art. L4624-2-4" in line for line in lines[5:])
+    assert not any("Service de prévention" in line for line in lines)
 
 
 def test_a_point_to_confirm_is_shown_even_when_the_rating_is_high(tmp_path: Path,
@@ -117,8 +116,10 @@ def test_a_point_to_confirm_is_shown_even_when_the_rating_is_high(tmp_path: Path
     answers = write(tmp_path / "a.yaml", "phase: reprise\nrqth: non\n")
     code, out, _ = run(capsys, "-a", str(answers), "--arbre", str(tree))
     assert code == 0
-    assert "  Attention : Point à confirmer — Seuils pour les salariés agricoles : à confirmer auprès de la MSA.\n" in out
-    code, out, _ = run(capsys, "-a", str(answers), "--arbre", str(tree), "-f", "markdown")
+    assert " 1. Visite de reprise\u00a0· vous (SPST)\u00a0· à\u00a0confirmer\n" in out
+    code, out, _ = run(capsys, "-a", str(answers), "--arbre", str(tree), "--detail")
+    assert "  À confirmer : Point à confirmer — Seuils pour les salariés agricoles : à confirmer auprès de la MSA.\n" in out
+    code, out, _ = run(capsys, "-a", str(answers), "--arbre", str(tree), "-f", "markdown", "--detail")
     assert "- **À confirmer** : Point à confirmer — Seuils pour les salariés agricoles" in out
     code, out, _ = run(capsys, "-a", str(answers), "--arbre", str(tree), "-f", "json")
     visite = json.loads(out)["dispositifs"][0]
@@ -149,7 +150,9 @@ def test_markdown(tree_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[
     answers = write(tmp_path / "a.yaml", "phase: arret\nduree_arret: plus_30\nrqth: non\n")
     code, out, _ = run(capsys, "-a", str(answers), "--arbre", str(tree_dir), "-f", "markdown")
     assert code == 0 and out.startswith("# Orientation PDP — Préparer le maintien\n")
-    assert "### 1. Visite de pré-reprise" in out and "| Service de prévention et de santé au travail |" in out
+    assert "## Maintenant\n\n- **1.** Visite de pré-reprise · vous (SPST)\n" in out and "###" not in out
+    code, out, _ = run(capsys, "-a", str(answers), "--arbre", str(tree_dir), "-f", "markdown", "--detail")
+    assert "### 1. Visite de pré-reprise\n\n- **Ce que c'est** : Examen pendant l'arrêt" in out
     search = "https://www.legifrance.gouv.fr/search/code?tab_selection=code&query=Code+du+travail+"
     assert (f"- **Base légale** : [C. trav., art. L4624-2-4]({search}L4624-2-4); "
             f"[C. trav., art. R4624-29]({search}R4624-29)\n") in out  # each reference links to Légifrance

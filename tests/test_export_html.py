@@ -135,7 +135,7 @@ class TestPage:
         assert capsys.readouterr().err == (f"Page écrite dans {target} : ouvrez-la dans un navigateur "
                                            "(elle fonctionne hors ligne).\n")
         page = target.read_text(encoding="utf-8")
-        assert "Page produite par pdp-nav" in page and " le 23/11/2026, arbre « Mini-arbre PDP »" in page
+        assert "Page produite par pdp-nav" in page and " le 29/11/2026, arbre « Mini-arbre PDP »" in page
 
     def test_cli_needs_an_output(self, tree_dir: Path, capsys) -> None:
         assert main(["export", "html", "--arbre", str(tree_dir)]) == 2
@@ -165,6 +165,9 @@ class TestInChromium:
                 "not_proposed": [{"id": d["id"], "why_not": [r["text"] for r in d["why_not"]]}
                                  for d in data["not_proposed"]],
                 "contacts": [{"id": c["id"], "for": c["for"]} for c in data["contacts"]],
+                "plan": [[a["number"], a["id"], a["when"], a["line"]]
+                         for a in [*(a for g in data["plan"]["groups"] for a in g["actions"]), *data["plan"]["others"]]]
+                + [c["line"] for c in data["plan"]["contacts"]],
             })
         return expected
 
@@ -225,16 +228,20 @@ class TestInChromium:
                          main_part).group(1)
         assert card == (
             "<h4>1. Cap emploi — maintien</h4><p class=\"summary\">Accompagnement du maintien des travailleurs "
-            "handicapés.</p><p class=\"warning\" role=\"note\">⚠ Fiabilité moyenne — À confirmer auprès du Cap "
-            "emploi du département.</p><dl><dt>Pour qui</dt><dd>Bénéficiaires de l'obligation d'emploi.</dd>"
+            "handicapés.</p><dl><dt>Ce que c'est</dt><dd>Accompagnement du maintien des travailleurs handicapés."
+            "</dd><dt>Pour qui</dt><dd>Bénéficiaires de l'obligation d'emploi.</dd>"
             "<dt>Durée et conditions</dt><dd>RQTH obtenue ou en cours.</dd><dt>Qui décide</dt><dd>Cap emploi.</dd>"
-            "<dt>Prochaine étape</dt><dd>Orienter vers Cap emploi.</dd><dt>Base légale</dt><dd><ul><li><a href=\""
+            "<dt>Prochaine étape</dt><dd>Orienter vers Cap emploi.</dd><dt>À confirmer</dt><dd>Fiabilité moyenne "
+            "— À confirmer auprès du Cap emploi du département.</dd><dt>Base légale</dt><dd><ul><li><a href=\""
             "https://www.legifrance.gouv.fr/search/code?tab_selection=code&amp;query=Code+du+travail+L5214-3-1\" "
-            "rel=\"noopener noreferrer\">C. trav., art. L5214-3-1</a></li></ul></dd><dt>Sources</dt><dd><ul><li>capemploi.info</li></ul></dd>"
-            "<dt>Vérifié le</dt><dd>01/11/2026</dd><dt>Pourquoi</dt><dd><ul><li>« La personne a-t-elle une "
+            "rel=\"noopener noreferrer\">C. trav., art. L5214-3-1</a></li></ul></dd><dt>Sources</dt><dd>capemploi.info (vérifié le 01/11/2026)</dd>"
+            "<dt>Pourquoi</dt><dd><ul><li>« La personne a-t-elle une "
             "RQTH ? » : « Oui »</li><li>« Où en est la personne ? » : « Pendant l'arrêt » (pas « En poste, sans "
             "arrêt »)</li></ul></dd><dt>Contacts</dt><dd>Cap emploi 56</dd></dl>")
-        assert '<a href="https://www.legifrance.gouv.fr/" rel="noopener noreferrer">Code du travail</a>' in main_part
+        assert ('<h3>Maintenant</h3><ul class="actions" data-when="maintenant"><li><button type="button" '
+                'class="action" data-action="cap-emploi-maintien">1. Cap emploi — maintien · Cap emploi 56 · '
+                'à\u00a0confirmer</button></li>') in main_part.replace("&nbsp;", "\u00a0")
+        assert "Code du travail (https://www.legifrance.gouv.fr/)" in main_part
         assert ('<li class="contact" data-contact="kerpape"><strong>Centre de Kerpape</strong> (département 56)'
                 '<p>Équipe locale.</p><ul class="channels"><li class="channel">Web <a href="https://example.org" '
                 'rel="noopener noreferrer">https://example.org</a></li><li class="channel">Courriel <a '
@@ -282,8 +289,20 @@ class TestInChromium:
         page.write_text(build_html(load_tree(write_tree(tmp_path, catalogue=catalogue))), encoding="utf-8")
         dom = chromium(page, "#reponses=phase:reprise,rqth:non", tmp_path)
         card = re.search(r'<article class="card" data-dispositif="visite-reprise">(.*?)</article>', dom).group(1)
-        assert ('<p class="warning" role="note">⚠ Point à confirmer — Seuils agricoles : à confirmer auprès de '
-                "la MSA.</p>") in card
+        assert ("<dt>À confirmer</dt><dd>Point à confirmer — Seuils agricoles : à confirmer auprès de "
+                "la MSA.</dd>") in card
+
+    def test_clicking_an_action_opens_its_card(self, rich_tree, tmp_path: Path) -> None:
+        """The plan's actions are buttons: a click opens that card (and only that one)."""
+        page = tmp_path / "page.html"
+        page.write_text(build_html(rich_tree), encoding="utf-8")
+        dom = chromium(page, "#pdp-test-click=phase:arret,duree_arret:plus_30,rqth:oui,action:visite-pre-reprise",
+                       tmp_path)
+        assert hook_output(dom)[-2:] == ["clic action:visite-pre-reprise",
+                                         "adresse #reponses=phase:arret,duree_arret:plus_30,rqth:oui"]
+        opened = re.findall(r'<details class="fiche" id="fiche-([a-z-]+)" open="">', dom)
+        assert opened == ["visite-pre-reprise"]
+        assert '<details class="fiche" id="fiche-cap-emploi-maintien"><summary>1. Cap emploi — maintien' in dom
 
     def test_keyboard_digits_choose_an_answer(self, rich_tree, tmp_path: Path) -> None:
         """Typing 2 then 1 answers « Pendant l'arrêt » then « 30 jours ou moins »."""

@@ -95,8 +95,8 @@ class TestNavigateCommand:
         typed(monkeypatch, "2", "2", "1", "6")
         assert main(["navigate", "--arbre", str(tree)]) == 0
         captured = capsys.readouterr()
-        assert "  - Cap emploi 56 (contacts locaux 56) : coordonnées à trouver — pour : Cap emploi — maintien\n" in (
-            captured.out)  # its « À COMPLÉTER » phone is never shown
+        assert " 1. Cap emploi — maintien\u00a0· Cap emploi 56\u00a0· à\u00a0confirmer\n" in captured.out  # local name
+        assert "Qui contacter\n  - Cap emploi 56\u00a0(1)\n" in captured.out  # never a placeholder
         assert "réglage « favori » inconnu, ignoré" in captured.err
         assert captured.err.endswith("Navigation terminée. Aucune donnée n'a été enregistrée. À bientôt.\n")
 
@@ -117,7 +117,7 @@ class TestNavigateCommand:
         monkeypatch.setenv("PDP_NAV_ARBRE", str(tree_dir))
         typed(monkeypatch, "1", "6")
         assert main([]) == 0
-        assert "Résultat : Prévenir pendant l'activité\n" in capsys.readouterr().out
+        assert "\nPrévenir pendant l'activité\n" in capsys.readouterr().out
 
 
 class TestHelp:

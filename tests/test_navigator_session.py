@@ -35,23 +35,25 @@ def session(tree, monkeypatch, *lines: str, save_to: Path | None = None) -> Base
     return caught.value
 
 
+PLAN = """
+Préparer le maintien
+Mobiliser les acteurs du maintien.
+
+Maintenant
+ 1. Cap emploi — maintien\u00a0· Cap emploi\u00a0· à\u00a0confirmer
+ 2. Visite de pré-reprise\u00a0· vous (SPST)
+
+Qui contacter
+  - Cap emploi\u00a0(1)
+"""
+
+
 def test_result_screen_and_quit(tree, monkeypatch, capsys) -> None:
-    """The result lists each dispositif with its facts and reasons, then the contacts, then the menu."""
+    """The result is the plan (uncertain actions marked, the SPST never a contact), then the menu."""
     end = session(tree, monkeypatch, *TO_RESULT, "6")
     assert isinstance(end, Quit) and str(end) == "Navigation terminée. Aucune donnée n'a été enregistrée. À bientôt."
     out = capsys.readouterr().out
-    assert ("Résultat : Préparer le maintien\nMobiliser les acteurs du maintien.\n\nVos réponses :\n"
-            "  - Où en est la personne ? Pendant l'arrêt\n") in out
-    assert "\n\n2 dispositifs proposés.\n\nDispositif 1 : Cap emploi — maintien\n" in out
-    assert "  Attention : Fiabilité moyenne — À confirmer auprès du Cap emploi du département.\n" in out
-    assert ("\n\nDispositif 2 : Visite de pré-reprise\n  Ce que c'est : Examen pendant l'arrêt pour préparer le retour.\n"
-            "  Pour qui : Salarié en arrêt de plus de 30 jours.\n  Durée et conditions : Arrêt de plus de 30 jours.\n")\
-        in out
-    assert "  Pourquoi : « Depuis combien de temps dure l'arrêt ? » : « Plus de 30 jours »\n" in out
-    assert ("\n\nQui contacter :\n  - Cap emploi : coordonnées à trouver — pour : Cap emploi — maintien\n"
-            "  - Service de prévention et de santé au travail : Coordonnées auprès de l'employeur — "
-            "pour : Visite de pré-reprise\n") in out
-    assert MENU in out
+    assert PLAN + "\n" + MENU in out
 
 
 def test_change_an_answer_shows_added_and_removed(tree, monkeypatch, capsys) -> None:
@@ -73,16 +75,29 @@ def test_restart_from_menu_forgets_the_previous_result(tree, monkeypatch, capsys
     session(tree, monkeypatch, *TO_RESULT, "5", "1", "6")
     out = capsys.readouterr().out
     assert "Nouveau parcours : toutes les réponses ont été effacées.\n" in out
-    assert "Résultat : Prévenir pendant l'activité" in out and "Par rapport" not in out
+    assert "\nPrévenir pendant l'activité\n" in out and "Par rapport" not in out
+
+
+def test_detail_of_an_action_then_back_to_the_plan(tree, monkeypatch, capsys) -> None:
+    """Choosing an action opens its full card, with why and whom to contact; Entrée shows the plan again."""
+    session(tree, monkeypatch, *TO_RESULT, "3", "1", "", "6")
+    out = capsys.readouterr().out
+    assert ("Quelle fiche ?\n  1. Cap emploi — maintien\n  2. Visite de pré-reprise\n"
+            "  3. Visite à la demande (non proposé)\n  4. Visite de reprise (non proposé)\n"
+            "  5. Retour au plan\n") in out
+    assert ("Dispositif : Cap emploi — maintien\n  Ce que c'est : Accompagnement du maintien des travailleurs handicapés.\n"
+            ) in out
+    assert "  À confirmer : Fiabilité moyenne — À confirmer auprès du Cap emploi du département.\n" in out
+    assert "  Qui contacter :\n    - Cap emploi : Organisme de placement spécialisé.\n" in out
+    assert out.count(PLAN) == 2 and out.endswith(MENU.rstrip("\n") + "\n  3. Ouvrir la fiche d'une action…\n"
+                                                 "  4. Enregistrer un résumé…\n  5. Recommencer\n  6. Quitter\n"
+                                                 "Votre choix (numéro de 1 à 6) : ")
 
 
 def test_detail_of_a_dispositif_not_proposed(tree, monkeypatch, capsys) -> None:
     """The detail of an excluded dispositif says which answer excluded it."""
-    session(tree, monkeypatch, *TO_RESULT, "3", "3", "6")
+    session(tree, monkeypatch, *TO_RESULT, "3", "3", "", "6")
     out = capsys.readouterr().out
-    assert ("Quel dispositif ?\n  1. Cap emploi — maintien\n  2. Visite de pré-reprise\n"
-            "  3. Visite à la demande (non proposé)\n  4. Visite de reprise (non proposé)\n"
-            "  5. Retour au résultat\n") in out
     assert ("Dispositif : Visite à la demande\n  Ce que c'est : Examen par le médecin du travail à tout moment.\n"
             ) in out
     assert ("Pourquoi il n'est pas proposé : « Où en est la personne ? » : « Pendant l'arrêt » (il faudrait "
@@ -101,13 +116,13 @@ def test_save_from_menu(tree, monkeypatch, capsys, tmp_path: Path) -> None:
             "(Markdown), .html (page imprimable), .txt (texte brut) ou .json\n") in out
     assert "old.json existe déjà : le remplacer ?\n  1. Oui\n  2. Non\n" in out
     assert "Enregistrement annulé.\n" in out
-    assert ("Fichier (.md, .html, .txt ou .json, ou « annuler ») [Entrée seule : resume-pdp-2026-11-23.md] : "
+    assert ("Fichier (.md, .html, .txt ou .json, ou « annuler ») [Entrée seule : resume-pdp-2026-11-29.md] : "
             ) in out
     assert "Résumé enregistré : fiche.json (JSON). Il ne contient aucune donnée d'identité du patient.\n" in out
     assert (tmp_path / "old.json").read_text(encoding="utf-8") == "{}"
-    assert json.loads((tmp_path / "fiche.json").read_text(encoding="utf-8"))["generated"] == "2026-11-23T14:30:00"
-    assert (tmp_path / "resume-pdp-2026-11-23.md").read_text(encoding="utf-8").startswith("# Orientation PDP")
-    assert str(end) == ("Navigation terminée. Résumé enregistré : resume-pdp-2026-11-23.md, fiche.json. "
+    assert json.loads((tmp_path / "fiche.json").read_text(encoding="utf-8"))["generated"] == "2026-11-29T14:30:00"
+    assert (tmp_path / "resume-pdp-2026-11-29.md").read_text(encoding="utf-8").startswith("# Orientation PDP")
+    assert str(end) == ("Navigation terminée. Résumé enregistré : resume-pdp-2026-11-29.md, fiche.json. "
                         "À bientôt.")
 
 
@@ -115,7 +130,7 @@ def test_save_option_updates_the_file_and_survives_errors(tree, monkeypatch, cap
     """--save rewrites the file at each result; Ctrl-D afterwards names the file saved."""
     target = tmp_path / "r.md"
     end = session(tree, monkeypatch, *TO_RESULT, "1", "1", "1", save_to=target)
-    assert "Résultat : Prévenir pendant l'activité" in capsys.readouterr().out
+    assert "\nPrévenir pendant l'activité\n" in capsys.readouterr().out
     assert target.read_text(encoding="utf-8").startswith("# Orientation PDP — Prévenir pendant l'activité\n")
     assert type(end) is Interrupted and str(end).startswith("Interrompu. Résumé enregistré : ")
 

@@ -44,30 +44,35 @@ class TestFormat:
             assert write_summary(tmp_path / name, result, generated=NOW) == fmt
             assert (tmp_path / name).read_text(encoding="utf-8") == summary_content(result, fmt, generated=NOW)
         data = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
-        assert data["kind"] == "pdp-nav-result" and data["generated"] == "2026-11-23T09:05:00"
+        assert data["kind"] == "pdp-nav-result" and data["generated"] == "2026-11-29T09:05:00"
         text = (tmp_path / "r.txt").read_text(encoding="utf-8")
-        assert text.startswith("Résultat : ") and "\n\nDispositif 1 : " in text
-        assert "Arbre « Mini-arbre PDP », version 1.0 — 23/11/2026 09:05. Document sans donnée" in text
+        assert text.startswith("Préparer le maintien\nMobiliser les acteurs du maintien.\n\nMaintenant\n")
+        assert "\n\nSituation :\n  - Où en est la personne\u00a0? Pendant l'arrêt\n" in text
+        assert "Arbre «\u00a0Mini-arbre PDP\u00a0», version 1.0 — 29/11/2026 09:05. Document sans donnée" in text
 
 
 class TestHtml:
     def test_content(self, tmp_path: Path) -> None:
-        """Answers, cards with every field, contacts with the local overlay, version, date, notice."""
+        """The plan (actions link to their cards), the situation, then every card after a page break."""
         page = result_html(result_of(write_tree(tmp_path, overlays={"56": OVERLAY}), "56"), generated=NOW)
         assert page.startswith('<!DOCTYPE html>\n<html lang="fr">\n<head>\n<meta charset="utf-8">')
         assert ('<p class="meta">Arbre « Mini-arbre PDP », version 1.0, contacts locaux du département 56 '
-                '— 23/11/2026 09:05</p>') in page
+                '— 29/11/2026 09:05</p>') in page
         assert "<li>La personne a-t-elle une RQTH ? <strong>Oui</strong></li>" in page
-        assert ('<dt>Base légale</dt><dd><a href="https://www.legifrance.gouv.fr/search/code?tab_selection=code&amp;'
-                'query=Code+du+travail+L5214-3-1">C. trav., art. L5214-3-1</a></dd>') in page  # a link per reference
-        assert '<p class="warn">À confirmer : À confirmer auprès du Cap emploi du département.</p>' in page
-        for label in ("Ce que c'est", "Pour qui", "Durée et conditions", "Qui décide", "Prochaine étape",
+        assert ('<li>1. <a href="#cap-emploi-maintien">Cap emploi — maintien · Cap emploi 56 · à\u00a0confirmer'
+                '</a></li>') in page
+        assert "<h2>Qui contacter</h2>\n<ul>\n<li>Cap emploi 56 · action 1</li>\n</ul>" in page
+        assert "<dt>À confirmer</dt><dd>Fiabilité moyenne — À confirmer auprès du Cap emploi du département.</dd>" in page
+        for label in ("Ce que c&#x27;est", "Pour qui", "Durée et conditions", "Qui décide", "Prochaine étape",
                       "Base légale", "Sources", "Pourquoi"):
             assert page.count(f"<dt>{label}</dt>") == 2
-        assert ('<a href="https://www.legifrance.gouv.fr/">Code du travail</a> — vérifié le 01/11/2026'
-                in page)
-        assert ("<tr><td>Cap emploi 56<br><small>contacts locaux 56</small></td><td>—</td>"
-                "<td>Cap emploi — maintien</td></tr>") in page  # its « À COMPLÉTER » phone is never shown
+        assert page.count("<dt>Qui contacter</dt>") == 1  # the SPST (pré-reprise) is the user, not a contact
+        assert ('Code du travail (<a href="https://www.legifrance.gouv.fr/">https://www.legifrance.gouv.fr/</a>) '
+                "(vérifié le 01/11/2026)") in page
+        assert page.index("</main>") < page.index('<div class="cards">') and ".cards { break-before: page; }" in page
+        assert "À COMPLÉTER" not in page
+        assert ('<dt>Base légale</dt><dd><a href="https://www.legifrance.gouv.fr/search/code?tab_selection=code&amp;'
+                'query=Code+du+travail+L5214-3-1">C. trav., art. L5214-3-1</a></dd>') in page  # a link per reference
         assert "Document sans donnée d&#x27;identité du patient." in page
         assert "@media print" in page
 
@@ -79,4 +84,4 @@ class TestHtml:
         page = result_html(result_of(write_tree(tmp_path, arbre=arbre, catalogue=catalogue)))
         assert "<script>" not in page
         assert "<strong>Oui &lt;script&gt;alert(1)&lt;/script&gt;</strong>" in page
-        assert '<a href="https://x.fr/?q=&quot;&gt;&lt;script&gt;">Piège</a>' in page
+        assert 'Piège (<a href="https://x.fr/?q=">https://x.fr/?q=</a>&quot;&gt;&lt;script&gt;)' in page

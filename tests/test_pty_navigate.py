@@ -36,20 +36,26 @@ def reach_result(s: Session) -> None:
 
 
 def test_full_path_to_result_then_quit(start) -> None:
-    """Three answers lead to the result screen: cards, reasons, contacts; « Quitter » exits 0."""
+    """Three answers lead to the plan; an action opens its card, Entrée goes back to the plan; « Quitter » exits 0."""
     s = start()
     reach_result(s)
+    s.keys("3" + ENTER)  # « Ouvrir la fiche d'une action… »
+    s.wait("Quelle fiche ?", hint=MENU_HINT)
+    s.keys("2" + ENTER)
+    s.wait("Prochaine étape", "Entrée pour revenir au plan…", hint="")
+    s.keys(ENTER)
+    s.wait("Préparer le maintien", "Et maintenant ?", hint=MENU_HINT)
     s.keys("6" + ENTER)
     assert s.end() == 0
     screen = s.screen
     assert "Question 1 · au plus 2 autres questions" in screen
     assert "Vos réponses : Pendant l'arrêt › Plus de 30 jours Question 3 · dernière question" in screen
     assert "? La personne a-t-elle une RQTH ? (o/n, ou ↑↓ et Entrée · ? aide)" in screen
-    assert "1. Cap emploi — maintien" in screen and "2. Visite de pré-reprise" in screen
-    assert "Pourquoi : « Depuis combien de temps dure l'arrêt ? » : « Plus de 30 jours »" in screen
+    assert ("Préparer le maintien Mobiliser les acteurs du maintien. Maintenant "
+            "1. Cap emploi — maintien · Cap emploi · à confirmer 2. Visite de pré-reprise · vous (SPST) "
+            "Qui contacter - Cap emploi (1) ? Et maintenant ?") in screen
+    assert "│ Pourquoi « Depuis combien de temps dure l'arrêt ? » : « Plus de 30 jours »" in screen
     assert "Prochaine étape Organiser la visite." in screen
-    assert ("En résumé — 2 dispositifs proposés (détails ci-dessus) : 1. Cap emploi — maintien "
-            "2. Visite de pré-reprise ? Et maintenant ?") in screen
     assert "Navigation terminée. Aucune donnée n'a été enregistrée. À bientôt." in screen
     assert "Traceback" not in screen
 
@@ -72,7 +78,6 @@ def test_back_three_questions_and_take_another_branch(start) -> None:
     assert ("Réponse modifiée : « Où en est la personne ? » : À la reprise (au lieu de « Pendant l'arrêt »). "
             "Réponses conservées (1) : Oui. "
             "Ne s'appliquent plus, retirées : « Depuis combien de temps dure l'arrêt ? » : Plus de 30 jours.") in screen
-    assert "2. Visite de reprise (nouveau)" in screen
     assert ("Par rapport au résultat précédent : + Visite de reprise (ajouté) − Visite de pré-reprise (retiré)"
             in screen)
     assert screen.endswith("Interrompu : aucune donnée n'a été enregistrée. À bientôt.")
@@ -138,29 +143,29 @@ def test_save_from_menu(start, tmp_path: Path) -> None:
     s = start()
     reach_result(s)
     s.keys("4" + ENTER)
-    s.child.expect_exact("resume-pdp-2026-11-23.md")
+    s.child.expect_exact("resume-pdp-2026-11-29.md")
     s.keys(ENTER)
-    s.wait("Résumé enregistré : resume-pdp-2026-11-23.md (Markdown).", "Et maintenant ?", hint=MENU_HINT)
+    s.wait("Résumé enregistré : resume-pdp-2026-11-29.md (Markdown).", "Et maintenant ?", hint=MENU_HINT)
     s.keys("4" + ENTER)
-    s.child.expect_exact("resume-pdp-2026-11-23.md")
-    s.keys("\x15" + "resume-pdp-2026-11-23.md" + ENTER)  # Ctrl-U empties the line
+    s.child.expect_exact("resume-pdp-2026-11-29.md")
+    s.keys("\x15" + "resume-pdp-2026-11-29.md" + ENTER)  # Ctrl-U empties the line
     s.wait("existe déjà : le remplacer ?", hint=r"o/n")
     s.keys("n")
     s.child.expect_exact("Fichier (")  # the new prompt, in raw mode (the answered question names the file too)
-    s.child.expect_exact("resume-pdp-2026-11-23.md")
+    s.child.expect_exact("resume-pdp-2026-11-29.md")
     s.keys("\x15" + "fiche.html" + ENTER)
     s.wait("Résumé enregistré : fiche.html (HTML).", "Et maintenant ?", hint=MENU_HINT)
     s.keys("6" + ENTER)
     assert s.end() == 0
     assert s.screen.endswith(
-        "Navigation terminée. Résumé enregistré : resume-pdp-2026-11-23.md, fiche.html. À bientôt.")
-    markdown = (tmp_path / "resume-pdp-2026-11-23.md").read_text(encoding="utf-8")
+        "Navigation terminée. Résumé enregistré : resume-pdp-2026-11-29.md, fiche.html. À bientôt.")
+    markdown = (tmp_path / "resume-pdp-2026-11-29.md").read_text(encoding="utf-8")
     assert markdown.startswith("# Orientation PDP — Préparer le maintien\n\n_Arbre « Mini-arbre PDP », "
-                               "version 1.0 — 23/11/2026 ")
+                               "version 1.0 — 29/11/2026 ")
     assert "- La personne a-t-elle une RQTH ? **Oui**" in markdown
-    assert "### 2. Visite de pré-reprise" in markdown and "## Qui contacter" in markdown
+    assert "- **2.** Visite de pré-reprise · vous (SPST)" in markdown and "## Qui contacter" in markdown
     page = (tmp_path / "fiche.html").read_text(encoding="utf-8")
-    assert "<h3>1. Cap emploi — maintien</h3>" in page and "<td>Service de prévention" in page
+    assert "<h3>1. Cap emploi — maintien</h3>" in page and "Service de prévention" not in page
 
 
 def test_save_option_json(start, tmp_path: Path) -> None:
@@ -173,7 +178,7 @@ def test_save_option_json(start, tmp_path: Path) -> None:
     data = json.loads((tmp_path / "sortie.json").read_text(encoding="utf-8"))
     assert [a["answer"] for a in data["answers"]] == ["arret", "plus_30", "oui"]
     assert [d["id"] for d in data["dispositifs"]] == ["cap-emploi-maintien", "visite-pre-reprise"]
-    assert data["tree"]["version"] == "1.0" and data["generated"].startswith("2026-11-23T")
+    assert data["tree"]["version"] == "1.0" and data["generated"].startswith("2026-11-29T")
 
 
 @pytest.mark.parametrize("args", [["navigate"], []])
@@ -203,7 +208,7 @@ def test_accessible_mode_with_numbers(tmp_path: Path, tree_dir: Path) -> None:
             "  2. Pendant l'arrêt\n  3. À la reprise\n  4. Quitter\n") in out
     assert "Aide — Depuis combien de temps dure l'arrêt ?\n" in out
     assert "« 7 » ne correspond à aucun choix : tapez un numéro de 1 à 5 ou ? pour l'aide.\n" in out
-    assert "Dispositif 1 : Cap emploi — maintien\n  Ce que c'est : Accompagnement" in out
+    assert "Maintenant\n 1. Cap emploi — maintien\u00a0· Cap emploi\u00a0· à\u00a0confirmer\n" in out
     assert "─" not in out and "\x1b[" not in s.log.getvalue().split("Question 1")[1]
 
 
@@ -216,7 +221,7 @@ def test_colours_at_80_columns_with_departement(start, tmp_path: Path) -> None:
     assert s.end() == 0
     assert "\x1b[" in s.log.getvalue()
     screen = s.screen
-    assert "Cap emploi 56" in screen and "(contacts locaux 56)" in screen
+    assert "Qui contacter - Cap emploi 56 (1)" in screen
     assert "Où en est la personne ?" in screen and "Préparer le maintien" in screen
     assert "Traceback" not in screen
 

@@ -80,13 +80,14 @@ def run(
         "--answers", "-a", metavar="FICHIER", help="Fichier de réponses YAML (question: option), scénario, ou résumé .json enregistré par le navigateur.",
         show_default=False)],
     fmt: Annotated[Optional[str], typer.Option("--format", "-f", metavar="FORMAT", show_default=False, help=(
-        "text (cartes dans un terminal, texte brut dans un fichier ou un tube), json, markdown ou html. "
+        "text (le plan d'action, mis en forme dans un terminal, en texte brut dans un fichier ou un tube), json, markdown ou html. "
         "Par défaut : d'après l'extension de --output (.json, .md, .html, .txt), sinon text."))] = None,
     tree_dir: TreeDir = None,
     departement: Departement = None,
     output: Output = None,
+    detail: Annotated[bool, typer.Option("--detail", help="Après le plan d'action, la fiche complète de chaque dispositif.")] = False,
 ) -> int:
-    """Rejoue un fichier de réponses sans interaction et affiche les dispositifs proposés."""
+    """Rejoue un fichier de réponses sans interaction et affiche le plan d'action (--detail : et les fiches)."""
     from ..answers import replay_file
 
     fmt = _run_format(fmt, output)
@@ -97,11 +98,19 @@ def run(
         typer.echo(line, err=True)
     result = state.result()
     if fmt == "text" and output is None and sys.stdout.isatty():
-        from ..render import console, print_result  # cards and tables, drawn for the terminal
+        from ..render import console, print_result  # the plan and cards, drawn for the terminal
 
-        print_result(result, console())
+        print_result(result, console(), detail=detail)
+    elif fmt == "text":
+        from ..summary import result_text  # plain lines for a pipe or a file
+
+        emit(result_text(result, detail=detail), output)
+    elif fmt == "markdown":
+        from ..summary import result_markdown
+
+        emit(result_markdown(result, detail=detail), output)
     else:
-        from ..summary_html import summary_content  # plain lines for a pipe, a file, a medical record
+        from ..summary_html import summary_content  # json, html
 
         emit(summary_content(result, fmt), output)
     return ExitCode.OK

@@ -179,7 +179,70 @@ function pdpEngine(raw) {
     return out;
   }
 
+  /* --- The action plan: port of plan.build_plan ------------------------------------- */
+  var WHEN = ["maintenant", "reprise", "ensuite"], MAIN = 7, SELF = "spst", NBSP = "\u00a0";
+  var GROUPS = { maintenant: "Maintenant", reprise: "À la reprise", ensuite: "Ensuite, si besoin" };
+  var REACH = ["telephone", "web", "email"], REACH_NAMES = { telephone: "Tél.", web: "Web", email: "Courriel" };
+
+  function contactName(cid) { return contacts.get(cid).name.split(" (")[0].trim(); }
+
+  function reach(cid) { /* port of plan.reach */
+    var best = null;
+    contacts.get(cid).channels.forEach(function (ch) {
+      if (REACH.indexOf(ch.kind) < 0 || ch.value.indexOf("À COMPLÉTER") >= 0 || !ch.value.trim()) return;
+      if (best === null || REACH.indexOf(ch.kind) < REACH.indexOf(best.kind)) best = ch;
+    });
+    return best ? REACH_NAMES[best.kind] + " " + best.value.replace(/^https?:\/\//, "").replace(/\/+$/, "") : "";
+  }
+
+  function shownContacts(d, answers) {
+    return contactsOf(d, answers).filter(function (c) { return contacts.has(c); });
+  }
+
+  function planAction(d, answers) { /* port of plan._action */
+    var p = d.plan, when = p.when, priority = p.priority, key = p.key_fact;
+    var c = p.cases.find(function (k) { return explain(k["if"], answers)[0]; });
+    if (c) { when = c.when || when; priority = c.priority || priority; key = c.key_fact || key; }
+    var cs = shownContacts(d, answers);
+    var who = p.who || (!cs.length ? "" : cs[0] === SELF ? "vous (SPST)" : contactName(cs[0]));
+    var a = { id: d.id, short: p.short, when: when, priority: priority, key_fact: key, who: who,
+              to_confirm: d.confidence !== "high" || !!d.to_confirm };
+    a.line = [a.short + (key ? " — " + key : ""), who, a.to_confirm ? "à" + NBSP + "confirmer" : ""]
+      .filter(Boolean).join(" · ");
+    return a;
+  }
+
+  function plan(steps, result) { /* port of plan.build_plan */
+    var answers = answersOf(steps);
+    var ranked = result.proposals.map(function (p) { return planAction(p.dispositif, answers); });
+    ranked.sort(function (a, b) { return a.priority - b.priority; }); /* stable */
+    var main = ranked.slice(0, MAIN).sort(function (a, b) { return WHEN.indexOf(a.when) - WHEN.indexOf(b.when); });
+    var all = main.concat(ranked.slice(MAIN));
+    all.forEach(function (a, i) { a.number = i + 1; });
+    var uses = new Map();
+    main.forEach(function (a) {
+      shownContacts(dispositifById.get(a.id), answers).forEach(function (cid) {
+        if (cid === SELF) return;
+        if (!uses.has(cid)) uses.set(cid, []);
+        uses.get(cid).push(a.number);
+      });
+    });
+    var lines = [];
+    uses.forEach(function (numbers, cid) {
+      var how = reach(cid);
+      lines.push({ id: cid, name: contactName(cid), how: how, actions: numbers,
+                   line: [contactName(cid), how, (numbers.length === 1 ? "action " : "actions ")
+                          + numbers.join("," + NBSP)].filter(Boolean).join(" · ") });
+    });
+    return {
+      groups: WHEN.filter(function (w) { return main.some(function (a) { return a.when === w; }); })
+        .map(function (w) { return { when: w, title: GROUPS[w], actions: main.filter(function (a) { return a.when === w; }) }; }),
+      others: ranked.slice(MAIN), actions: all, contacts: lines
+    };
+  }
+
   return {
+    plan: plan,
     tree: tree, questions: questions, outcomes: outcomes, dispositifById: dispositifById, contacts: contacts,
     evaluate: evaluate, describe: describe, labelOf: labelOf, currentId: currentId, optionOf: optionOf,
     remaining: remaining, replay: replay, allPaths: allPaths

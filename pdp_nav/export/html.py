@@ -16,7 +16,8 @@ from importlib import resources
 from typing import Any
 
 from .. import __version__
-from ..model import Tree
+from ..model import PlanSpec, Tree
+from ..plan import card
 from ..summary import NOTICE, contact_dict, dispositif_dict
 from . import FORMAT_VERSION
 from .catalogue import condition_data
@@ -40,10 +41,19 @@ def page_data(tree: Tree, generated: dt.date | None = None) -> dict[str, Any]:
                      for o in tree.outcomes.values()],
         "dispositifs": [{**dispositif_dict(tree, d), "confidence_label": d.confidence.label,
                          "when": condition_data(d.when),
-                         "contact_when": [{"id": cid, "when": condition_data(c)} for cid, c in d.contact_when]}
+                         "contact_when": [{"id": cid, "when": condition_data(c)} for cid, c in d.contact_when],
+                         "plan": _plan_data(d.plan_spec()), "card": [list(f) for f in card(tree, d).fields]}
                         for d in tree.dispositifs.values()],
         "contacts": [contact_dict(c) for c in tree.contacts.values()],
     }
+
+
+def _plan_data(spec: PlanSpec) -> dict[str, Any]:
+    """A dispositif's place in the action plan, with its cases (the page computes the plan)."""
+    return {"short": spec.short, "when": spec.when, "priority": spec.priority, "key_fact": spec.key_fact,
+            "who": spec.who, "cases": [{"if": condition_data(c.condition), "when": c.when or None,
+                                        "priority": c.priority, "key_fact": c.key_fact or None}
+                                       for c in spec.cases]}
 
 
 def script_json(data: Any) -> str:

@@ -134,27 +134,34 @@
 
   function card(p, n) {
     var d = p.dispositif, dl = el("dl", {});
-    field(dl, "Pour qui", d.for_whom);
-    field(dl, "Durée et conditions", d.conditions);
-    field(dl, "Qui décide", d.decides);
-    field(dl, "Prochaine étape", d.next_step);
-    field(dl, "Base légale", list(d.legal_refs.map(function (r) {
-      return r.url && /^https?:\/\//.test(r.url) ? link(r.url, r.label) : r.label;
-    })));
-    field(dl, "Sources", list(d.sources.map(function (s) {
-      return s.url && /^https?:\/\//.test(s.url) ? link(s.url, s.title) : s.title;
-    })));
-    field(dl, "Vérifié le", frDate(d.checked));
+    d.card.forEach(function (f) { /* the fields of plan.card, in its order; articles as Légifrance links */
+      if (f[0] === "Base légale" && d.legal_refs) {
+        field(dl, f[0], list(d.legal_refs.map(function (r) {
+          return r.url && /^https?:\/\//.test(r.url) ? link(r.url, r.label) : r.label;
+        })));
+      } else {
+        field(dl, f[0], f[1]);
+      }
+    });
     var why = p.reasons.map(function (r) { return describe(r, true); });
     field(dl, "Pourquoi", why.length ? list(why) : "proposé dans toutes les situations");
     field(dl, "Contacts", p.contacts.filter(function (c) { return contacts.has(c); })
       .map(function (c) { return contacts.get(c).name; }).join(", "));
-    var note = d.confidence !== "high" ? "Fiabilité " + d.confidence_label + " — " + (d.to_confirm || "")
-      : d.to_confirm ? "Point à confirmer — " + d.to_confirm : null; /* as summary.confidence_note */
-    var warning = note === null ? null : el("p", { class: "warning", role: "note" }, "⚠ " + note);
-    return el("article", { class: "card", "data-dispositif": d.id },
-      el("h4", {}, n + ". " + d.name), d.category ? el("p", { class: "category" }, d.category) : null,
-      el("p", { class: "summary" }, d.summary), warning, dl);
+    return el("details", { class: "fiche", id: "fiche-" + d.id }, el("summary", {}, n + ". " + d.name),
+      el("article", { class: "card", "data-dispositif": d.id }, el("h4", {}, n + ". " + d.name),
+        el("p", { class: "summary" }, d.summary), dl));
+  }
+
+  function openCard(id) { /* an action of the plan opens its card */
+    var details = document.getElementById("fiche-" + id);
+    details.open = true;
+    details.scrollIntoView();
+    details.querySelector("summary").focus();
+  }
+
+  function actionButton(a, text) {
+    return el("button", { type: "button", class: "action", "data-action": a.id,
+                          onclick: function () { openCard(a.id); } }, text);
   }
 
   function renderOutcome(o) {
@@ -164,10 +171,33 @@
       class: "outcome", "data-outcome": o.id, "data-dispositifs": ids.join(" "),
       "data-contacts": result.contacts.map(function (u) { return u.contact.id; }).join(" ")
     }, el("p", { class: "progress" }, "Résultat"), el("h2", { tabindex: "-1" }, o.title), el("p", { class: "text" }, o.text));
-    section.appendChild(el("h3", {}, "Dispositifs proposés (" + ids.length + ")"));
-    result.proposals.forEach(function (p, i) { section.appendChild(card(p, i + 1)); });
+    var plan = engine.plan(steps, result), proposal = new Map(result.proposals.map(function (p) {
+      return [p.dispositif.id, p];
+    }));
+    plan.groups.forEach(function (g) {
+      var ul = el("ul", { class: "actions", "data-when": g.when });
+      g.actions.forEach(function (a) { ul.appendChild(el("li", {}, actionButton(a, a.number + ". " + a.line))); });
+      section.appendChild(el("h3", {}, g.title));
+      section.appendChild(ul);
+    });
+    if (plan.others.length) {
+      var others = el("p", { class: "others" }, "Autres dispositifs possibles (" + plan.others.length + ") : ");
+      plan.others.forEach(function (a, i) {
+        others.appendChild(actionButton(a, a.number + ". " + a.short));
+        if (i < plan.others.length - 1) others.appendChild(document.createTextNode(" · "));
+      });
+      section.appendChild(others);
+    }
+    if (plan.contacts.length) {
+      var reachable = el("ul", { class: "plan-contacts" });
+      plan.contacts.forEach(function (c) { reachable.appendChild(el("li", { "data-contact": c.id }, c.line)); });
+      section.appendChild(el("h3", {}, "Qui contacter"));
+      section.appendChild(reachable);
+    }
+    section.appendChild(el("h3", {}, "Fiches des dispositifs (" + ids.length + ")"));
+    plan.actions.forEach(function (a) { section.appendChild(card(proposal.get(a.id), a.number)); });
     if (!ids.length) section.appendChild(el("p", { class: "empty" }, "Aucun dispositif ne correspond à cette situation."));
-    section.appendChild(el("h3", {}, "Qui contacter"));
+    section.appendChild(el("h3", {}, "Coordonnées"));
     var ul = el("ul", { class: "contacts" });
     result.contacts.forEach(function (u) {
       var c = u.contact, channels = el("ul", { class: "channels" });
@@ -218,7 +248,9 @@
         not_proposed: r.exclusions.map(function (e) {
           return { id: e.dispositif.id, why_not: e.reasons.map(function (x) { return describe(x, false); }) };
         }),
-        contacts: r.contacts.map(function (u) { return { id: u.contact.id, "for": u.dispositifs }; })
+        contacts: r.contacts.map(function (u) { return { id: u.contact.id, "for": u.dispositifs }; }),
+        plan: engine.plan(list, r).actions.map(function (a) { return [a.number, a.id, a.when, a.line]; })
+          .concat(engine.plan(list, r).contacts.map(function (c) { return c.line; }))
       };
     });
   }
@@ -249,7 +281,10 @@
       }
       if (token === "back") target = backButton;
       else if (token === "restart") target = document.getElementById("pdp-restart");
-      else if (token.slice(0, 6) === "crumb:") {
+      else if (token.slice(0, 7) === "action:") { /* an action of the plan */
+        target = Array.prototype.find.call(document.querySelectorAll("button.action"),
+          function (b) { return b.dataset.action === token.slice(7); });
+      } else if (token.slice(0, 6) === "crumb:") {
         target = Array.prototype.find.call(document.querySelectorAll("[data-crumb]"),
           function (b) { return b.dataset.crumb === token.slice(6); });
       } else if (sep > 0) {
@@ -272,7 +307,7 @@
   backButton.addEventListener("click", back);
   document.getElementById("pdp-restart").addEventListener("click", restart);
   document.getElementById("pdp-print").addEventListener("click", function () { window.print(); });
-  window.addEventListener("beforeprint", function () { /* print the reasons too */
+  window.addEventListener("beforeprint", function () { /* print the reasons and the cards too */
     document.querySelectorAll("details").forEach(function (d) { d.open = true; });
   });
   window.addEventListener("popstate", function () {
