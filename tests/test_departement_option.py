@@ -95,12 +95,11 @@ def test_invalid_departement(tree56: Path, answers: Path, tmp_path: Path, capsys
 def test_config_file_departement_by_name(tree56: Path, answers: Path, tmp_path: Path, capsys,
                                          monkeypatch: pytest.MonkeyPatch) -> None:
     """``departement = "morbihan"`` in the configuration file of the navigator is read like -d."""
-    from pdp_nav.commands.navigate import _load
-    from pdp_nav.config import read_config
+    from pdp_nav.commands.navigate import load_tree_of, settings
 
     config = write(tmp_path / "config.toml", 'departement = "morbihan"\n')
     monkeypatch.setenv("PDP_NAV_CONFIG", str(config))
-    tree = _load(tree56, read_config().departement, True)
+    tree = load_tree_of(settings(tree56, None, False))
     assert tree.departement == "56" and capsys.readouterr().err == ""
 
 
