@@ -134,11 +134,11 @@ def test_a_replaced_file_keeps_its_mode(here: Path, mode: int) -> None:
     target.chmod(mode)
     assert main(["run", "-a", "a.yaml", "--arbre", "tree", "-o", "r.txt"]) == 0
     assert stat.S_IMODE(target.stat().st_mode) == mode
-    assert target.read_text(encoding="utf-8").startswith("Résultat : ")
+    assert target.read_text(encoding="utf-8").startswith("Préparer le maintien\n")
 
 
 @pytest.mark.parametrize(("name", "start"), [("r.md", "# "), ("r.html", "<!DOCTYPE html>"), ("r.json", "{"),
-                                             ("r.txt", "Résultat : ")])
+                                             ("r.txt", "Préparer le maintien\n")])
 def test_run_writes_the_format_the_extension_says(here: Path, name: str, start: str) -> None:
     assert main(["run", "-a", "a.yaml", "--arbre", "tree", "-o", name]) == 0
     assert (here / name).read_text(encoding="utf-8").startswith(start)
