@@ -14,7 +14,7 @@ from rich.text import Text
 
 from .engine import Result
 from .errors import Problem
-from .plan import TO_CONFIRM, Card, Plan, meta_line, plan_lines, result_cards, result_plan
+from .plan import LEGAL, TO_CONFIRM, Card, Plan, meta_line, plan_lines, result_cards, result_plan
 from .textsafe import printable
 from .wording import NOTICE
 
@@ -36,13 +36,26 @@ def console(stderr: bool = False) -> Console:
                    file=sys.stderr if stderr else sys.stdout)
 
 
+def _legal(card: Card) -> Text:
+    """One reference a line, its Légifrance link written out (and clickable where the terminal can)."""
+    text = Text()
+    for n, (name, url) in enumerate(card.legal):
+        text.append(("\n" if n else "") + printable(name), style=f"link {url}" if url else "")
+        if url:
+            text.append(f" <{url}>", style=f"dim link {url}")
+    return text
+
+
 def dispositif_card(card: Card, number: int | None = None) -> Panel:
     """One card: its fields (:func:`pdp_nav.plan.card`), why, and whom to contact."""
     grid = Table.grid(padding=(0, 1))
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column(ratio=1, overflow="fold")  # long addresses are folded, never cut
     for label, value in card.fields:
-        grid.add_row(label, _text(value, "bold yellow" if label == "À confirmer" else ""))
+        if label == LEGAL and card.legal:
+            grid.add_row(label, _legal(card))
+        else:
+            grid.add_row(label, _text(value, "bold yellow" if label == "À confirmer" else ""))
     if card.why:
         grid.add_row(card.why_title, _text(card.why, "italic"))
     if card.contacts:

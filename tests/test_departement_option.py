@@ -125,7 +125,7 @@ def test_navigate_in_a_terminal(tree56: Path, tmp_path: Path, args: list[str], e
 
 @needs_pdp_nav
 def test_navigate_result_shows_local_contacts_for_056(tree56: Path, tmp_path: Path) -> None:
-    """``-d 056``: the result's table names the Morbihan contact, with no « À COMPLÉTER »."""
+    """``-d 056``: the plan's « Qui contacter » names the Morbihan contact, with no « À COMPLÉTER »."""
     s = Session(tmp_path, ["navigate", "--arbre", str(tree56), "-d", "056", "--accessible"])
     s.child.expect_exact("Question 1")
     s.child.expect_exact("Votre choix")
@@ -137,4 +137,4 @@ def test_navigate_result_shows_local_contacts_for_056(tree56: Path, tmp_path: Pa
     s.child.expect_exact("Votre choix")
     s.keys("\x03")
     s.end()
-    assert "Cap emploi 56 (contacts locaux 56)" in s.screen and "COMPLÉTER" not in s.screen
+    assert "Cap emploi 56" in s.screen and "COMPLÉTER" not in s.screen  # the local name, never a placeholder

@@ -290,13 +290,14 @@ class TestCards:
 
         from rich.console import Console
 
+        from pdp_nav.plan import card as card_of
         from pdp_nav.render import dispositif_card
 
         catalogue = CATALOGUE.replace(
             'legal: ["C. trav., art. L4624-2-4", "C. trav., art. R4624-29"]',
             'legal: ["C. trav., art. R4624-29", "Décret n° 2022-372 du 16 mars 2022", "Pas de base légale propre"]')
         tree = load_tree(write_tree(tmp_path, catalogue=catalogue))
-        card = dispositif_card(tree, tree.dispositifs["visite-pre-reprise"])
+        card = dispositif_card(card_of(tree, tree.dispositifs["visite-pre-reprise"]))
         coloured = Console(file=io.StringIO(), width=100, color_system="standard", force_terminal=True)
         coloured.print(card)
         assert "\x1b]8;" in coloured.file.getvalue()  # type: ignore[attr-defined]  # OSC 8 hyperlinks

@@ -116,13 +116,13 @@ def test_save_from_menu(tree, monkeypatch, capsys, tmp_path: Path) -> None:
             "(Markdown), .html (page imprimable), .txt (texte brut) ou .json\n") in out
     assert "old.json existe déjà : le remplacer ?\n  1. Oui\n  2. Non\n" in out
     assert "Enregistrement annulé.\n" in out
-    assert ("Fichier (.md, .html, .txt ou .json, ou « annuler ») [Entrée seule : resume-pdp-2026-11-29.md] : "
+    assert ("Fichier (.md, .html, .txt ou .json, ou « annuler ») [Entrée seule : resume-pdp-2026-11-23.md] : "
             ) in out
     assert "Résumé enregistré : fiche.json (JSON). Il ne contient aucune donnée d'identité du patient.\n" in out
     assert (tmp_path / "old.json").read_text(encoding="utf-8") == "{}"
-    assert json.loads((tmp_path / "fiche.json").read_text(encoding="utf-8"))["generated"] == "2026-11-29T14:30:00"
-    assert (tmp_path / "resume-pdp-2026-11-29.md").read_text(encoding="utf-8").startswith("# Orientation PDP")
-    assert str(end) == ("Navigation terminée. Résumé enregistré : resume-pdp-2026-11-29.md, fiche.json. "
+    assert json.loads((tmp_path / "fiche.json").read_text(encoding="utf-8"))["generated"] == "2026-11-23T14:30:00"
+    assert (tmp_path / "resume-pdp-2026-11-23.md").read_text(encoding="utf-8").startswith("# Orientation PDP")
+    assert str(end) == ("Navigation terminée. Résumé enregistré : resume-pdp-2026-11-23.md, fiche.json. "
                         "À bientôt.")
 
 

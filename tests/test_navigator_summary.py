@@ -44,11 +44,11 @@ class TestFormat:
             assert write_summary(tmp_path / name, result, generated=NOW) == fmt
             assert (tmp_path / name).read_text(encoding="utf-8") == summary_content(result, fmt, generated=NOW)
         data = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
-        assert data["kind"] == "pdp-nav-result" and data["generated"] == "2026-11-29T09:05:00"
+        assert data["kind"] == "pdp-nav-result" and data["generated"] == "2026-11-23T09:05:00"
         text = (tmp_path / "r.txt").read_text(encoding="utf-8")
         assert text.startswith("Préparer le maintien\nMobiliser les acteurs du maintien.\n\nMaintenant\n")
         assert "\n\nSituation :\n  - Où en est la personne\u00a0? Pendant l'arrêt\n" in text
-        assert "Arbre «\u00a0Mini-arbre PDP\u00a0», version 1.0 — 29/11/2026 09:05. Document sans donnée" in text
+        assert "Arbre «\u00a0Mini-arbre PDP\u00a0», version 1.0 — 23/11/2026 09:05. Document sans donnée" in text
 
 
 class TestHtml:
@@ -57,7 +57,7 @@ class TestHtml:
         page = result_html(result_of(write_tree(tmp_path, overlays={"56": OVERLAY}), "56"), generated=NOW)
         assert page.startswith('<!DOCTYPE html>\n<html lang="fr">\n<head>\n<meta charset="utf-8">')
         assert ('<p class="meta">Arbre « Mini-arbre PDP », version 1.0, contacts locaux du département 56 '
-                '— 29/11/2026 09:05</p>') in page
+                '— 23/11/2026 09:05</p>') in page
         assert "<li>La personne a-t-elle une RQTH ? <strong>Oui</strong></li>" in page
         assert ('<li>1. <a href="#cap-emploi-maintien">Cap emploi — maintien · Cap emploi 56 · à\u00a0confirmer'
                 '</a></li>') in page

@@ -15,7 +15,7 @@ from pdp_nav.cli import main
 from pdp_nav.engine import cited_questions, iter_paths, replay
 from pdp_nav.export.html import build_html
 from pdp_nav.loader import load_tree
-from pdp_nav.summary import result_dict, result_markdown, result_text
+from pdp_nav.summary import result_dict, result_markdown, result_text, summary_text
 from pdp_nav.summary_html import result_html
 
 from .helpers import shipped_tree_or_skip
@@ -36,15 +36,15 @@ def trees(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def outputs(result) -> str:  # noqa: ANN001 - an engine Result
     """Every rendering of one result a doctor can see: terminal, accessible/.txt, .md, .html, .json.
 
-    In the terminal only the « Qui contacter » table is drawn: the cards show the catalogue's
-    fields, which the four other renderings already show (and Rich is the slow one).
+    The terminal draws the plan and every card (``--detail``), as the accessible mode and
+    ``run --detail`` write them; the .txt summary is the one saved for a medical file.
     """
-    from pdp_nav.render import console, contacts_table
+    from pdp_nav.render import console, print_result
 
     screen = console()
     screen.file = io.StringIO()
-    screen.print(contacts_table(result))
-    return "\n".join((screen.file.getvalue(), result_text(result, generated=NOW),
+    print_result(result, screen, detail=True)
+    return "\n".join((screen.file.getvalue(), result_text(result, detail=True), summary_text(result, generated=NOW),
                       result_markdown(result, generated=NOW), result_html(result, generated=NOW),
                       json.dumps(result_dict(result, generated=NOW), ensure_ascii=False)))
 

@@ -238,7 +238,7 @@ def test_reopen_a_saved_summary_on_its_result(start, tree_dir: Path, tmp_path: P
     summary["dispositifs"] = []
     (tmp_path / "cas.json").write_text(json.dumps(summary), encoding="utf-8")
     s = start("--reprendre", "cas.json")
-    s.wait("Qui contacter", "Et maintenant ?", hint=MENU_HINT)
+    s.wait("Maintenant", "Et maintenant ?", hint=MENU_HINT)  # the plan of the saved case
     s.keys("1" + ENTER)  # « Modifier une réponse… »
     s.wait("À quelle question revenir ?", hint=MENU_HINT)
     s.keys("3" + ENTER)  # the RQTH question

@@ -189,7 +189,7 @@ function pdpEngine(raw) {
   function reach(cid) { /* port of plan.reach */
     var best = null;
     contacts.get(cid).channels.forEach(function (ch) {
-      if (REACH.indexOf(ch.kind) < 0 || ch.value.indexOf("À COMPLÉTER") >= 0 || !ch.value.trim()) return;
+      if (REACH.indexOf(ch.kind) < 0 || ch.value.indexOf("\u00c0 COMPL\u00c9TER") >= 0 || !ch.value.trim()) return;
       if (best === null || REACH.indexOf(ch.kind) < REACH.indexOf(best.kind)) best = ch;
     });
     return best ? REACH_NAMES[best.kind] + " " + best.value.replace(/^https?:\/\//, "").replace(/\/+$/, "") : "";
