@@ -196,9 +196,8 @@ def fitting(tree: Tree, answers: Mapping[str, str], departement: str | None = No
     The one eligibility rule: :func:`evaluate`, :func:`proposed` and the linter all ask it.
     ``departement`` defaults to the tree's overlay ("" for none: national dispositifs only).
     """
-    ids = tuple(tree.dispositifs)
     mask = fit_mask(tree, answers) & place_mask(tree, departement)
-    return tuple(did for i, did in enumerate(ids) if mask >> i & 1)
+    return tuple(did for i, did in enumerate(tree.dispositifs) if mask >> i & 1)
 
 
 def fit_mask(tree: Tree, answers: Mapping[str, str]) -> int:
@@ -213,12 +212,13 @@ def fit_mask(tree: Tree, answers: Mapping[str, str]) -> int:
         for i, d in enumerate(tree.dispositifs.values()):
             by_nodes.setdefault(tuple(sorted({a.node for a in d.when.atoms()})), []).append(i)
         groups = tree.memo["when"] = [(nodes, tuple(members), {}) for nodes, members in by_nodes.items()]
-    dispositifs = tuple(tree.dispositifs.values())
+    dispositifs = None  # built once, and only when a group meets answers it has not seen yet
     mask = 0
     for nodes, members, known in groups:  # type: ignore[attr-defined]
         key = tuple(map(answers.get, nodes))
         bits = known.get(key)
         if bits is None:
+            dispositifs = dispositifs or tuple(tree.dispositifs.values())
             bits = known[key] = sum(1 << i for i in members if dispositifs[i].when.matches(answers))
         mask |= bits
     return mask
