@@ -162,8 +162,8 @@ def write_scenarios(tree_dir: Path, count: int, directory: Path | None = None) -
     """
     from itertools import cycle, islice
 
-    from pdp_nav.engine import iter_paths, replay
-    from pdp_nav.loader import load_tree
+    from pdp_nav.core.engine import iter_paths, replay
+    from pdp_nav.content.load import load_tree
 
     tree = load_tree(tree_dir)
     directory = directory or tree_dir / "scenarios"

@@ -139,7 +139,7 @@ def num(n: float) -> str:
 # --- sections --------------------------------------------------------------------------
 
 def startup(rows: list[Row], env: dict[str, str], work: Path, repeat: int) -> None:
-    from pdp_nav.loader import data_dir
+    from pdp_nav.content.files import data_dir
 
     shipped = data_dir()
     scenarios = sorted((shipped / "scenarios").glob("*.yaml"))
@@ -178,14 +178,14 @@ def startup(rows: list[Row], env: dict[str, str], work: Path, repeat: int) -> No
 
 
 def loading(rows: list[Row], work: Path, nodes: int) -> None:
-    from pdp_nav import loader
+    from pdp_nav.content import load
 
     tree_dir = gen.write_wide_tree(work / f"large-{nodes}", nodes)
     os.environ["PDP_NAV_NO_CACHE"] = "1"
-    cold = best_in_process(lambda: loader.load_tree(tree_dir), 2)
+    cold = best_in_process(lambda: load.load_tree(tree_dir), 2)
     del os.environ["PDP_NAV_NO_CACHE"]
-    loader.load_tree(tree_dir)  # writes the cache entry
-    warm = best_in_process(lambda: loader.load_tree(tree_dir), 5)
+    load.load_tree(tree_dir)  # writes the cache entry
+    warm = best_in_process(lambda: load.load_tree(tree_dir), 5)
     rows.append(Row("Chargement", f"chargement à froid, {num(nodes)} nœuds (YAML, schéma, lint)", secs(cold)))
     rows.append(Row("Chargement", f"chargement depuis le cache, {num(nodes)} nœuds", ms(warm),
                     "à froid", f"{cold / warm:.0f}× plus rapide", "≥ 10× plus rapide", cold / warm >= 10))
@@ -225,14 +225,14 @@ def validate_chains(rows: list[Row], work: Path, lengths: list[int]) -> None:
 
 def paths_scaling(rows: list[Row], env: dict[str, str], work: Path, layers: list[int], repeat: int) -> None:
     """Each size run ``repeat`` times: the fastest run, the largest peak memory."""
-    from pdp_nav import loader
+    from pdp_nav.content import load
 
     pdp = script()
     first_peak = 0
     for depth in layers:
         count = 10 ** depth
         tree_dir = gen.write_layered_tree(work / f"paths-{depth}", depth, 10)
-        loader.load_tree(tree_dir)  # cache entry, as after a first run
+        load.load_tree(tree_dir)  # cache entry, as after a first run
         runs = [run_wall([pdp, "paths", "--arbre", str(tree_dir), "--format", "jsonl"], env, work)
                 for _ in range(repeat)]
         seconds, peak = min(r[0] for r in runs), max(r[1] for r in runs)
@@ -251,11 +251,11 @@ def paths_scaling(rows: list[Row], env: dict[str, str], work: Path, layers: list
 
 
 def scenario_check(rows: list[Row], env: dict[str, str], work: Path, count: int) -> None:
-    from pdp_nav import loader
+    from pdp_nav.content import load
 
     tree_dir = gen.write_wide_tree(work / "scenarios-tree", 1000)
     folder = gen.write_scenarios(tree_dir, count)
-    loader.load_tree(tree_dir)
+    load.load_tree(tree_dir)
     cmd = [script(), "scenario", "check", "--arbre", str(tree_dir), str(folder)]
     seconds = min(run_wall(cmd, env, work)[0] for _ in range(3))
     rows.append(Row("Scénarios", f"scenario check, {num(count)} scénarios, un processus", secs(seconds),
@@ -264,7 +264,7 @@ def scenario_check(rows: list[Row], env: dict[str, str], work: Path, count: int)
 
 def citations(rows: list[Row], env: dict[str, str], work: Path) -> None:
     """``lois verifier`` on the shipped tree over the three codes: cold (index built), then warm (issue #16)."""
-    from pdp_nav.codes import default_dir
+    from pdp_nav.laws.codes import default_dir
 
     codes = Path(os.environ.get("PDP_NAV_CODES") or default_dir())
     if not (codes / "data").is_dir():
@@ -288,7 +288,7 @@ def citations(rows: list[Row], env: dict[str, str], work: Path) -> None:
 
 def tree_diff(rows: list[Row], env: dict[str, str], work: Path) -> None:
     """``diff`` of the shipped tree and a copy where one option leaves one rule (issue #16)."""
-    from pdp_nav import loader
+    from pdp_nav.content import load
 
     old, new = work / "diff-old", work / "diff-new"
     for target in (old, new):
@@ -297,7 +297,7 @@ def tree_diff(rows: list[Row], env: dict[str, str], work: Path) -> None:
     text = catalogue.read_text(encoding="utf-8")
     catalogue.write_text(text.replace("regime: [salarie_general, salarie_agricole]", "regime: [salarie_general]", 1),
                          encoding="utf-8")
-    loader.load_tree(old), loader.load_tree(new)  # cache entries, as after a first run
+    load.load_tree(old), load.load_tree(new)  # cache entries, as after a first run
     seconds = min(run_wall([script(), "diff", str(old), str(new)], env, work)[0] for _ in range(3))
     rows.append(Row("Diff", "diff de deux versions de l'arbre livré (une règle modifiée)", secs(seconds),
                     "", "", "≤ 2 s", seconds <= 2))

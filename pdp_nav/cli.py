@@ -9,9 +9,9 @@ import sys
 import typer
 
 from . import __version__
-from . import process
-from .help_fr import Group
 from .errors import ExitCode, Interrupted, PdpNavError, StreamError, Terminated, os_reason
+from .system import process
+from .ui.help_fr import Group
 
 MODULES = ("navigate", "core", "scenario", "export", "departement", "lois", "fiche")
 """The modules of :mod:`pdp_nav.commands`, each registering its commands with ``register(app)``."""
@@ -48,7 +48,7 @@ def _root(
     if no_cache:
         os.environ["PDP_NAV_NO_CACHE"] = "1"
     if ctx.invoked_subcommand is None:
-        from .commands import navigate
+        from .commands import navigate  # start-up: only the invoked command's module is built
 
         navigate.start(ctx)
 
@@ -101,7 +101,7 @@ def _default_to_navigate(args: list[str]) -> list[str]:
 
 
 def _err(message: str) -> None:
-    from .textsafe import printable  # a message quoting data never drives the terminal (issue #11)
+    from .system.textsafe import printable  # a message quoting data never drives the terminal (issue #11)
 
     typer.echo(printable(message), err=True)
 
@@ -114,7 +114,7 @@ def script() -> int:
     written by then, and the memory goes back to the system anyway.
     """
     code = main()
-    import gc
+    import gc  # one use, at exit (see above)
 
     gc.freeze()
     return code
@@ -125,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _default_to_navigate(list(sys.argv[1:] if argv is None else argv))
     try:
         with process.guarded():
-            from typer.main import get_command
+            from typer.main import get_command  # start-up: after the guard that restores the streams
 
             command = get_command(_app_for(args))
             with command.make_context("pdp-nav", args) as ctx:
@@ -158,14 +158,14 @@ def exit_code_for(exc: BaseException) -> int:
         _err(exc.message)
         return int(exc.exit_code)
     if isinstance(exc, typer.TyperException):  # click's usage errors: unknown option, missing value…
-        from .help_fr import error_message
+        from .ui.help_fr import error_message  # start-up: only a usage error needs the French wording
 
         _err(error_message(exc))
         return int(ExitCode.INVALID_INPUT)
     if isinstance(exc, SystemExit):
         return exc.code if isinstance(exc.code, int) else int(ExitCode.BUG)
     if os.environ.get("PDP_NAV_DEBUG"):
-        import traceback
+        import traceback  # only with PDP_NAV_DEBUG
 
         traceback.print_exception(exc)
     _err("Erreur interne de pdp-nav (un bogue) : relancez avec --debug et signalez le message obtenu.")

@@ -7,6 +7,8 @@ import errno
 from dataclasses import dataclass
 from pathlib import Path
 
+from .system.textsafe import printable  # a message quoting data is shown, never obeyed by a terminal
+
 
 class ExitCode(enum.IntEnum):
     """Process exit codes, set in exactly one place (``cli.main``)."""
@@ -55,7 +57,6 @@ class Problem:
 
     def __str__(self) -> str:
         prefix = "" if self.severity is Severity.ERROR else "avertissement : "
-        from .textsafe import printable  # it quotes data: shown, never obeyed by a terminal (issue #11)
 
         return printable(f"{self.location}: {prefix}{self.message}", newlines=False)
 

@@ -6,10 +6,10 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+from .content.lint import lint
+from .content.load import read_tree
 from .errors import InputError, Problem
-from .lint import lint
-from .loader import read_tree
-from .scenarios import folder_problems, overlay_tree_for
+from .scenarios.cases import folder_problems, overlay_tree_for
 
 
 @dataclass

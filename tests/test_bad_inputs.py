@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from pdp_nav import cache
+from pdp_nav.content import cache
 from pdp_nav.cli import main
 
 from .helpers import ARBRE, CATALOGUE, SCENARIO, write, write_tree

@@ -18,7 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from pdp_nav import cache, config
+from pdp_nav.content import cache
+from pdp_nav.system import settings as config
 from pdp_nav.errors import InputError
 
 from .helpers import OVERLAY, write, write_tree
@@ -340,10 +341,10 @@ def test_pruning_removes_only_old_entries_of_pdp_nav(case: str, tmp_path: Path,
     path.write_bytes(content)
     past = dt.datetime.now().timestamp() - days * 86_400
     os.utime(path, (past, past))
-    from pdp_nav import loader
+    from pdp_nav.content import load
 
     tree = write_tree(tmp_path)
-    loader.load_tree(tree)
+    load.load_tree(tree)
     assert path.exists() is not removed
     assert cache.load(tree) is not None  # the entry just written
 
@@ -362,9 +363,9 @@ def test_pruning_never_follows_links(tmp_path: Path, monkeypatch: pytest.MonkeyP
     for path in (target, folder):
         os.utime(path, (past, past))
     os.utime(link, (past, past), follow_symlinks=False)
-    from pdp_nav import loader
+    from pdp_nav.content import load
 
-    loader.load_tree(write_tree(tmp_path))
+    load.load_tree(write_tree(tmp_path))
     assert link.is_symlink() and target.read_bytes() == OWN and folder.is_dir()
 
 

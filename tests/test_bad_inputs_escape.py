@@ -10,15 +10,16 @@ from xml.etree import ElementTree as ET
 import pytest
 from rich.console import Console
 
-from pdp_nav.answers import resolve
+from pdp_nav.content.answers import resolve
 from pdp_nav.export.diff import diff_trees
 from pdp_nav.export.diff_text import diff_text
 from pdp_nav.export.graph import mermaid
-from pdp_nav.loader import read_tree
-from pdp_nav.render import print_result
-from pdp_nav.summary import result_markdown, result_text
-from pdp_nav.textsafe import markdown, printable, text_problems
-from pdp_nav.yamlio import parse_yaml
+from pdp_nav.content.load import read_tree
+from pdp_nav.ui.render import print_result
+from pdp_nav.views.summary import result_markdown, result_text
+from pdp_nav.content.texts import text_problems
+from pdp_nav.system.textsafe import markdown, printable
+from pdp_nav.content.yamlio import parse_yaml
 
 from .helpers import ARBRE, CATALOGUE, CONTACTS, SCENARIO, line_of, write, write_scenario, write_tree
 from .terminal import ENTER, MENU_HINT, Session, needs_pdp_nav

@@ -15,7 +15,7 @@ from pathlib import Path
 import pexpect
 import pytest
 
-from pdp_nav import process
+from pdp_nav.system import process
 from pdp_nav.cli import main
 
 from .helpers import big_dag_tree, write, write_tree

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from pdp_nav import cache, loader
+from pdp_nav.content import cache, load
 from pdp_nav.cli import main
 from pdp_nav.errors import TreeInvalidError
 
@@ -33,26 +33,26 @@ def forbid_cold_load(monkeypatch: pytest.MonkeyPatch) -> None:
     def cold(*args: object) -> None:
         raise AssertionError("the tree was read again instead of coming from the cache")
 
-    monkeypatch.setattr(loader, "read_tree", cold)
+    monkeypatch.setattr(load, "read_tree", cold)
 
 
 def test_warm_load_gives_the_same_tree_without_reading_yaml(
         tmp_path: Path, cache_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A second load comes from the cache entry and equals the checked tree, dates included."""
     tree_dir = write_tree(tmp_path, overlays={"56": OVERLAY})
-    cold = loader.load_tree(tree_dir)
-    cold_56 = loader.load_tree(tree_dir, "56")
+    cold = load.load_tree(tree_dir)
+    cold_56 = load.load_tree(tree_dir, "56")
     assert len(entries(cache_root)) == 1
     forbid_cold_load(monkeypatch)
-    warm = loader.load_tree(tree_dir)
+    warm = load.load_tree(tree_dir)
     assert warm == cold and warm.digest == cold.digest
     assert warm.dispositifs["visite-demande"].checked == dt.date(2026, 11, 1)
-    assert loader.load_tree(tree_dir, "56") == cold_56
+    assert load.load_tree(tree_dir, "56") == cold_56
 
 
 def test_entry_is_checksummed_json_in_a_private_directory(tmp_path: Path, cache_root: Path) -> None:
     """Entries are plain JSON after a header with a checksum (never pickle), in a 0700 directory."""
-    loader.load_tree(write_tree(tmp_path))
+    load.load_tree(write_tree(tmp_path))
     (entry,) = entries(cache_root)
     header, _, body = entry.read_bytes().partition(b"\n")
     magic, version, checksum = header.split(b" ")
@@ -92,8 +92,8 @@ def test_no_cache_option_neither_reads_nor_writes(tmp_path: Path, cache_root: Pa
     assert os.environ.pop("PDP_NAV_NO_CACHE") == "1"  # what --no-cache does for the whole process
     assert main(args) == 0 and len(entries(cache_root)) == 1
     reads: list[Path] = []
-    real = loader.read_tree
-    monkeypatch.setattr(loader, "read_tree", lambda d: reads.append(d) or real(d))
+    real = load.read_tree
+    monkeypatch.setattr(load, "read_tree", lambda d: reads.append(d) or real(d))
     assert main(args) == 0 and reads == []
     assert main(["--no-cache", *args]) == 0 and reads == [tree_dir]
     capsys.readouterr()
@@ -110,7 +110,7 @@ def test_stale_entries_are_ignored(change: str, tmp_path: Path, cache_root: Path
                                    monkeypatch: pytest.MonkeyPatch) -> None:
     """Any change to the files, or to the code that checks them, makes the entry stale."""
     tree_dir = write_tree(tmp_path)
-    loader.load_tree(tree_dir)
+    load.load_tree(tree_dir)
     if change == "catalogue":
         write(tree_dir / "catalogue.yaml", CATALOGUE.replace("Visite à la demande", "Visite sur demande"))
     elif change == "overlay added":
@@ -120,11 +120,11 @@ def test_stale_entries_are_ignored(change: str, tmp_path: Path, cache_root: Path
     else:
         monkeypatch.setattr(cache, "__version__", "99.0")
     assert cache.load(tree_dir) is None
-    tree = loader.load_tree(tree_dir)
+    tree = load.load_tree(tree_dir)
     if change == "catalogue":
         assert tree.dispositifs["visite-demande"].name == "Visite sur demande"
     if change == "overlay added":
-        assert loader.load_tree(tree_dir, "56").contacts["cap-emploi"].name == "Cap emploi 56"
+        assert load.load_tree(tree_dir, "56").contacts["cap-emploi"].name == "Cap emploi 56"
     assert cache.load(tree_dir) is not None  # the entry was rewritten for the new state
     assert len(entries(cache_root)) == 1  # one slot per tree directory
 
@@ -132,10 +132,10 @@ def test_stale_entries_are_ignored(change: str, tmp_path: Path, cache_root: Path
 def test_a_tree_broken_after_caching_is_reported(tmp_path: Path, cache_root: Path) -> None:
     """The cache never hides an error introduced since the last run."""
     tree_dir = write_tree(tmp_path)
-    loader.load_tree(tree_dir)
+    load.load_tree(tree_dir)
     write(tree_dir / "catalogue.yaml", CATALOGUE.replace("contacts: [spst]", "contacts: [spts]", 1))
     with pytest.raises(TreeInvalidError) as err:
-        loader.load_tree(tree_dir)
+        load.load_tree(tree_dir)
     assert "cite le contact « spts » qui n'existe pas dans contacts.yaml" in str(err.value)
 
 
@@ -154,7 +154,7 @@ def _rewrite(entry: Path, mutate) -> None:
 def test_damaged_entries_are_ignored_and_rebuilt(damage: str, tmp_path: Path, cache_root: Path) -> None:
     """Whatever is in the entry, the load gives the right tree and a sound entry replaces it."""
     tree_dir = write_tree(tmp_path)
-    good = loader.load_tree(tree_dir)
+    good = load.load_tree(tree_dir)
     (entry,) = entries(cache_root)
     raw = entry.read_bytes()
     if damage == "empty":
@@ -176,7 +176,7 @@ def test_damaged_entries_are_ignored_and_rebuilt(damage: str, tmp_path: Path, ca
         entry.unlink()
         entry.mkdir()
     assert cache.load(tree_dir) is None
-    assert loader.load_tree(tree_dir) == good
+    assert load.load_tree(tree_dir) == good
     if damage != "directory":
         assert cache.load(tree_dir) is not None
 
@@ -187,7 +187,7 @@ def test_unwritable_cache_directory_is_not_an_error(tmp_path: Path, monkeypatch:
     blocker.write_text("x", encoding="utf-8")
     monkeypatch.setenv("PDP_NAV_CACHE_DIR", str(blocker / "pdp-nav"))
     tree_dir = write_tree(tmp_path)
-    assert loader.load_tree(tree_dir) == loader.load_tree(tree_dir)
+    assert load.load_tree(tree_dir) == load.load_tree(tree_dir)
     assert blocker.read_text(encoding="utf-8") == "x"
 
 
@@ -201,7 +201,7 @@ def test_full_disk_while_writing_the_entry_is_not_an_error(tmp_path: Path, cache
 
     monkeypatch.setattr(os, "fsync", full)
     tree_dir = write_tree(tmp_path)
-    assert loader.load_tree(tree_dir).id == "mini"
+    assert load.load_tree(tree_dir).id == "mini"
     assert list(cache_root.iterdir()) == []
 
 

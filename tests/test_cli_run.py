@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from pdp_nav.cli import main
-from pdp_nav.engine import iter_paths
-from pdp_nav.loader import load_tree
+from pdp_nav.core.engine import iter_paths
+from pdp_nav.content.load import load_tree
 
 from .helpers import CATALOGUE, LOCAL_DISPOSITIFS, OVERLAY, output_validator, shipped_tree_or_skip, write, write_tree
 from .terminal import ANSI, Session, needs_pdp_nav
@@ -301,8 +301,8 @@ def test_every_path_of_the_shipped_tree(tmp_path: Path, capsys: pytest.CaptureFi
     All paths go through the same resolution as `run` (answers.resolve); an evenly spread
     sample of them also goes through the whole command line, JSON output included.
     """
-    from pdp_nav.answers import resolve
-    from pdp_nav.yamlio import parse_yaml
+    from pdp_nav.content.answers import resolve
+    from pdp_nav.content.yamlio import parse_yaml
 
     trees = shipped_tree_or_skip()
     tree = load_tree(trees)

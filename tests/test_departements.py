@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pdp_nav.departements import NAMES, code, label
+from pdp_nav.core.departements import NAMES, code, label
 
 
 @pytest.mark.parametrize(("text", "expected"), [

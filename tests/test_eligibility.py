@@ -6,8 +6,8 @@ import dataclasses
 import datetime as dt
 from pathlib import Path
 
-from pdp_nav import engine
-from pdp_nav.loader import load_tree
+from pdp_nav.core import engine
+from pdp_nav.content.load import load_tree
 from pdp_nav.validate import check
 
 from .helpers import CATALOGUE, LOCAL_DISPOSITIFS, OVERLAY, write_tree

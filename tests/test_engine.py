@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from pdp_nav.engine import Navigation, NavigationError, iter_paths, proposed, proposed_ids, replay
-from pdp_nav.loader import load_tree
-from pdp_nav.summary import describe_reason
+from pdp_nav.core.engine import Navigation, NavigationError, iter_paths, proposed, proposed_ids, replay
+from pdp_nav.content.load import load_tree
+from pdp_nav.views.summary import describe_reason
 
 from .helpers import (CATALOGUE, CONDITIONAL_CONTACTS, CONDITIONAL_CONTACTS_CONTACTS, LOCAL_DISPOSITIFS, OVERLAY,
                       write_tree)

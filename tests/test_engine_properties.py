@@ -9,9 +9,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pdp_nav.engine import Navigation, iter_paths, replay
+from pdp_nav.core.engine import Navigation, iter_paths, replay
 from pdp_nav.errors import TreeInvalidError
-from pdp_nav.loader import load_tree
+from pdp_nav.content.load import load_tree
 
 LEGAL = {"legal": ["C. trav., art. L4624-3"], "sources": ["test"], "checked": "2026-11-01",
          "confidence": "high", "summary": "s", "for_whom": "f", "conditions": "c", "decides": "d",

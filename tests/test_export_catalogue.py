@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from pdp_nav.export.catalogue import condition_text
-from pdp_nav.loader import load_tree
+from pdp_nav.content.load import load_tree
 
 from .helpers import (CONDITIONAL_CONTACTS, CONDITIONAL_CONTACTS_CONTACTS, LOCAL_DISPOSITIFS, OVERLAY, invoke,
                       output_validator, write_tree)
@@ -70,7 +70,7 @@ class TestJson:
 
     def test_condition_text_nesting(self, tree_dir: Path) -> None:
         """any inside all is bracketed; `true` reads « toujours proposé »."""
-        from pdp_nav.conditions import parse_condition
+        from pdp_nav.core.conditions import parse_condition
 
         tree = load_tree(tree_dir)
         cond = parse_condition({"rqth": "oui", "any": [{"phase": ["arret", "reprise"]}, {"duree_arret": "plus_30"}]})

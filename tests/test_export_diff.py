@@ -264,7 +264,7 @@ def test_paths_compared_only_where_they_may_differ_give_the_full_comparison(
         versions, monkeypatch: pytest.MonkeyPatch) -> None:
     """Skipping the paths no changed condition can affect finds exactly what evaluating every path finds."""
     from pdp_nav.export import diff as diff_module
-    from pdp_nav.loader import load_tree
+    from pdp_nav.content.load import load_tree
 
     old, new = (load_tree(v) for v in versions)
     fast = diff_module._paths(old, new)

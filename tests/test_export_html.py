@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 
 from pdp_nav.cli import main
-from pdp_nav.engine import iter_paths, replay
+from pdp_nav.core.engine import iter_paths, replay
 from pdp_nav.export.html import build_html, script_json
-from pdp_nav.loader import load_tree
-from pdp_nav.summary import result_dict
+from pdp_nav.content.load import load_tree
+from pdp_nav.views.summary import result_dict
 
 from .helpers import (ARBRE, CATALOGUE, CONDITIONAL_CONTACTS, CONDITIONAL_CONTACTS_CONTACTS, LOCAL_DISPOSITIFS,
                       OVERLAY, output_validator, shipped_tree_or_skip, write_tree)

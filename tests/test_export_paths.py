@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 
 from pdp_nav.cli import main
-from pdp_nav.engine import iter_paths, replay
+from pdp_nav.core.engine import iter_paths, replay
 from pdp_nav.export import paths as export_paths
-from pdp_nav.loader import load_tree
+from pdp_nav.content.load import load_tree
 
 from .helpers import (CONDITIONAL_CONTACTS, CONDITIONAL_CONTACTS_CONTACTS, LOCAL_DISPOSITIFS, OVERLAY, big_dag_tree,
                       invoke, output_validator, write_tree)

@@ -13,11 +13,11 @@ import jsonschema
 import pytest
 
 from pdp_nav.cli import main
-from pdp_nav.engine import iter_paths
+from pdp_nav.core.engine import iter_paths
 from pdp_nav.export import paths as export_paths
 from pdp_nav.export.catalogue import catalogue_dict
 from pdp_nav.export.html import page_data
-from pdp_nav.loader import load_tree
+from pdp_nav.content.load import load_tree
 
 from .helpers import ARBRE, OVERLAY, output_validator, shipped_tree_or_skip, write, write_tree
 

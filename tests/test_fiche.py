@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pdp_nav.cli import main
-from pdp_nav.loader import data_dir
+from pdp_nav.content.files import data_dir
 
 SHIPPED = str(data_dir())
 

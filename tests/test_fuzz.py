@@ -12,11 +12,11 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pdp_nav.answers import read_answers, resolve
+from pdp_nav.content.answers import read_answers, resolve
 from pdp_nav.errors import InputError, PdpNavError
-from pdp_nav.loader import load_tree
+from pdp_nav.content.load import load_tree
 from pdp_nav.validate import check
-from pdp_nav.yamlio import parse_yaml
+from pdp_nav.content.yamlio import parse_yaml
 
 from .helpers import ARBRE, CATALOGUE, CONTACTS, OVERLAY
 

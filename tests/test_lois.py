@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from pdp_nav.legal import label, link, parse_citation
-from pdp_nav.loader import load_tree
+from pdp_nav.core.legal import label, link, parse_citation
+from pdp_nav.content.load import load_tree
 
 from .helpers import CATALOGUE, line_of, output_validator, write, write_tree
 
@@ -290,8 +290,8 @@ class TestCards:
 
         from rich.console import Console
 
-        from pdp_nav.plan import card as card_of
-        from pdp_nav.render import dispositif_card
+        from pdp_nav.views.plan import card as card_of
+        from pdp_nav.ui.render import dispositif_card
 
         catalogue = CATALOGUE.replace(
             'legal: ["C. trav., art. L4624-2-4", "C. trav., art. R4624-29"]',

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from pdp_nav.engine import Navigation, replay
+from pdp_nav.core.engine import Navigation, replay
 from pdp_nav.errors import ExitCode, Interrupted
-from pdp_nav.loader import load_tree
-from pdp_nav.navigator import Quit, ask_path, describe_revision, pause, progress_text, short_label
-from pdp_nav.render import console
+from pdp_nav.content.load import load_tree
+from pdp_nav.ui.navigator import Quit, ask_path, describe_revision, pause, progress_text, short_label
+from pdp_nav.ui.render import console
 
 from .test_prompts import typed
 

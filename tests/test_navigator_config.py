@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from pdp_nav.cli import main
-from pdp_nav.config import Config, config_path, read_config
+from pdp_nav.system.settings import Config, config_path, read_config
 from pdp_nav.errors import InputError
 
 from .helpers import OVERLAY, write_tree

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from pdp_nav.engine import replay
+from pdp_nav.core.engine import replay
 from pdp_nav.errors import Interrupted
-from pdp_nav.loader import load_tree
-from pdp_nav.navigator import Quit
-from pdp_nav.render import console
-from pdp_nav.session import Session, changes
+from pdp_nav.content.load import load_tree
+from pdp_nav.ui.navigator import Quit
+from pdp_nav.ui.render import console
+from pdp_nav.ui.session import Session, changes
 
 from .test_prompts import typed
 

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from pdp_nav.engine import replay
+from pdp_nav.core.engine import replay
 from pdp_nav.errors import UsageError
-from pdp_nav.loader import load_tree
-from pdp_nav.summary_html import result_html, summary_content, summary_format, write_summary
+from pdp_nav.content.load import load_tree
+from pdp_nav.views.printable import result_html, summary_content, summary_format, write_summary
 
 from .helpers import ARBRE, CATALOGUE, OVERLAY, write_tree
 

@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 
 from pdp_nav.cli import main
-from pdp_nav.engine import cited_questions, iter_paths, replay
+from pdp_nav.core.engine import cited_questions, iter_paths, replay
 from pdp_nav.export.html import build_html
-from pdp_nav.loader import load_tree
-from pdp_nav.summary import result_dict, result_markdown, result_text, summary_text
-from pdp_nav.summary_html import result_html
+from pdp_nav.content.load import load_tree
+from pdp_nav.views.summary import result_dict, result_markdown, result_text, summary_text
+from pdp_nav.views.printable import result_html
 
 from .helpers import shipped_tree_or_skip
 
@@ -39,7 +39,7 @@ def outputs(result) -> str:  # noqa: ANN001 - an engine Result
     The terminal draws the plan and every card (``--detail``), as the accessible mode and
     ``run --detail`` write them; the .txt summary is the one saved for a medical file.
     """
-    from pdp_nav.render import console, print_result
+    from pdp_nav.ui.render import console, print_result
 
     screen = console()
     screen.file = io.StringIO()

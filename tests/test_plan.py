@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from pdp_nav.engine import available_here, iter_leaves, iter_paths, proposed_ids
-from pdp_nav.loader import data_dir, load_tree
-from pdp_nav.plan import build_plan, plan_lines
+from pdp_nav.core.engine import available_here, iter_leaves, iter_paths, proposed_ids
+from pdp_nav.content.files import data_dir
+from pdp_nav.content.load import load_tree
+from pdp_nav.views.plan import build_plan, plan_lines
 
 SHIPPED = data_dir()
 OVERLAYS = [None, *sorted(p.stem for p in (SHIPPED / "departements").glob("*.yaml"))]

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from pdp_nav.cli import main
-from pdp_nav.engine import replay
-from pdp_nav.loader import load_tree
-from pdp_nav.plan import plan_lines, result_plan
+from pdp_nav.core.engine import replay
+from pdp_nav.content.load import load_tree
+from pdp_nav.views.plan import plan_lines, result_plan
 
 from .helpers import CATALOGUE, write_tree
 

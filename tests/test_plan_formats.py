@@ -12,12 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from pdp_nav.answers import read_answers, resolve
-from pdp_nav.loader import data_dir, load_tree
-from pdp_nav.plan import result_plan
-from pdp_nav.summary import result_dict, result_markdown, result_text, summary_text
-from pdp_nav.summary_html import result_html
-from pdp_nav.wording import confidence_note
+from pdp_nav.content.answers import read_answers, resolve
+from pdp_nav.content.files import data_dir
+from pdp_nav.content.load import load_tree
+from pdp_nav.views.plan import result_plan
+from pdp_nav.views.summary import result_dict, result_markdown, result_text, summary_text
+from pdp_nav.views.printable import result_html
+from pdp_nav.views.wording import confidence_note
 
 from .test_export_html import CHROMIUM
 
@@ -39,7 +40,7 @@ def flat(text: str) -> str:
 def rich(result, detail: bool) -> str:
     from rich.console import Console
 
-    from pdp_nav.render import print_result
+    from pdp_nav.ui.render import print_result
 
     out = Console(file=io.StringIO(), width=80, color_system=None, highlight=False)
     print_result(result, out, detail=detail)
@@ -124,7 +125,7 @@ def test_printed_html_summary_has_the_plan_on_page_one(tmp_path: Path, scenario:
 def test_text_summary_fits_a_medical_file(departement: str | None) -> None:
     """Every reference case: the .txt summary has at most 60 lines of at most 100 characters, and
     the Markdown one the same parts in the same order."""
-    from pdp_nav.summary import summary_lines
+    from pdp_nav.views.summary import summary_lines
 
     for scenario in sorted((SHIPPED / "scenarios").glob("*.yaml")):
         result = result_of(scenario.name, departement)
@@ -139,7 +140,7 @@ def test_text_summary_fits_a_medical_file(departement: str | None) -> None:
 def test_plan_typography_at_60_and_80_columns(scenario: str, departement: str | None) -> None:
     """At 60 and 80 columns no line is too wide and no word is cut (the same words in the same
     order), and « ? : ; ! » and the inside of « » are held by non-breaking spaces."""
-    from pdp_nav.plan import plan_lines
+    from pdp_nav.views.plan import plan_lines
 
     plan = result_plan(result_of(scenario, departement))
     narrow, wide = plan_lines(plan, 60), plan_lines(plan, 80)

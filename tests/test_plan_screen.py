@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from pdp_nav.loader import data_dir, load_tree
-from pdp_nav.wording import french
+from pdp_nav.content.files import data_dir
+from pdp_nav.content.load import load_tree
+from pdp_nav.views.wording import french
 
 from .terminal import ENTER, MENU_HINT, Session, needs_pdp_nav
 

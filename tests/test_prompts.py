@@ -10,9 +10,9 @@ from prompt_toolkit.application import create_app_session
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
-from pdp_nav import prompts
+from pdp_nav.ui import prompts
 from pdp_nav.errors import Interrupted
-from pdp_nav.prompts import Item
+from pdp_nav.ui.prompts import Item
 
 DOWN, LEFT, ENTER, CTRL_C, CTRL_D = "\x1b[B", "\x1b[D", "\r", "\x03", "\x04"
 ITEMS = [Item("arret", "Pendant l'arrêt"), Item("reprise", "À la reprise"), Item("poste", "En poste"),

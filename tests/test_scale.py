@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from pdp_nav import engine
-from pdp_nav.loader import load_tree
+from pdp_nav.core import engine
+from pdp_nav.content.load import load_tree
 from pdp_nav.validate import check
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -90,11 +90,11 @@ def test_inlined_schemas_report_the_same_errors(schema: str, data: dict) -> None
     import jsonschema
     from referencing import Registry, Resource
 
-    from pdp_nav import loader
-    from pdp_nav.schema import _validators
+    from pdp_nav.content.files import data_dir
+    from pdp_nav.content.schema import _validators
 
     originals = {p.name.removesuffix(".schema.json"): json.loads(p.read_text(encoding="utf-8"))
-                 for p in (loader.data_dir() / "schema").glob("*.schema.json")}
+                 for p in (data_dir() / "schema").glob("*.schema.json")}
     registry = Registry().with_resources((s["$id"], Resource.from_contents(s)) for s in originals.values())
     reference = jsonschema.Draft202012Validator(originals[schema], registry=registry,
                                                  format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
 from pdp_nav.cli import main
+
+from .terminal import PDP_NAV
 
 TREES = Path(__file__).resolve().parent.parent / "trees"
 SHIPPED = sorted((TREES / "scenarios").glob("*.yaml")) if (TREES / "arbre.yaml").is_file() else []
@@ -27,7 +28,7 @@ def test_shipped_scenarios_pass(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_installed_command_checks_the_shipped_suite() -> None:
     """The installed entry point, from the checkout, with the default folder <tree>/scenarios."""
-    exe = shutil.which("pdp-nav")
+    exe = PDP_NAV
     if exe is None:
         pytest.skip("pdp-nav is not installed (pip install -e .)")
     done = subprocess.run([exe, "scenario", "check", "--arbre", "trees"], cwd=TREES.parent,
@@ -38,8 +39,8 @@ def test_installed_command_checks_the_shipped_suite() -> None:
 
 def test_a_wrong_expectation_fails_with_a_readable_diff(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A shipped scenario whose expected outcome is changed: exit 1 and the exact difference."""
-    from pdp_nav.loader import load_tree
-    from pdp_nav.scenarios import read
+    from pdp_nav.content.load import load_tree
+    from pdp_nav.scenarios.cases import read
 
     tree = load_tree(TREES)
     scenario = next((s for s in map(read, SHIPPED) if s.expect.outcome and not s.departement), None)
@@ -68,8 +69,8 @@ def test_a_wrong_expectation_fails_with_a_readable_diff(tmp_path: Path, capsys: 
 ])
 def test_the_caisse_follows_the_regime(regime: str, shown: set[str], hidden: set[str]) -> None:
     """TPT, travail léger, ITI, pré-reprise: the doctor is sent to the caisse that pays (audit H1, H2)."""
-    from pdp_nav.engine import replay
-    from pdp_nav.loader import load_tree
+    from pdp_nav.core.engine import replay
+    from pdp_nav.content.load import load_tree
 
     tree = load_tree(TREES)
     for cause, wanted in (("maladie", "tpt-salarie"), ("at", "reprise-travail-leger")):

@@ -15,7 +15,7 @@ from .helpers import SCENARIO, write
 
 INTERACTIVE = {"questionary", "prompt_toolkit"}
 """Only the interactive navigator and the trainers' screens may import these."""
-CHECKS = {"jsonschema", "pdp_nav.schema", "pdp_nav.lint"}
+CHECKS = {"jsonschema", "pdp_nav.content.schema", "pdp_nav.content.lint"}
 """Only a cold (uncached) load, ``validate`` and scenario files need these."""
 
 
@@ -43,14 +43,14 @@ def test_help_imports_no_prompt_nor_tree_code(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr[-2000:]
     assert "validate" in done.stdout and "run" in done.stdout
     assert not tops(modules) & (INTERACTIVE | {"jsonschema", "pydantic"})
-    assert not modules & {"pdp_nav.loader", "pdp_nav.engine", "pdp_nav.lint", "pdp_nav.render"}
+    assert not modules & {"pdp_nav.content.load", "pdp_nav.core.engine", "pdp_nav.content.lint", "pdp_nav.ui.render"}
 
 
 def test_version_reads_no_tree(tmp_path: Path) -> None:
     modules, done = imported("--version", cwd=tmp_path)
     assert (done.returncode, done.stdout) == (0, "pdp-nav 0.1.0\n")
     assert not tops(modules) & (INTERACTIVE | {"jsonschema", "pydantic", "rich"})
-    assert not modules & {"pdp_nav.loader", "pdp_nav.engine"}
+    assert not modules & {"pdp_nav.content.load", "pdp_nav.core.engine"}
 
 
 def test_run_json_warm_imports_only_its_own_command(tree_dir: Path, answers: Path, tmp_path: Path) -> None:
@@ -62,7 +62,7 @@ def test_run_json_warm_imports_only_its_own_command(tree_dir: Path, answers: Pat
     warm, done = imported(*args, cwd=tmp_path)
     assert done.returncode == 0 and '"kind": "pdp-nav-result"' in done.stdout
     assert not tops(warm) & (INTERACTIVE | {"rich", "jsonschema", "pydantic"})
-    assert not warm & {"pdp_nav.schema", "pdp_nav.lint", "pdp_nav.render", "pdp_nav.validate"}
+    assert not warm & {"pdp_nav.content.schema", "pdp_nav.content.lint", "pdp_nav.ui.render", "pdp_nav.validate"}
     assert {m for m in warm if m.startswith("pdp_nav.commands.")} == {
         "pdp_nav.commands.core", "pdp_nav.commands.common"}
 
@@ -75,7 +75,7 @@ def test_run_text_off_a_terminal_is_plain(tree_dir: Path, answers: Path, tmp_pat
     for extra in ((), ("-o", "r.txt")):
         modules, done = imported("run", "-a", str(answers), "--arbre", str(tree_dir), *extra, cwd=tmp_path)
         assert done.returncode == 0, done.stderr[-2000:]
-        assert not tops(modules) & (INTERACTIVE | {"rich"}) and "pdp_nav.render" not in modules
+        assert not tops(modules) & (INTERACTIVE | {"rich"}) and "pdp_nav.ui.render" not in modules
     assert (tmp_path / "r.txt").read_text(encoding="utf-8").startswith("Préparer le maintien\n")
 
 

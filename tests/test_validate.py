@@ -391,11 +391,11 @@ def test_no_argument_outside_a_checkout_names_the_shipped_tree(tmp_path: Path, m
     """With no ./trees, validate says once it checks the shipped tree and prints paths relative to it."""
     import shutil
 
-    import pdp_nav.loader
+    import pdp_nav.content.files
 
     shipped = write_tree(tmp_path)
-    shutil.copytree(pdp_nav.loader.data_dir() / "schema", shipped / "schema")  # the schemas are read from there
-    monkeypatch.setattr(pdp_nav.loader, "data_dir", lambda: shipped)
+    shutil.copytree(pdp_nav.content.files.data_dir() / "schema", shipped / "schema")  # the schemas are read from there
+    monkeypatch.setattr(pdp_nav.content.files, "data_dir", lambda: shipped)
     (tmp_path / "ailleurs").mkdir()
     monkeypatch.chdir(tmp_path / "ailleurs")
     monkeypatch.setenv("PDP_NAV_TODAY", "2030-01-01")

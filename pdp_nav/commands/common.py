@@ -5,21 +5,21 @@ from __future__ import annotations
 import datetime as dt
 import os
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
 from ..errors import UsageError
 
-TreeDir = Annotated[Optional[Path], typer.Option(
+TreeDir = Annotated[Path | None, typer.Option(
     "--arbre", envvar="PDP_NAV_ARBRE", show_default=False, metavar="DOSSIER",
     help="Dossier de l'arbre (arbre.yaml, catalogue.yaml, contacts.yaml). "
          "Par défaut : ./trees, sinon l'arbre livré avec pdp-nav.")]
-Departement = Annotated[Optional[str], typer.Option(
+Departement = Annotated[str | None, typer.Option(
     "--departement", "-d", envvar="PDP_NAV_DEPARTEMENT", show_default=False, metavar="CODE",
     help="Département dont afficher les contacts locaux : numéro (56, 056, 2A, 974) ou nom (morbihan). "
          "Sans annuaire local pour ce département, les contacts nationaux et les annuaires officiels sont indiqués.")]
-Output = Annotated[Optional[Path], typer.Option(
+Output = Annotated[Path | None, typer.Option(
     "--output", "-o", show_default=False, dir_okay=False, metavar="FICHIER",
     help="Écrit dans ce fichier (atomiquement) au lieu de la sortie standard.")]
 
@@ -30,7 +30,7 @@ def load(tree_dir: Path | None, departement: str | None):  # -> Tree
     A département without overlay gets the national contacts, and a note on stderr saying
     how to set up its local directory (issue #14).
     """
-    from ..loader import load_tree
+    from ..content.load import load_tree  # start-up: a command imports only what it runs
 
     tree = load_tree(no_link_loop(tree_dir, "--arbre"), departement)
     if departement and not tree.departement:
@@ -40,7 +40,7 @@ def load(tree_dir: Path | None, departement: str | None):  # -> Tree
 
 def no_directory_note(departement: str) -> str:
     """« Pas d'annuaire local… » for a valid département that has no overlay."""
-    from ..departements import code, label
+    from ..core.departements import code, label  # start-up: a command imports only what it runs
 
     dep = code(departement) or departement
     return (f"Note : aucun annuaire local n'est configuré pour le département {label(dep)} ; les contacts "
@@ -75,7 +75,7 @@ def emit(text: str, output: Path | None) -> None:
     if output is None:
         typer.echo(text, nl=not text.endswith("\n"))
         return
-    from ..atomic import write_atomic
+    from ..system.atomic import write_atomic  # start-up: a command imports only what it runs
 
     write_atomic(output, text)
 
@@ -88,8 +88,8 @@ def check_output(output: Path | None, option: str, *inputs: Path | None) -> None
     """
     if output is None:
         return
+    from ..content.files import default_tree_dir  # start-up: a command imports only what it runs
     from ..errors import display_path
-    from ..loader import default_tree_dir
 
     target = Path(os.path.realpath(output))
     for given in inputs:

@@ -7,12 +7,12 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
 from ..errors import ExitCode, Problem, UsageError, display_path
-from ..help_fr import Command
+from ..ui.help_fr import Command
 from .common import Departement, Output, TreeDir, check_output, choice, emit, load, no_link_loop, today
 
 
@@ -22,7 +22,7 @@ def register(app: typer.Typer) -> None:
 
 
 def validate(
-    directory: Annotated[Optional[Path], typer.Argument(
+    directory: Annotated[Path | None, typer.Argument(
         help="Dossier de l'arbre à vérifier (par défaut ./trees, sinon l'arbre livré avec pdp-nav).", show_default=False, metavar="DOSSIER")] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help="text ou json.")] = "text",
     strict: Annotated[bool, typer.Option("--strict", help="Les avertissements comptent comme des erreurs.")] = False,
@@ -32,7 +32,7 @@ def validate(
     Code de sortie : 0 si tout va bien, 1 si des erreurs ont été trouvées (toutes sont
     listées), 2 si un fichier n'a pas pu être lu.
     """
-    from ..loader import data_dir, default_tree_dir
+    from ..content.files import data_dir, default_tree_dir  # start-up: a command imports only what it runs
     from ..validate import check
 
     choice(fmt, ("text", "json"), "--format")
@@ -79,7 +79,7 @@ def run(
     answers: Annotated[Path, typer.Option(
         "--answers", "-a", metavar="FICHIER", help="Fichier de réponses YAML (question: option), scénario, ou résumé .json enregistré par le navigateur.",
         show_default=False)],
-    fmt: Annotated[Optional[str], typer.Option("--format", "-f", metavar="FORMAT", show_default=False, help=(
+    fmt: Annotated[str | None, typer.Option("--format", "-f", metavar="FORMAT", show_default=False, help=(
         "text (le plan d'action, mis en forme dans un terminal, en texte brut dans un fichier ou un tube), json, markdown ou html. "
         "Par défaut : d'après l'extension de --output (.json, .md, .html, .txt), sinon text."))] = None,
     tree_dir: TreeDir = None,
@@ -88,7 +88,7 @@ def run(
     detail: Annotated[bool, typer.Option("--detail", help="Après le plan d'action, la fiche complète de chaque dispositif.")] = False,
 ) -> int:
     """Rejoue un fichier de réponses sans interaction et affiche le plan d'action (--detail : et les fiches)."""
-    from ..answers import replay_file
+    from ..content.answers import replay_file  # start-up: a command imports only what it runs
 
     fmt = _run_format(fmt, output)
     check_output(output, "--output", answers, tree_dir)
@@ -98,19 +98,19 @@ def run(
         typer.echo(line, err=True)
     result = state.result()
     if fmt == "text" and output is None and sys.stdout.isatty():
-        from ..render import console, print_result  # the plan and cards, drawn for the terminal
+        from ..ui.render import console, print_result  # the plan and cards, drawn for the terminal
 
         print_result(result, console(), detail=detail)
     elif fmt == "text":
-        from ..summary import result_text  # plain lines for a pipe or a file
+        from ..views.summary import result_text  # plain lines for a pipe or a file
 
         emit(result_text(result, detail=detail), output)
     elif fmt == "markdown":
-        from ..summary import result_markdown
+        from ..views.summary import result_markdown  # start-up: a command imports only what it runs
 
         emit(result_markdown(result, detail=detail), output)
     else:
-        from ..summary_html import summary_content  # json, html
+        from ..views.printable import summary_content  # json, html
 
         emit(summary_content(result, fmt), output)
     return ExitCode.OK
@@ -118,7 +118,7 @@ def run(
 
 def _run_format(fmt: str | None, output: Path | None) -> str:
     """The format asked for, else the one the output's extension says; refuse when they disagree."""
-    from ..summary_html import FORMATS
+    from ..views.printable import FORMATS  # start-up: a command imports only what it runs
 
     implied = FORMATS.get(output.suffix.lower()) if output is not None else None
     if fmt is None:

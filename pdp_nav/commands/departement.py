@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from ..errors import ExitCode, UsageError, display_path
-from ..help_fr import Command, Group
+from ..ui.help_fr import Command, Group
 from .common import TreeDir, need_subcommand, today
 
 Code = Annotated[str, typer.Argument(
@@ -32,7 +32,7 @@ def _group(ctx: typer.Context) -> None:
 
 
 def _code(text: str) -> str:
-    from ..departements import code, invalid_message
+    from ..core.departements import code, invalid_message  # start-up: a command imports only what it runs
 
     dep = code(text)
     if dep is None:
@@ -41,7 +41,7 @@ def _code(text: str) -> str:
 
 
 def _tree_dir(tree_dir: Path | None) -> Path:
-    from ..loader import default_tree_dir
+    from ..content.files import default_tree_dir  # start-up: a command imports only what it runs
 
     return tree_dir or default_tree_dir()
 
@@ -53,8 +53,12 @@ def creer(departement: Code, tree_dir: TreeDir = None) -> int:
     texte, puis le vérifie avec « pdp-nav departement verifier NN ». Un fichier existant
     n'est jamais remplacé.
     """
-    from ..atomic import write_atomic
-    from ..overlays import contacts_tree, overlay_path, template
+    from ..content.overlays import (  # start-up: a command imports only what it runs
+        contacts_tree,
+        overlay_path,
+        template,
+    )
+    from ..system.atomic import write_atomic
 
     dep = _code(departement)
     directory = _tree_dir(tree_dir)
@@ -77,7 +81,7 @@ def verifier(departement: Code, tree_dir: TreeDir = None) -> int:
     Code de sortie : 0 si l'annuaire est complet, 1 s'il reste des champs à remplir ou à
     corriger, 2 si le fichier n'existe pas ou ne peut pas être lu.
     """
-    from ..overlays import missing, overlay_path
+    from ..content.overlays import missing, overlay_path  # start-up: a command imports only what it runs
 
     dep = _code(departement)
     directory = _tree_dir(tree_dir)

@@ -7,12 +7,12 @@ import contextlib
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Annotated, Optional
+from typing import IO, Annotated
 
 import typer
 
 from ..errors import ExitCode
-from ..help_fr import Command, Group
+from ..ui.help_fr import Command, Group
 from .common import Departement, Output, TreeDir, check_output, choice, emit, load, need_subcommand, today
 
 export_app = typer.Typer(
@@ -41,7 +41,7 @@ def _sink(output: Path | None) -> Iterator[IO[str]]:
         yield sys.stdout
         sys.stdout.flush()
         return
-    from ..atomic import atomic_open
+    from ..system.atomic import atomic_open  # start-up: a command imports only what it runs
 
     with atomic_open(output) as handle:
         yield handle
@@ -49,20 +49,20 @@ def _sink(output: Path | None) -> Iterator[IO[str]]:
 
 def _written(output: Path | None, what: str) -> None:
     if output is not None:
-        from ..errors import display_path
+        from ..errors import display_path  # start-up: a command imports only what it runs
 
         typer.echo(f"{what} dans {display_path(output)}.", err=True)
 
 
 def paths(
     fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help="jsonl (une ligne par parcours), json, csv, csv-excel (Excel français : « ; », UTF-8 avec BOM) ou markdown.")] = "jsonl",
-    phase: Annotated[Optional[str], typer.Option(
+    phase: Annotated[str | None, typer.Option(
         "--phase", show_default=False, metavar="OPTION",
         help="Ne garde que les parcours dont la première réponse est cette option (ex. arret).")] = None,
-    dispositif: Annotated[Optional[list[str]], typer.Option(
+    dispositif: Annotated[list[str] | None, typer.Option(
         "--dispositif", show_default=False, metavar="ID",
         help="Ne garde que les parcours qui proposent ce dispositif (répétable : tous à la fois).")] = None,
-    start: Annotated[Optional[str], typer.Option(
+    start: Annotated[str | None, typer.Option(
         "--from", show_default=False, metavar="NŒUD",
         help="Part de cette question au lieu de la racine (les questions d'avant sont considérées "
              "comme non posées).")] = None,
@@ -76,7 +76,7 @@ def paths(
     et son libellé ; puis l'issue, les dispositifs proposés et les contacts. Le format jsonl
     est produit au fil de l'eau : la mémoire ne dépend pas du nombre de parcours.
     """
-    from ..export.paths import FORMATS, WRITERS, select
+    from ..export.paths import FORMATS, WRITERS, select  # start-up: a command imports only what it runs
 
     choice(fmt, FORMATS, "--format")
     check_output(output, "--output", tree_dir)
@@ -98,7 +98,7 @@ def graph(
     output: Output = None,
 ) -> int:
     """Dessine l'arbre : organigramme Mermaid ou graphe Graphviz (dot -Tsvg pour l'image)."""
-    from ..export.graph import FORMATS, RENDERERS
+    from ..export.graph import FORMATS, RENDERERS  # start-up: a command imports only what it runs
 
     choice(fmt, FORMATS, "--format")
     check_output(output, "--output", tree_dir)
@@ -110,7 +110,7 @@ def graph(
 
 def catalogue(
     fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help="json, csv, csv-excel (Excel français : « ; », UTF-8 avec BOM) ou markdown.")] = "json",
-    table: Annotated[Optional[str], typer.Option(
+    table: Annotated[str | None, typer.Option(
         "--table", show_default=False, metavar="TABLE",
         help="Pour les formats csv et csv-excel : dispositifs (par défaut) ou contacts.")] = None,
     tree_dir: TreeDir = None,
@@ -118,7 +118,7 @@ def catalogue(
     output: Output = None,
 ) -> int:
     """Exporte le catalogue : chaque dispositif (tous les champs, fiabilité, à confirmer) et les contacts."""
-    from ..errors import UsageError
+    from ..errors import UsageError  # start-up: a command imports only what it runs
     from ..export import catalogue as cat
 
     choice(fmt, cat.FORMATS, "--format")
@@ -152,9 +152,9 @@ def html(
     Un seul fichier, sans connexion ni ressource externe : questions, retour en arrière,
     fiches des dispositifs proposés, contacts ; imprimable.
     """
-    from ..atomic import write_atomic
-    from ..errors import display_path
+    from ..errors import display_path  # start-up: a command imports only what it runs
     from ..export.html import build_html
+    from ..system.atomic import write_atomic
 
     check_output(output, "--output", tree_dir)
     tree = load(tree_dir, departement)
@@ -181,9 +181,9 @@ def diff(
     nombre de parcours qui changent (--detail : chacun, avant → après ; le JSON a tout).
     Avec --exit-code : code de sortie 1 s'il y a des différences.
     """
-    import json
+    import json  # start-up: a command imports only what it runs
 
-    from ..export.diff import diff_trees
+    from ..export.diff import diff_trees  # start-up: a command imports only what it runs
 
     choice(fmt, ("text", "json"), "--format")
     check_output(output, "--output", old_dir, new_dir)
@@ -192,7 +192,7 @@ def diff(
     if fmt == "json":
         emit(json.dumps(data, ensure_ascii=False, indent=2) + "\n", output)
     else:
-        from ..export.diff_text import diff_text
+        from ..export.diff_text import diff_text  # start-up: a command imports only what it runs
 
         emit(diff_text(data, old, new, detail), output)
     _written(output, "Comparaison écrite")

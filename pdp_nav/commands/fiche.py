@@ -24,8 +24,8 @@ def fiche(
     departement: Departement = None,
 ) -> int:
     """Affiche la fiche complète d'un dispositif : ce que c'est, pour qui, conditions, contacts, sources."""
-    from ..lookup import find
-    from ..plan import card
+    from ..core.lookup import find  # start-up: a command imports only what it runs
+    from ..views.plan import card
 
     query = " ".join(name)
     tree = load(tree_dir, departement)
@@ -44,11 +44,11 @@ def fiche(
 def show_card(c) -> None:  # c: plan.Card
     """The card as a Rich panel in a terminal, as plain lines otherwise."""
     if sys.stdout.isatty():
-        from ..render import console, dispositif_card
+        from ..ui.render import console, dispositif_card  # start-up: a command imports only what it runs
 
         console().print(dispositif_card(c))
     else:
-        from ..summary import card_lines
+        from ..views.summary import card_lines  # start-up: a command imports only what it runs
 
         emit("\n".join(card_lines(c)) + "\n", None)
 
@@ -61,7 +61,7 @@ def cherche(
     departement: Departement = None,
 ) -> int:
     """Liste les dispositifs dont le nom, un autre nom ou le résumé contient tous les mots donnés."""
-    from ..lookup import search
+    from ..core.lookup import search  # start-up: a command imports only what it runs
 
     query = " ".join(words)
     found = search(load(tree_dir, departement), query)

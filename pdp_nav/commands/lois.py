@@ -4,7 +4,7 @@ consolidated codes, show an article, convert a catalogue to structured reference
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -15,7 +15,7 @@ lois_app = typer.Typer(
     name="lois", add_completion=False, subcommand_metavar="COMMANDE [ARGUMENTS]...",
     help="Textes de loi : vérifie les articles cités, affiche un article, convertit les références.")
 
-Codes = Annotated[Optional[Path], typer.Option(
+Codes = Annotated[Path | None, typer.Option(
     "--codes", envvar="PDP_NAV_CODES", show_default=False, metavar="DOSSIER",
     help="Dossier du paquet @socialgouv/legi-data (scripts/fetch-codes le télécharge). "
          "Par défaut : ~/.cache/pdp-nav/legi-data/<version>/package.")]
@@ -36,7 +36,7 @@ def register(app: typer.Typer) -> None:
 
 
 def _codes(codes_dir: Path | None, keys: tuple[str, ...] | None = None):  # -> dict[str, Code]
-    from ..codes import default_dir, read_codes
+    from ..laws.codes import default_dir, read_codes  # start-up: a command imports only what it runs
 
     return read_codes(codes_dir or default_dir(), keys)
 
@@ -53,12 +53,12 @@ def verifier(
     modifié depuis la date « checked » du dispositif ou bientôt abrogé (code 0).
     """
     choice(fmt, ("text", "json"), "--format")
-    from ..citations import check_citations, report_data, report_text
-    from ..loader import default_tree_dir
+    from ..content.files import default_tree_dir  # start-up: a command imports only what it runs
+    from ..laws.citations import check_citations, report_data, report_text
 
     report = check_citations(tree_dir or default_tree_dir(), _codes(codes_dir), today())
     if fmt == "json":
-        import json
+        import json  # start-up: a command imports only what it runs
 
         emit(json.dumps(report_data(report), ensure_ascii=False, indent=2) + "\n", output)
     else:
@@ -68,15 +68,15 @@ def verifier(
 
 def montrer(
     article: Annotated[str, typer.Argument(metavar="ARTICLE", help="Numéro de l'article, par exemple R4624-29.")],
-    code: Annotated[Optional[str], typer.Option(
+    code: Annotated[str | None, typer.Option(
         "--code", "-c", metavar="CODE", show_default=False,
         help="travail, securite_sociale ou rural ; par défaut, le code qui contient l'article.")] = None,
     codes_dir: Codes = None,
 ) -> int:
     """Affiche le texte en vigueur d'un article (pour le relire sans quitter le terminal)."""
-    from ..codes import article_text
-    from ..legal import CODES, label
-    from ..model import LegalRef
+    from ..core.legal import CODES, label  # start-up: a command imports only what it runs
+    from ..core.model import LegalRef
+    from ..laws.codes import article_text
 
     num = article.strip().replace(" ", "").replace(".", "").upper()
     if code is not None:
@@ -105,7 +105,7 @@ def montrer(
 def convertir(
     catalogue: Annotated[Path, typer.Argument(metavar="CATALOGUE", dir_okay=False, exists=True,
                                               help="Le catalogue.yaml à convertir (réécrit sur place).")],
-    codes_dir: Annotated[Optional[Path], typer.Option(
+    codes_dir: Annotated[Path | None, typer.Option(
         "--codes", envvar="PDP_NAV_CODES", show_default=False, metavar="DOSSIER",
         help="Dossier du paquet @socialgouv/legi-data : ajoute l'identifiant Légifrance de chaque article.")] = None,
 ) -> int:
@@ -115,7 +115,7 @@ def convertir(
     l'intérieur d'une liste « legal: » est perdu). Relancé sur un catalogue déjà converti, il
     ajoute seulement les identifiants Légifrance manquants.
     """
-    from ..legal_convert import convert_file
+    from ..laws.convert import convert_file  # start-up: a command imports only what it runs
 
     codes = _codes(codes_dir) if codes_dir else None
     result = convert_file(catalogue, codes)

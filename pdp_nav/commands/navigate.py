@@ -7,12 +7,12 @@ import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
 from ..errors import InputError, UsageError, display_path
-from ..help_fr import Command
+from ..ui.help_fr import Command
 from .common import Departement, TreeDir
 
 NOT_A_TERMINAL = ("L'entrée standard n'est pas un terminal : la navigation interactive a besoin d'un clavier. "
@@ -23,11 +23,11 @@ Accessible = Annotated[bool, typer.Option(
     "--accessible", show_default=False,
     help="Mode linéaire pour lecteur d'écran : choix numérotés tapés au clavier, sans effacement d'écran "
          "(aussi avec la variable d'environnement ACCESSIBLE=1 ou « accessible = true » dans la configuration).")]
-Save = Annotated[Optional[Path], typer.Option(
+Save = Annotated[Path | None, typer.Option(
     "--save", "-s", dir_okay=False, show_default=False, metavar="FICHIER",
     help="Enregistre le résumé de chaque résultat dans ce fichier : .md (Markdown), .html (page imprimable), "
          ".txt (texte brut, à coller dans un dossier) ou .json. Aucune donnée d'identité du patient n'y figure.")]
-Resume = Annotated[Optional[Path], typer.Option(
+Resume = Annotated[Path | None, typer.Option(
     "--reprendre", dir_okay=False, show_default=False, metavar="FICHIER",
     help="Reprend un cas : résumé .json enregistré par le navigateur, fichier de réponses (.yaml) ou scénario. "
          "Le navigateur s'ouvre sur le résultat, prêt à modifier une réponse.")]
@@ -80,7 +80,7 @@ class Settings:
 
 def settings(tree_dir: Path | None, departement: str | None, accessible: bool) -> Settings:
     """Read the configuration file (its warnings to stderr) and apply the rule of :class:`Settings`."""
-    from ..config import read_config
+    from ..system.settings import read_config  # start-up: a command imports only what it runs
 
     config = read_config()
     for warning in config.warnings:
@@ -110,11 +110,11 @@ def run_navigator(tree_dir: Path | None, departement: str | None, accessible: bo
     tree = load_tree_of(chosen)
     start, notes = None, []
     if resume is not None:  # a case saved earlier: open on its result (issue #17)
-        from ..answers import replay_file
+        from ..content.answers import replay_file  # start-up: a command imports only what it runs
 
         start, notes = replay_file(tree, resume)
 
-    from ..session import Session
+    from ..ui.session import Session  # start-up: a command imports only what it runs
     from .common import today
 
     now = dt.datetime.now().replace(microsecond=0)
@@ -131,7 +131,7 @@ def plain_terminal() -> bool:
 
 def _confirm_replace(save: Path, accessible: bool) -> None:
     """``--save`` names an existing file: ask, as the menu « Enregistrer un résumé… » does."""
-    from ..prompts import confirm
+    from ..ui.prompts import confirm  # start-up: a command imports only what it runs
 
     if not confirm(f"{display_path(save)} existe déjà : le remplacer ?", default=False, accessible=accessible):
         raise UsageError(f"--save {display_path(save)} : fichier conservé ; choisissez un autre nom de fichier")
@@ -144,7 +144,7 @@ def _env_path(name: str) -> Path | None:
 
 def load_tree_of(chosen: Settings):  # -> Tree
     """Load the tree of ``chosen``; a wrong département read from the configuration file says so."""
-    from ..config import config_path
+    from ..system.settings import config_path  # start-up: a command imports only what it runs
     from .common import load
 
     try:
@@ -157,7 +157,7 @@ def load_tree_of(chosen: Settings):  # -> Tree
 
 def _check_save(path: Path) -> None:
     """Refuse at once a summary file that could not be written, before any question."""
-    from ..summary_html import summary_format
+    from ..views.printable import summary_format  # start-up: a command imports only what it runs
 
     summary_format(path)
     parent = path.expanduser().parent

@@ -5,14 +5,15 @@ from __future__ import annotations
 import sys
 from functools import cache
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 
 from ..errors import ExitCode, InputError, Location, Problem, Severity, UsageError, display_path
-from ..help_fr import Command, Group
+from ..ui.help_fr import Command, Group
 from .common import Departement, TreeDir, check_output, choice, emit, load, need_subcommand
 from .navigate import Accessible, load_tree_of, settings
+
 ScenarioFile = Annotated[Path, typer.Argument(help="Fichier de scénario (YAML).", show_default=False, metavar="SCÉNARIO")]
 
 
@@ -45,17 +46,17 @@ def _trees(tree_dir: Path | None) -> Any:
 
 
 def check(
-    paths: Annotated[Optional[list[Path]], typer.Argument(
+    paths: Annotated[list[Path] | None, typer.Argument(
         help="Fichiers ou dossiers de scénarios (par défaut : le dossier scenarios/ de l'arbre).",
         show_default=False, metavar="CHEMIN...")] = None,
     tree_dir: TreeDir = None,
     fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help="text ou json.")] = "text",
-    junit: Annotated[Optional[Path], typer.Option(
+    junit: Annotated[Path | None, typer.Option(
         "--junit", dir_okay=False, show_default=False, metavar="FICHIER",
         help="Écrit aussi un rapport JUnit XML dans ce fichier (intégration continue).")] = None,
     show_coverage: Annotated[bool, typer.Option(
         "--coverage", help="Liste les questions, options, issues et dispositifs qu'aucun scénario n'atteint.")] = False,
-    min_coverage: Annotated[Optional[float], typer.Option(
+    min_coverage: Annotated[float | None, typer.Option(
         "--min-coverage", metavar="PCT", show_default=False,
         help="Échoue (code 1) si la couverture d'ensemble est inférieure à PCT % (implique --coverage).")] = None,
     strict: Annotated[bool, typer.Option(
@@ -70,10 +71,10 @@ def check(
     est sous le seuil, ou s'il en reste à compléter avec --strict), 2 si un fichier est invalide
     (position et correction indiquées).
     """
-    from ..loader import default_tree_dir
-    from ..scenario_coverage import coverage
-    from ..scenario_report import below, coverage_lines, json_report, junit_xml, text_report
-    from ..scenarios import Status, run_all
+    from ..content.files import default_tree_dir  # start-up: a command imports only what it runs
+    from ..scenarios.cases import Status, run_all
+    from ..scenarios.coverage import coverage
+    from ..scenarios.report import below, coverage_lines, json_report, junit_xml, text_report
 
     choice(fmt, ("text", "json"), "--format")
     if min_coverage is not None and not 0 <= min_coverage <= 100:
@@ -94,7 +95,7 @@ def check(
             "aucun scénario trouvé (fichiers .yaml) : indiquez un fichier ou un dossier qui en contient")))
     cov = coverage(base, checks) if show_coverage or min_coverage is not None else None
     if junit is not None:
-        from ..atomic import write_atomic
+        from ..system.atomic import write_atomic  # start-up: a command imports only what it runs
 
         write_atomic(junit, junit_xml(base, checks, cov, min_coverage, strict))
     if fmt == "json":
@@ -115,7 +116,7 @@ def check(
 
 def _replayed(file: Path, tree_dir: Path | None) -> Any:
     """Read ``file``, replay it on the tree; an invalid scenario is an error (exit 2)."""
-    from ..scenarios import read, run
+    from ..scenarios.cases import read, run  # start-up: a command imports only what it runs
 
     scenario = read(file)
     _, tree_for = _trees(tree_dir)
@@ -149,9 +150,9 @@ def play(
     Affiche le cas, puis chaque question avec son aide, toutes ses options et la réponse du
     cas en évidence, en attendant Entrée entre les étapes (--no-pause pour tout dérouler).
     """
-    from .. import scenario_screens as screens
-    from ..navigator import pause
-    from ..render import print_result
+    from ..ui import trainer as screens  # start-up: a command imports only what it runs
+    from ..ui.navigator import pause
+    from ..ui.render import print_result
 
     chosen = settings(tree_dir, None, accessible)  # the scenario names its own département
     scenario, check_, tree = _replayed(file, chosen.tree_dir)
@@ -184,9 +185,9 @@ def quiz(
     Affiche le cas, pose les questions, puis compare le parcours et le résultat du stagiaire
     avec ceux du scénario, question par question, avec les dispositifs manqués ou en plus.
     """
-    from .. import scenario_screens as screens
-    from ..navigator import ask_path
-    from ..scenario_coverage import compare_paths
+    from ..scenarios.coverage import compare_paths  # start-up: a command imports only what it runs
+    from ..ui import trainer as screens
+    from ..ui.navigator import ask_path
 
     chosen = settings(tree_dir, None, accessible)  # the scenario names its own département
     scenario, check_, tree = _replayed(file, chosen.tree_dir)
@@ -202,7 +203,7 @@ def quiz(
 
 def record(
     file: ScenarioFile,
-    title: Annotated[Optional[str], typer.Option(
+    title: Annotated[str | None, typer.Option(
         "--title", "-t", show_default=False, metavar="TITRE", help="Titre du scénario (sinon : à compléter dans le fichier).")] = None,
     force: Annotated[bool, typer.Option("--force", help="Remplace le fichier s'il existe déjà.")] = False,
     tree_dir: TreeDir = None,
@@ -216,11 +217,11 @@ def record(
     compléter. Il reste au formateur à écrire le cas (case) et, si besoin, les attentes
     absent/contacts/first.
     """
-    from .. import scenario_screens as screens
-    from ..atomic import write_atomic
-    from ..navigator import ask_path
-    from ..scenario_report import scenario_yaml
-    from ..scenarios import SUFFIXES
+    from ..scenarios.cases import SUFFIXES  # start-up: a command imports only what it runs
+    from ..scenarios.report import scenario_yaml
+    from ..system.atomic import write_atomic
+    from ..ui import trainer as screens
+    from ..ui.navigator import ask_path
 
     name = display_path(file)
     if file.is_dir():

@@ -11,13 +11,13 @@ import io
 import json
 from typing import Any
 
-from ..conditions import All, Always, AnyOf, Atom, Condition, Not
+from ..core.conditions import All, Always, AnyOf, Atom, Condition, Not
+from ..core.legal import markdown_link
+from ..core.model import Dispositif, Tree
 from ..errors import UsageError
-from ..legal import markdown_link
-from ..model import Dispositif, Tree
-from ..summary import channel_text, contact_dict, departements_text, dispositif_dict, label_of, tree_dict
-from ..textsafe import csv_row
-from ..textsafe import markdown as _md
+from ..system.textsafe import csv_row
+from ..system.textsafe import markdown as _md
+from ..views.summary import channel_text, contact_dict, departements_text, dispositif_dict, label_of, tree_dict
 from . import EXCEL_BOM, EXCEL_DELIMITER, FORMAT_VERSION
 
 FORMATS = ("json", "csv", "csv-excel", "markdown")

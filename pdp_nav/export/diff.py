@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..legal import label
-from ..engine import available_here, iter_paths, proposed_ids
-from ..model import Dispositif, Outcome, Tree
-from ..summary import tree_dict
+from ..core.engine import available_here, iter_paths, proposed_ids
+from ..core.legal import label
+from ..core.model import Dispositif, Outcome, Tree
+from ..views.summary import tree_dict
 from .catalogue import condition_data
 
 FORMAT_VERSION = 2

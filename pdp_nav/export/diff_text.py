@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..conditions import parse_condition
-from ..model import Tree
-from ..summary import channel_text, label_of
-from ..textsafe import printable
+from ..core.conditions import parse_condition
+from ..core.model import Tree
+from ..system.textsafe import printable
+from ..views.summary import channel_text, label_of
 from .catalogue import condition_text
 from .diff import MAX_PATHS
 

@@ -1,5 +1,5 @@
 /* pdp-nav offline page, part 1: the tree and its evaluation, without the DOM.
- * A port of pdp_nav/conditions.py (explain), engine.py (evaluate, remaining_bounds,
+ * A port of pdp_nav/core/conditions.py (explain), core/engine.py (evaluate, remaining_bounds,
  * iter_paths) and summary.describe_reason: same results, same order, same reasons. */
 function pdpEngine(raw) {
   "use strict";

@@ -10,9 +10,9 @@ from __future__ import annotations
 import textwrap
 from collections import Counter
 
-from ..engine import iter_paths, proposed_ids
-from ..model import Tree
-from ..textsafe import printable
+from ..core.engine import iter_paths, proposed_ids
+from ..core.model import Tree
+from ..system.textsafe import printable
 from . import FORMAT_VERSION
 
 FORMATS = ("mermaid", "dot")

@@ -16,9 +16,9 @@ from importlib import resources
 from typing import Any
 
 from .. import __version__
-from ..model import PlanSpec, Tree
-from ..plan import card
-from ..summary import NOTICE, contact_dict, dispositif_dict
+from ..core.model import PlanSpec, Tree
+from ..views.plan import card
+from ..views.summary import NOTICE, contact_dict, dispositif_dict
 from . import FORMAT_VERSION
 from .catalogue import condition_data
 

@@ -1,6 +1,6 @@
 """Every root-to-outcome path of a tree, streamed as JSON Lines, JSON, CSV or Markdown.
 
-Paths come lazily from :func:`pdp_nav.engine.iter_leaves` and are written one at a time,
+Paths come lazily from :func:`pdp_nav.core.engine.iter_leaves` and are written one at a time,
 so memory does not depend on how many there are (a DAG whose sub-trees are shared can
 have millions). The layouts are documented in ``docs/formats.md``.
 """
@@ -13,14 +13,14 @@ import functools
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import IO, Any, Optional
+from typing import IO, Any
 
-from ..engine import Pair, cited_questions, iter_leaves, proposed, remaining_bounds
+from ..core.engine import Pair, cited_questions, iter_leaves, proposed, remaining_bounds
+from ..core.model import Outcome, Tree
 from ..errors import UsageError
-from ..model import Outcome, Tree
-from ..summary import tree_dict
-from ..textsafe import csv_row
-from ..textsafe import markdown as _md
+from ..system.textsafe import csv_row
+from ..system.textsafe import markdown as _md
+from ..views.summary import tree_dict
 from . import EXCEL_BOM, EXCEL_DELIMITER, FORMAT_VERSION
 
 FORMATS = ("jsonl", "json", "csv", "csv-excel", "markdown")
@@ -80,13 +80,13 @@ def select(tree: Tree, *, start: str | None = None, phase: str | None = None,
     return Selection(start, phase, tuple(dict.fromkeys(dispositifs)))
 
 
-Leaf = tuple[tuple[Pair, ...], Optional[Pair], Outcome, tuple[str, ...], tuple[str, ...]]
+Leaf = tuple[tuple[Pair, ...], Pair | None, Outcome, tuple[str, ...], tuple[str, ...]]
 """A selected path: the steps before the last one, the last one, the outcome, the ids proposed
 and the ids of their contacts."""
 
 
 def iter_selected(tree: Tree, sel: Selection) -> Iterator[Leaf]:
-    """The selected paths, lazily (see :func:`pdp_nav.engine.iter_leaves` for the shared prefixes)."""
+    """The selected paths, lazily (see :func:`pdp_nav.core.engine.iter_leaves` for the shared prefixes)."""
     if sel.phase is None:
         leaves = iter_leaves(tree, sel.start)
     else:  # only walk below the chosen answer

@@ -1,0 +1,1 @@
+"""The YAML content: reading with positions, files, building the model, schema, lint, cache, loading, answers."""

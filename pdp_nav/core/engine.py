@@ -1,0 +1,448 @@
+"""The pure navigation engine: state, answers, going back, results and their reasons.
+
+Nothing here prints, prompts or reads files. The interactive navigator, scenario replay
+and the exports all walk the tree through this module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+
+from ..errors import PdpNavError
+from .conditions import Reason
+from .model import Contact, Dispositif, Option, Outcome, Question, Tree
+
+
+class NavigationError(PdpNavError):
+    """An answer or move that the tree does not allow (unknown option, nothing to go back to…)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One answered question."""
+
+    question: Question
+    option: Option
+
+
+@dataclass(frozen=True, slots=True)
+class Proposal:
+    """A dispositif that fits, with the answers that made it fit."""
+
+    dispositif: Dispositif
+    reasons: tuple[Reason, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Exclusion:
+    """A dispositif that does not fit, with the answer (or unasked question) that excluded it."""
+
+    dispositif: Dispositif
+    reasons: tuple[Reason, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ContactUse:
+    """A contact to call, and the proposed dispositifs it is there for."""
+
+    contact: Contact
+    dispositifs: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Result:
+    tree: Tree
+    steps: tuple[Step, ...]
+    outcome: Outcome
+    proposals: tuple[Proposal, ...]
+    exclusions: tuple[Exclusion, ...]
+    contacts: tuple[ContactUse, ...]
+
+    @property
+    def dispositif_ids(self) -> tuple[str, ...]:
+        return tuple(p.dispositif.id for p in self.proposals)
+
+    @property
+    def answers(self) -> dict[str, str]:
+        """Question id -> option id, in the order asked."""
+        return answers_of(self.steps)
+
+
+def answers_of(steps: Iterable[Step]) -> dict[str, str]:
+    """Question id -> option id of answered ``steps``, in order."""
+    return {s.question.id: s.option.id for s in steps}
+
+
+@dataclass(frozen=True)
+class Navigation:
+    """An immutable navigation state; every move returns a new state."""
+
+    tree: Tree
+    steps: tuple[Step, ...] = ()
+
+    # -- where we are ------------------------------------------------------------------
+    @property
+    def current_id(self) -> str:
+        return self.steps[-1].option.next if self.steps else self.tree.root
+
+    @property
+    def question(self) -> Question | None:
+        """The question to answer now, None once an outcome is reached."""
+        return self.tree.questions.get(self.current_id)
+
+    @property
+    def outcome(self) -> Outcome | None:
+        return self.tree.outcomes.get(self.current_id)
+
+    @property
+    def done(self) -> bool:
+        return self.current_id in self.tree.outcomes
+
+    @property
+    def answers(self) -> dict[str, str]:
+        """Question id -> option id, in the order asked."""
+        return answers_of(self.steps)
+
+    def remaining(self) -> tuple[int, int]:
+        """Fewest and most questions left before an outcome (0, 0 when done)."""
+        return remaining_bounds(self.tree)[self.current_id]
+
+    # -- moves -------------------------------------------------------------------------
+    def answer(self, option_id: str) -> Navigation:
+        question = self.question
+        if question is None:
+            raise NavigationError("le parcours est terminé : revenez en arrière pour changer une réponse")
+        option = question.option(option_id)
+        if option is None:
+            valid = ", ".join(o.id for o in question.options)
+            raise NavigationError(
+                f"la question « {question.id} » n'a pas d'option « {option_id} » (options : {valid})")
+        return Navigation(self.tree, (*self.steps, Step(question, option)))
+
+    def back(self, count: int = 1) -> Navigation:
+        if count < 1 or count > len(self.steps):
+            raise NavigationError(
+                f"impossible de revenir de {count} question(s) : {len(self.steps)} réponse(s) donnée(s)")
+        return Navigation(self.tree, self.steps[:-count])
+
+    def jump(self, question_id: str) -> Navigation:
+        """Go back to an earlier question of the path (its answer and later ones are undone)."""
+        for index, step in enumerate(self.steps):
+            if step.question.id == question_id:
+                return Navigation(self.tree, self.steps[:index])
+        raise NavigationError(f"la question « {question_id} » n'a pas été posée sur ce parcours")
+
+    def restart(self) -> Navigation:
+        return Navigation(self.tree)
+
+    def revise(self, question_id: str, option_id: str) -> tuple[Navigation, tuple[Step, ...]]:
+        """Change an earlier answer, keeping the later answers that still apply.
+
+        Returns:
+            The new state, and the later steps dropped because their question is no longer
+            on the path.
+        """
+        before = self.jump(question_id)
+        later = answers_of(self.steps[len(before.steps) + 1:])
+        state, unused = follow(before.answer(option_id), later)
+        dropped = tuple(s for s in self.steps if s.question.id in unused)
+        return state, dropped
+
+    # -- the result --------------------------------------------------------------------
+    def result(self) -> Result:
+        outcome = self.outcome
+        if outcome is None:
+            raise NavigationError("le parcours n'est pas terminé : répondez aux questions restantes")
+        return evaluate(self.tree, self.steps, outcome)
+
+
+def follow(state: Navigation, answers: Mapping[str, str]) -> tuple[Navigation, dict[str, str]]:
+    """Answer from ``state`` with ``answers`` (question id -> option id) as far as they go.
+
+    Returns:
+        The state reached (at the first question without an answer, or an outcome) and
+        the answers that were not used because their question is not on the path.
+
+    Raises:
+        NavigationError: an answer names an option its question does not have.
+    """
+    pending = dict(answers)
+    while (question := state.question) is not None and question.id in pending:
+        state = state.answer(pending.pop(question.id))
+    return state, pending
+
+
+def replay(tree: Tree, answers: Mapping[str, str]) -> tuple[Navigation, dict[str, str]]:
+    """Start from the root and follow ``answers`` (see :func:`follow`)."""
+    return follow(Navigation(tree), answers)
+
+
+TERRITORY = "@departement"
+"""The ``node`` of the :class:`Reason` that says a local dispositif is (or is not) of this
+département; no question id can be written like that."""
+
+
+def available_here(tree: Tree, dispositif: Dispositif, departement: str | None = None) -> bool:
+    """False for a local dispositif of other départements than ``departement`` (default: the
+    tree's overlay, or none)."""
+    dep = tree.departement if departement is None else departement
+    return not dispositif.departements or dep in dispositif.departements
+
+
+def fitting(tree: Tree, answers: Mapping[str, str], departement: str | None = None) -> tuple[str, ...]:
+    """The ids of the dispositifs that fit ``answers`` in ``departement``, in catalogue order.
+
+    The one eligibility rule: :func:`evaluate`, :func:`proposed` and the linter all ask it.
+    ``departement`` defaults to the tree's overlay ("" for none: national dispositifs only).
+    """
+    mask = fit_mask(tree, answers) & place_mask(tree, departement)
+    return tuple(did for i, did in enumerate(tree.dispositifs) if mask >> i & 1)
+
+
+def fit_mask(tree: Tree, answers: Mapping[str, str]) -> int:
+    """The dispositifs whose condition holds on ``answers`` (territory aside), as bits in catalogue order.
+
+    Conditions are grouped by the questions they read; each group's result is memoised on the
+    answers to those questions, so a walk over every path stays fast (issue #11).
+    """
+    groups = tree.memo.get("when")
+    if groups is None:
+        by_nodes: dict[tuple[str, ...], list[int]] = {}
+        for i, d in enumerate(tree.dispositifs.values()):
+            by_nodes.setdefault(tuple(sorted({a.node for a in d.when.atoms()})), []).append(i)
+        groups = tree.memo["when"] = [(nodes, tuple(members), {}) for nodes, members in by_nodes.items()]
+    dispositifs = None  # built once, and only when a group meets answers it has not seen yet
+    mask = 0
+    for nodes, members, known in groups:  # type: ignore[attr-defined]
+        key = tuple(map(answers.get, nodes))
+        bits = known.get(key)
+        if bits is None:
+            dispositifs = dispositifs or tuple(tree.dispositifs.values())
+            bits = known[key] = sum(1 << i for i in members if dispositifs[i].when.matches(answers))
+        mask |= bits
+    return mask
+
+
+def place_mask(tree: Tree, departement: str | None = None) -> int:
+    """The dispositifs available in ``departement`` (see :func:`available_here`), as bits."""
+    key = f"place:{tree.departement if departement is None else departement}"
+    mask = tree.memo.get(key)
+    if mask is None:
+        mask = tree.memo[key] = sum(1 << i for i, d in enumerate(tree.dispositifs.values())
+                                    if available_here(tree, d, departement))
+    return mask  # type: ignore[return-value]
+
+
+def evaluate(tree: Tree, steps: tuple[Step, ...], outcome: Outcome) -> Result:
+    """Which dispositifs fit at ``outcome`` given ``steps``, and why; and which do not.
+
+    A local dispositif (``departements``) is only proposed with one of its départements; its
+    first reason says so (:data:`TERRITORY`).
+    """
+    answers = answers_of(steps)
+    fit = set(fitting(tree, answers))
+    proposals, exclusions = [], []
+    for dispositif in tree.dispositifs.values():
+        local = (Reason(TERRITORY, tree.departement or None, dispositif.departements),) \
+            if dispositif.departements else ()
+        if not available_here(tree, dispositif):
+            exclusions.append(Exclusion(dispositif, local))
+            continue
+        ok = dispositif.id in fit
+        reasons = dispositif.when.explain(answers)[1]
+        if ok:
+            reasons = (*local, *reasons)
+        (proposals if ok else exclusions).append(
+            Proposal(dispositif, reasons) if ok else Exclusion(dispositif, reasons))
+    rank = {did: i for i, did in enumerate(outcome.first)}
+    proposals.sort(key=lambda p: rank.get(p.dispositif.id, len(rank)))  # stable: catalogue order after
+    uses = _contact_uses(tree, [p.dispositif for p in proposals], answers)
+    contacts = tuple(ContactUse(tree.contacts[cid], tuple(dids)) for cid, dids in uses.items())
+    return Result(tree, steps, outcome, tuple(proposals), tuple(exclusions), contacts)
+
+
+def _contact_uses(tree: Tree, dispositifs: Iterable[Dispositif],
+                  answers: Mapping[str, str]) -> dict[str, list[str]]:
+    """Contact id -> ids of the ``dispositifs`` it is shown for, in order of first use."""
+    uses: dict[str, list[str]] = {}
+    for d in dispositifs:
+        for cid in tree.contacts_of(d, answers):
+            if cid in tree.contacts:
+                uses.setdefault(cid, []).append(d.id)
+    return uses
+
+
+_PROPOSED_MEMO = 4096
+"""Results kept by :func:`proposed_ids`; the table is emptied when full (memory stays flat)."""
+
+
+def cited_questions(tree: Tree) -> dict[str, None]:
+    """The ids of the questions the conditions cite (eligibility, conditional contacts), in order.
+
+    Which dispositifs fit, and which of their contacts are shown, depend on the answers to
+    these questions only (memoised).
+    """
+    cited = tree.memo.get("cited")
+    if cited is None:
+        atoms = [a for d in tree.dispositifs.values()
+                 for cond in (d.when, *(c for _, c in d.contact_when)) for a in cond.atoms()]
+        cited = tree.memo["cited"] = dict.fromkeys(a.node for a in atoms)
+    return cited
+
+
+def proposed_ids(tree: Tree, answers: Mapping[str, str], outcome: Outcome) -> tuple[str, ...]:
+    """The ids :func:`evaluate` would propose, in order, without building explanations (fast)."""
+    return proposed(tree, answers, outcome)[0]
+
+
+def proposed(tree: Tree, answers: Mapping[str, str],
+             outcome: Outcome) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The ids and the contact ids :func:`evaluate` would give, in order, without explanations.
+
+    Conditions only look at the answers to the questions they cite, so which dispositifs
+    fit is memoised on those answers, with their order and contacts for each outcome that
+    sets an order: the paths of an export share most of them (issue #7).
+    """
+    memo = tree.memo.get("proposed")
+    if memo is None:
+        memo = tree.memo["proposed"] = (tuple(cited_questions(tree)), {})
+    cited, table = memo  # type: ignore[misc]
+    key = tuple(map(answers.get, cited))
+    entry = table.get(key)
+    if entry is None:
+        if len(table) >= _PROPOSED_MEMO:
+            table.clear()
+        entry = table[key] = (fitting(tree, answers), {})
+    fit, ordered = entry
+    order = outcome.id if outcome.first else ""
+    found = ordered.get(order)
+    if found is None:
+        ids = fit
+        if outcome.first:
+            rank = {did: i for i, did in enumerate(outcome.first)}
+            ids = tuple(sorted(fit, key=lambda did: rank.get(did, len(rank))))
+        contacts = tuple(_contact_uses(tree, (tree.dispositifs[did] for did in ids), answers))
+        found = ordered[order] = (ids, contacts)
+    return found
+
+
+def remaining_bounds(tree: Tree) -> dict[str, tuple[int, int]]:
+    """For every node id: fewest and most questions between it and an outcome (memoised)."""
+    memo = tree.memo.get("remaining")
+    if memo is None:
+        memo = {oid: (0, 0) for oid in tree.outcomes}
+        for qid in _postorder(tree):
+            q = tree.questions[qid]
+            below = [memo[o.next] for o in q.options if o.next in memo]
+            memo[qid] = (1 + min(b[0] for b in below), 1 + max(b[1] for b in below)) if below else (1, 1)
+        tree.memo["remaining"] = memo
+    return memo
+
+
+def _postorder(tree: Tree) -> list[str]:
+    """Question ids, each after every question it leads to (iterative; the tree is acyclic)."""
+    order, seen = [], set()
+    for start in tree.questions:
+        if start in seen:
+            continue
+        stack = [(start, iter(tree.questions[start].options))]
+        seen.add(start)
+        while stack:
+            node, children = stack[-1]
+            child = next((o.next for o in children), None)
+            if child is None:
+                stack.pop()
+                order.append(node)
+            elif child in tree.questions and child not in seen:
+                seen.add(child)
+                stack.append((child, iter(tree.questions[child].options)))
+    return order
+
+
+Pair = tuple[Question, Option]
+"""A question and the option taken: the steps of a :class:`Path`."""
+
+
+@dataclass(frozen=True, slots=True)
+class Path:
+    """One root-to-outcome path, as (question, option) steps."""
+
+    steps: tuple[Pair, ...]
+    outcome: Outcome
+
+    @property
+    def answers(self) -> dict[str, str]:
+        return {q.id: o.id for q, o in self.steps}
+
+
+def iter_paths(tree: Tree, start: str | None = None) -> Iterator[Path]:
+    """Every path from ``start`` (default the root) to an outcome, depth first, lazily.
+
+    Memory stays proportional to the depth of the tree, whatever the number of paths.
+    """
+    for prefix, last, outcome in iter_leaves(tree, start):
+        yield Path(prefix if last is None else (*prefix, last), outcome)
+
+
+def iter_leaves(tree: Tree, start: str | None = None,
+                head: tuple[Pair, ...] = ()) -> Iterator[tuple[tuple[Pair, ...], Pair | None, Outcome]]:
+    """The paths of :func:`iter_paths` as ``(prefix, last step, outcome)``, ``head`` before each.
+
+    Paths that differ only by their last step (siblings, consecutive depth first) share the
+    very same ``prefix`` tuple, so a caller can reuse what it derived from it (checked with
+    ``is``): the path exports do. ``last`` is None only when ``start`` is an outcome.
+    """
+    start = start or tree.root
+    questions, outcomes = tree.questions, tree.outcomes
+    if start in outcomes:
+        yield head, None, outcomes[start]
+        return
+    asked = [questions[start]]
+    prefixes = [head]
+    stack = [iter(asked[0].options)]
+    while stack:
+        option = next(stack[-1], None)
+        if option is None:
+            stack.pop()
+            asked.pop()
+            prefixes.pop()
+            continue
+        step = (asked[-1], option)
+        if option.next in outcomes:
+            yield prefixes[-1], step, outcomes[option.next]
+        elif option.next in questions:
+            prefixes.append((*prefixes[-1], step))
+            asked.append(questions[option.next])
+            stack.append(iter(asked[-1].options))
+
+def walk(tree: Tree) -> Iterator[tuple[list[Pair], dict[str, str], Outcome]]:
+    """Every path of :func:`iter_paths`, as one list of steps and one answers dict updated in place.
+
+    Each yielded pair is only valid until the next one. No tuple is built per path, so time and
+    memory stay linear in the tree size plus the number of paths, whatever their length: the
+    linter walks a 20,000-question chain in about a second (issue #11).
+    """
+    questions, outcomes = tree.questions, tree.outcomes
+    steps: list[Pair] = []
+    answers: dict[str, str] = {}
+    asked = [questions[tree.root]]
+    stack = [iter(asked[0].options)]
+    while stack:
+        option = next(stack[-1], None)
+        if option is None:
+            stack.pop()
+            asked.pop()
+            if steps:
+                del answers[steps.pop()[0].id]
+            continue
+        steps.append((asked[-1], option))
+        answers[asked[-1].id] = option.id
+        if option.next in questions:
+            asked.append(questions[option.next])
+            stack.append(iter(asked[-1].options))
+            continue
+        if option.next in outcomes:
+            yield steps, answers, outcomes[option.next]
+        steps.pop()
+        del answers[asked[-1].id]

@@ -1,0 +1,1 @@
+"""Reference scenarios: reading, running, coverage and reports."""

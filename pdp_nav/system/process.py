@@ -1,0 +1,121 @@
+"""What a command needs from its process: usable standard streams, SIGTERM/SIGHUP, the terminal.
+
+:func:`guarded` wraps every command (``cli.main``):
+
+* a closed standard input or error becomes ``/dev/null`` (a file opened later must not take
+  their descriptor); a closed standard output is refused with a French message;
+* output that the locale cannot encode (``LANG=fr_FR.ISO-8859-1``) degrades: « » become ",
+  ’ becomes ', an arrow ->, anything else ? ; it never stops the command;
+* SIGTERM and SIGHUP raise :class:`Terminated`, which unwinds like Ctrl-C: temporary files are
+  removed by ``atomic_open``, and the terminal is put back as it was (raw mode, hidden cursor).
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import errno
+import os
+import signal
+import sys
+import unicodedata
+from collections.abc import Iterator
+from typing import Any
+
+from ..errors import StreamError, Terminated
+
+STREAM_ERRNOS = frozenset({errno.ENOSPC, errno.EIO, errno.EBADF, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)})
+"""Errors of a write to standard output (no file name): a full disk, a closed descriptor…"""
+SIGNALS = (signal.SIGTERM, signal.SIGHUP)
+TRANSLITERATE = "pdp-nav-transliterate"
+"""The codec error handler that writes « » as " (and so on) where the locale lacks them."""
+_PLAIN = {"«": '"', "»": '"', "“": '"', "”": '"', "‘": "'", "’": "'", "…": "...", "–": "-", "—": "-",
+          "−": "-", "•": "*", "·": ".", "›": ">", "‹": "<", "←": "<-", "→": "->", "↑": "^", "↓": "v",
+          "✓": "v", "✗": "x", "\u00a0": " ", "\u202f": " "}
+
+
+def _transliterate(exc: UnicodeError) -> tuple[str, int]:
+    if not isinstance(exc, UnicodeEncodeError):
+        raise exc
+    text = exc.object[exc.start:exc.end]
+    return "".join(_PLAIN.get(c) or _ascii(c) for c in text), exc.end
+
+
+def _ascii(char: str) -> str:
+    plain = unicodedata.normalize("NFKD", char).encode("ascii", "ignore").decode()
+    return plain or "?"
+
+
+codecs.register_error(TRANSLITERATE, _transliterate)
+
+
+@contextlib.contextmanager
+def guarded() -> Iterator[None]:
+    """Streams checked and made tolerant, signals caught, terminal restored (see the module)."""
+    closed_stdout = _reopen_closed_streams()
+    for stream in (sys.stdout, sys.stderr):
+        _tolerate_encoding(stream)
+    if closed_stdout:
+        raise StreamError("La sortie standard est fermée", "pdp-nav n'a nulle part où écrire")
+    terminal = _terminal_state()
+    previous = {}
+    for signum in SIGNALS:
+        with contextlib.suppress(ValueError, OSError):  # ValueError: not the main thread
+            previous[signum] = signal.signal(signum, _stop)
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        _restore_terminal(terminal)
+
+
+def _stop(signum: int, frame: Any) -> None:
+    raise Terminated(signum, signal.Signals(signum).name)
+
+
+def _reopen_closed_streams() -> bool:
+    """``/dev/null`` in place of a closed stdin, stdout or stderr; True if stdout was closed."""
+    closed_stdout = sys.stdout is None
+    for name, mode in (("stdin", "r"), ("stdout", "w"), ("stderr", "w")):
+        if getattr(sys, name) is None:
+            setattr(sys, name, open(os.devnull, mode, encoding="utf-8"))  # noqa: SIM115 - lives as long as the process
+    return closed_stdout
+
+
+def _tolerate_encoding(stream: Any) -> None:
+    encoding = getattr(stream, "encoding", None) or "utf-8"
+    with contextlib.suppress(LookupError, AttributeError, ValueError):
+        if codecs.lookup(encoding).name != "utf-8":
+            stream.reconfigure(errors=TRANSLITERATE)
+
+
+def silence_stdout() -> None:
+    """Send what is left of standard output to ``/dev/null`` (its reader is gone, or its disk full),
+    so that Python's last flush does not print « Exception ignored »."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+def _terminal_state() -> list[Any] | None:
+    with contextlib.suppress(ImportError, OSError, ValueError, AttributeError):
+        import termios  # inside the suppress: a platform without termios has no terminal to restore
+
+        if sys.stdin.isatty():
+            return termios.tcgetattr(sys.stdin.fileno())
+    return None
+
+
+def _restore_terminal(state: list[Any] | None) -> None:
+    """The terminal modes of the start (a prompt stopped by a signal leaves raw mode), cursor shown."""
+    if state is None:
+        return
+    import termios  # only reached with a saved state, i.e. where the import above worked
+
+    with contextlib.suppress(OSError, ValueError):
+        if termios.tcgetattr(sys.stdin.fileno()) == state:
+            return
+        termios.tcsetattr(sys.stdin.fileno(), termios.TCSADRAIN, state)
+        if sys.stdout.isatty():
+            sys.stdout.write("\x1b[?25h")
+            sys.stdout.flush()

@@ -1,0 +1,265 @@
+"""The result as one neutral view: a prioritized action plan, and the card of each dispositif.
+
+Every output (terminal, plain text, accessible mode, Markdown, HTML, JSON, the offline page)
+renders this view and reads the card fields from :func:`card`, never from the dispositif: one
+place says what a card shows (issue 12, point 4). Timing, priority and short names are
+content (``plan:`` in the catalogue, see ``trees/README.md``). Pure: no printing, no Rich.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from ..core.engine import Result
+from ..core.legal import label, link, text_with_link
+from ..core.model import WHEN, Confidence, Dispositif, Outcome, Tree
+from .wording import NBSP, channel_text, confidence_note, describe_reason, wrap
+
+MAIN = 7
+"""Actions in the main view; the others are listed as « Autres dispositifs possibles »."""
+SELF = "spst"
+"""The contact that is the user: the occupational health service never contacts itself."""
+GROUPS = {"maintenant": "Maintenant", "reprise": "À la reprise", "ensuite": "Ensuite, si besoin"}
+TO_CONFIRM = "à\u00a0confirmer"
+"""The mark of an uncertain action (never cut at the end of a line)."""
+HEADLINE = 160
+"""Characters of the key message under the title: two lines at 80 columns."""
+_REACH = ("telephone", "web", "email")
+"""Channels short enough for one line of « Qui contacter », in order of preference."""
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    """One line of the plan: a proposed dispositif, when, why now, who."""
+
+    number: int
+    id: str
+    short: str
+    when: str
+    priority: int
+    key_fact: str
+    who: str
+    confidence: Confidence
+    to_confirm: bool
+    """True when something about it is uncertain (shown as « à confirmer »)."""
+
+    @property
+    def line(self) -> str:
+        """« Pré-reprise — arrêt de plus de 30 jours · vous (SPST) · à confirmer »."""
+        text = self.short + (f" — {self.key_fact}" if self.key_fact else "")
+        return " · ".join(filter(None, (text, self.who, TO_CONFIRM if self.to_confirm else "")))
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    when: str
+    title: str
+    actions: tuple[Action, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ContactLine:
+    """One organisation of « Qui contacter »: how to reach it, and for which actions."""
+
+    id: str
+    name: str
+    how: str
+    actions: tuple[int, ...]
+
+    @property
+    def line(self) -> str:
+        used = "action " if len(self.actions) == 1 else "actions "
+        return " · ".join(filter(None, (self.name, self.how, used + f",{NBSP}".join(map(str, self.actions)))))
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    title: str
+    message: str
+    """The key message: at most two lines at 80 columns."""
+    groups: tuple[Group, ...]
+    others: tuple[Action, ...]
+    contacts: tuple[ContactLine, ...]
+
+    @property
+    def actions(self) -> tuple[Action, ...]:
+        """Every action, by number: the main view, then the others."""
+        return (*(a for g in self.groups for a in g.actions), *self.others)
+
+
+LEGAL = "Base légale"
+"""The label of the legal references in a card."""
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    """Everything about one dispositif: the only list of card fields."""
+
+    id: str
+    name: str
+    fields: tuple[tuple[str, str], ...]
+    """(label, text) in display order, « À confirmer » included when something is uncertain."""
+    why_title: str
+    why: str
+    contacts: tuple[str, ...]
+    """« Organisme : how to reach it », the SPST itself left out."""
+    legal: tuple[tuple[str, str], ...] = ()
+    """(label, Légifrance link) of each legal reference, for the outputs that make links (issue #16)."""
+
+
+def key_message(outcome: Outcome) -> str:
+    """The first sentence of the outcome's text, cut at a word to fit two lines of 80 columns."""
+    first = re.split(r"(?<=[.!?])\s", outcome.text.strip(), maxsplit=1)[0]
+    if len(wrap(first, 80)) <= 2:
+        return first
+    words = first[:HEADLINE].split(" ")
+    while len(words) > 1 and len(wrap(" ".join(words) + "…", 80)) > 2:
+        words.pop()
+    return " ".join(words).rstrip(",;:( ") + "…"
+
+
+def contact_name(tree: Tree, contact_id: str) -> str:
+    """A contact's name without its parenthesis: « Service social de l'Assurance Maladie »."""
+    return tree.contacts[contact_id].name.split(" (")[0].strip()
+
+
+def reach(tree: Tree, contact_id: str) -> str:
+    """The shortest way to reach a contact (telephone, then web, then email), '' if none."""
+    channels = [c for c in tree.contacts[contact_id].channels
+                if c.kind in _REACH and "À COMPLÉTER" not in c.value and c.value.strip()]
+    if not channels:
+        return ""
+    best = min(channels, key=lambda c: _REACH.index(c.kind))
+    value = best.value.removeprefix("https://").removeprefix("http://").rstrip("/")
+    return channel_text(best.kind, value, "")
+
+
+def _contacts(tree: Tree, d: Dispositif, answers: Mapping[str, str]) -> tuple[str, ...]:
+    return tuple(c for c in tree.contacts_of(d, answers) if c in tree.contacts)
+
+
+def _action(tree: Tree, d: Dispositif, answers: Mapping[str, str]) -> Action:
+    spec = d.plan_spec()
+    when, priority, key_fact = spec.when, spec.priority, spec.key_fact
+    case = next((c for c in spec.cases if c.condition.matches(answers)), None)
+    if case is not None:
+        when, priority = case.when or when, case.priority or priority
+        key_fact = case.key_fact or key_fact
+    contacts = _contacts(tree, d, answers)
+    who = spec.who or ("" if not contacts else "vous (SPST)" if contacts[0] == SELF
+                       else contact_name(tree, contacts[0]))
+    uncertain = d.confidence is not Confidence.HIGH or bool(d.to_confirm)
+    return Action(0, d.id, spec.short, when, priority, key_fact, who, d.confidence, uncertain)
+
+
+def build_plan(tree: Tree, outcome: Outcome, dispositif_ids: Sequence[str],
+               answers: Mapping[str, str]) -> Plan:
+    """The plan for ``outcome`` with the proposed ``dispositif_ids`` (in result order).
+
+    The :data:`MAIN` most important actions (priority, then result order) are grouped by
+    when they happen; the others follow; « Qui contacter » lists only the contacts of the
+    main actions. Depends on nothing else than the arguments (callers may memoise).
+    """
+    ranked = sorted((_action(tree, tree.dispositifs[did], answers) for did in dispositif_ids),
+                    key=lambda a: a.priority)  # stable: result order among equals
+    main = sorted(ranked[:MAIN], key=lambda a: WHEN.index(a.when))
+    numbered = [replace(a, number=n) for n, a in enumerate((*main, *ranked[MAIN:]), 1)]
+    main_n, others = numbered[:len(main)], tuple(numbered[len(main):])
+    groups = tuple(Group(w, GROUPS[w], tuple(a for a in main_n if a.when == w))
+                   for w in WHEN if any(a.when == w for a in main_n))
+    uses: dict[str, list[int]] = {}
+    for a in main_n:
+        for cid in _contacts(tree, tree.dispositifs[a.id], answers):
+            if cid != SELF:
+                uses.setdefault(cid, []).append(a.number)
+    contacts = tuple(ContactLine(cid, contact_name(tree, cid), reach(tree, cid), tuple(ns))
+                     for cid, ns in uses.items())
+    return Plan(outcome.title, key_message(outcome), groups, others, contacts)
+
+
+def result_plan(result: Result) -> Plan:
+    """The plan of an engine result."""
+    return build_plan(result.tree, result.outcome, result.dispositif_ids, result.answers)
+
+
+def card(tree: Tree, d: Dispositif, *, answers: Mapping[str, str] | None = None,
+         why: Sequence[str] | None = None, proposed: bool = True) -> Card:
+    """The card of ``d``: its fields, the reasons (``why``; None outside a result) and its
+    contacts for ``answers`` (all of them without)."""
+    sources = "; ".join(s.title + (f" ({s.url})" if s.url else "") for s in d.sources)
+    fields = [("Ce que c'est", d.summary), ("Pour qui", d.for_whom), ("Durée et conditions", d.conditions),
+              ("Qui décide", d.decides), ("Prochaine étape", d.next_step)]
+    if note := confidence_note(d):
+        fields.append(("À confirmer", note))
+    fields += [(LEGAL, "; ".join(text_with_link(r) for r in d.legal)),
+               ("Sources", f"{sources} (vérifié le {d.checked.strftime('%d/%m/%Y')})")]
+    contacts = tuple(f"{contact_name(tree, c)} : {reach(tree, c) or tree.contacts[c].description}"
+                     for c in (tree.contacts_of(d, answers) if answers is not None else d.contacts)
+                     if c in tree.contacts and c != SELF)
+    legal = tuple((label(r), link(r)) for r in d.legal)
+    if why is None:
+        return Card(d.id, d.name, tuple(fields), "", "", contacts, legal)
+    if proposed:
+        return Card(d.id, d.name, tuple(fields), "Pourquoi", " ; ".join(why) or "proposé dans toutes les situations",
+                    contacts, legal)
+    return Card(d.id, d.name, tuple(fields), "Pourquoi il n'est pas proposé", " ; ".join(why), contacts, legal)
+
+
+def result_cards(result: Result) -> tuple[Card, ...]:
+    """The cards of the proposed dispositifs, in plan order (action numbers)."""
+    tree, answers = result.tree, result.answers
+    reasons = {p.dispositif.id: p.reasons for p in result.proposals}
+    return tuple(card(tree, tree.dispositifs[a.id], answers=answers,
+                      why=[describe_reason(tree, r, proposed=True) for r in reasons[a.id]])
+                 for a in result_plan(result).actions)
+
+
+def plan_dict(plan: Plan) -> dict[str, Any]:
+    """The plan in the JSON result (``plan``, format_version 2)."""
+    def action(a: Action) -> dict[str, Any]:
+        return {"number": a.number, "id": a.id, "short": a.short, "when": a.when, "priority": a.priority,
+                "key_fact": a.key_fact, "who": a.who, "confidence": a.confidence.value, "to_confirm": a.to_confirm,
+                "line": a.line}
+    return {"title": plan.title, "message": plan.message,
+            "groups": [{"when": g.when, "title": g.title, "actions": [action(a) for a in g.actions]}
+                       for g in plan.groups],
+            "others": [action(a) for a in plan.others],
+            "contacts": [{"id": c.id, "name": c.name, "how": c.how, "actions": list(c.actions), "line": c.line}
+                         for c in plan.contacts]}
+
+
+def meta_line(tree: Tree) -> str:
+    """Tree, version and local contacts: which content the plan comes from."""
+    meta = f"Arbre « {tree.title} », version {tree.version}"
+    return meta + (f", contacts locaux du département {tree.departement}" if tree.departement else "")
+
+
+def plan_lines(plan: Plan, width: int = 80, *, others: bool = True) -> list[str]:
+    """The plan as plain lines of at most ``width`` characters (no word is ever cut).
+
+    The terminal, the accessible mode, ``run`` in a pipe and the ``.txt`` summary print these.
+    """
+    lines = wrap(plan.title, width) + wrap(plan.message, width)
+    if not plan.groups:
+        lines += ["", *wrap("Aucun dispositif ne correspond à cette situation.", width)]
+    for group in plan.groups:
+        lines += ["", group.title]
+        for a in group.actions:
+            lines += wrap(a.line, width, f"{a.number:>2}. ", "    ")
+    if plan.others and others:
+        # each entry kept whole on its line: its spaces do not break
+        entries = " · ".join(f"{a.number}. {a.short}".replace(" ", NBSP) for a in plan.others)
+        lines += ["", *wrap(f"Autres dispositifs possibles ({len(plan.others)}) : {entries}", width, "", "    ")]
+    if plan.contacts:
+        lines += ["", "Qui contacter"]
+        for c in plan.contacts:
+            if c.how:
+                lines += wrap(c.line, width, "  - ", "    ")
+        if known := [c for c in plan.contacts if not c.how]:  # the employer, the médecin traitant…
+            also = "Aussi : " if len(known) < len(plan.contacts) else ""
+            lines += wrap(also + " · ".join(f"{c.name}{NBSP}({f',{NBSP}'.join(map(str, c.actions))})"
+                                                   for c in known), width, "  - ", "    ")
+    return lines

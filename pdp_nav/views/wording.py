@@ -1,0 +1,104 @@
+"""French wording shared by every output: reasons, confidence warnings, channels, Markdown escaping."""
+
+from __future__ import annotations
+
+import functools
+import re
+import textwrap
+
+from ..core.conditions import Reason
+from ..core.engine import TERRITORY
+from ..core.model import Confidence, Dispositif, Tree
+from ..system.textsafe import markdown as _md  # noqa: F401 (the one Markdown escaping, issue #11)
+
+NOTICE = ("Document sans donnée d'identité du patient. Aide à l'orientation : les règles citées "
+          "sont à vérifier auprès des organismes avant toute décision.")
+
+
+def label_of(tree: Tree, question_id: str, option_id: str | None) -> str:
+    q = tree.questions.get(question_id)
+    o = q.option(option_id) if q and option_id else None
+    return o.label if o else (option_id or "")
+
+
+def question_text(tree: Tree, question_id: str) -> str:
+    q = tree.questions.get(question_id)
+    return q.text if q else question_id
+
+
+def describe_reason(tree: Tree, reason: Reason, *, proposed: bool) -> str:
+    """One French line saying how an answer made a dispositif fit, or not."""
+    if reason.node == TERRITORY:
+        return territory_text(reason, proposed=proposed)
+    question = question_text(tree, reason.node)
+    expected = " ou ".join(f"« {label_of(tree, reason.node, o)} »" for o in reason.expected)
+    if reason.option is None:
+        if reason.negated:
+            return f"« {question} » : question non posée sur ce parcours"
+        return f"« {question} » : question non posée sur ce parcours (il faudrait {expected})"
+    given = f"« {label_of(tree, reason.node, reason.option)} »"
+    if proposed:
+        return f"« {question} » : {given}" + (" (pas " + expected + ")" if reason.negated else "")
+    if reason.negated:
+        return f"« {question} » : {given} exclut ce dispositif"
+    return f"« {question} » : {given} (il faudrait {expected})"
+
+
+def departements_text(deps: tuple[str, ...] | list[str]) -> str:
+    """« du département 29 », « des départements 22, 29 et 35 »."""
+    return (f"des départements {', '.join(deps[:-1])} et {deps[-1]}" if len(deps) > 1
+            else f"du département {deps[0]}")
+
+
+def territory_text(reason: Reason, *, proposed: bool) -> str:
+    """Why a local dispositif is proposed (this département) or not (another one, or none)."""
+    deps = list(reason.expected)
+    names = departements_text(deps)
+    if proposed:
+        return f"dispositif local {names}"
+    if reason.option is None:
+        return (f"dispositif local {names} : indiquez le département (--departement {deps[0]}) "
+                "pour qu'il soit proposé")
+    return f"dispositif local {names}, pas du département {reason.option}"
+
+
+def confidence_note(d: Dispositif) -> str:
+    """The warning shown with a dispositif whose rules are not all certain ('' when they are).
+
+    A dispositif rated « élevée » may still name one point to confirm: it is shown too.
+    """
+    if d.confidence is Confidence.HIGH:
+        return f"Point à confirmer — {d.to_confirm}" if d.to_confirm else ""
+    return f"Fiabilité {d.confidence.label} — {d.to_confirm}"
+
+
+def channel_text(kind: str, value: str, note: str) -> str:
+    names = {"telephone": "Tél.", "web": "Web", "email": "Courriel", "adresse": "Adresse", "autre": ""}
+    text = f"{names.get(kind, kind)} {value}".strip()
+    return f"{text} ({note})" if note else text
+
+
+
+
+NBSP = "\u00a0"
+_BEFORE = re.compile(r" ([?:;!»·])")
+_AFTER = re.compile(r"« ")
+
+
+def french(text: str) -> str:
+    """French typography: a non-breaking space before « ? : ; ! », inside « » and before the
+    « · » that separates the parts of a line, so no line starts with them (URLs such as
+    ``https://`` keep their colon: it has no space before it)."""
+    return _AFTER.sub("«" + NBSP, _BEFORE.sub(NBSP + r"\1", text))
+
+
+@functools.lru_cache(maxsize=4096)
+def _wrapped(text: str, width: int, indent: str, hang: str) -> tuple[str, ...]:
+    return tuple(textwrap.wrap(french(text), width, initial_indent=indent, subsequent_indent=hang,
+                               break_long_words=False, break_on_hyphens=False)) or (indent.rstrip(),)
+
+
+def wrap(text: str, width: int, indent: str = "", hang: str | None = None) -> list[str]:
+    """``text`` in lines of at most ``width`` characters, never breaking a word (a word longer
+    than a line stays whole), with French non-breaking spaces (:func:`french`)."""
+    return list(_wrapped(text, width, indent, indent if hang is None else hang))  # plans repeat lines
