@@ -124,7 +124,7 @@ def _run_format(fmt: str | None, output: Path | None) -> str:
     if fmt is None:
         return implied or "text"
     choice(fmt, ("text", "json", "markdown", "html"), "--format")
-    if implied is not None and implied != fmt:
+    if output is not None and implied is not None and implied != fmt:
         raise UsageError(f"--output {display_path(output)} : l'extension {output.suffix} annonce le format "
                          f"{implied}, mais --format {fmt} est demandé ; écrivez --format {implied}, ou retirez "
                          "--format, ou changez l'extension du fichier")

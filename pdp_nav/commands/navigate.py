@@ -7,13 +7,16 @@ import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from ..errors import InputError, UsageError, display_path
 from ..ui.help_fr import Command
 from .common import Departement, TreeDir
+
+if TYPE_CHECKING:
+    from ..core.engine import Navigation
 
 NOT_A_TERMINAL = ("L'entrée standard n'est pas un terminal : la navigation interactive a besoin d'un clavier. "
                   "Pour obtenir un résultat sans interaction, écrivez les réponses dans un fichier "
@@ -108,7 +111,8 @@ def run_navigator(tree_dir: Path | None, departement: str | None, accessible: bo
     if save is not None and save.exists():
         _confirm_replace(save, chosen.accessible)
     tree = load_tree_of(chosen)
-    start, notes = None, []
+    start: Navigation | None = None
+    notes: list[str] = []
     if resume is not None:  # a case saved earlier: open on its result (issue #17)
         from ..content.answers import replay_file  # start-up: a command imports only what it runs
 
@@ -151,7 +155,7 @@ def load_tree_of(chosen: Settings):  # -> Tree
         return load(chosen.tree_dir, chosen.departement)
     except InputError as exc:
         if chosen.departement_from_config:
-            exc.message += f"\n(département « {chosen.departement} » lu dans {display_path(config_path())})"
+            exc.message += f"\n(département « {chosen.departement} » lu dans {display_path(config_path() or 'la configuration')})"
         raise
 
 

@@ -258,7 +258,7 @@ def _typed(tree: Tree) -> bool:
         checks = _FIELDS.get(type(value))
         if checks is None and is_dataclass(value):
             checks = _FIELDS[type(value)] = tuple(
-                (f.name, "texts" if f.type == "tuple[str, ...]" else _TYPES.get(f.type)) for f in fields(value))
+                (f.name, "texts" if f.type == "tuple[str, ...]" else _TYPES.get(str(f.type))) for f in fields(value))
         if checks is None:
             if isinstance(value, (tuple, list)):
                 stack.extend(value)

@@ -66,7 +66,8 @@ def _duplicates(tree: Tree, src: Sources) -> list[Problem]:
 
 def _labels(question: Any, src: Sources) -> list[Problem]:
     """Blank (or invisible) option labels, and two options of a question that read the same."""
-    problems, seen = [], {}
+    problems: list[Problem] = []
+    seen: dict[str, int] = {}
     for i, o in enumerate(question.options):
         where = src.loc("arbre", "questions", question.id, "options", i, "label")
         visible = " ".join("".join(c for c in o.label if unicodedata.category(c) not in ("Cf", "Cc")).split()).casefold()

@@ -336,7 +336,8 @@ def _syntax_problem(name: str, text: str, exc: yaml.YAMLError) -> Problem:
         hint = "séquence « \\ » inconnue entre guillemets doubles : doublez la barre oblique ou utilisez des guillemets simples"
     elif char == "\t":
         hint = "tabulation : indentez avec des espaces"
-    elif opener in _UNCLOSED and context is not None and (context.line, context.column) != (mark.line, mark.column):
+    elif (opener in _UNCLOSED and context is not None and mark is not None
+          and (context.line, context.column) != (mark.line, mark.column)):
         opened, fix = _UNCLOSED[opener]
         hint = f"{opened} ligne {context.line + 1}, colonne {context.column + 1} {fix}"
     elif char == "":

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from ..errors import PdpNavError
 from .conditions import Reason
@@ -214,7 +215,7 @@ def fit_mask(tree: Tree, answers: Mapping[str, str]) -> int:
         groups = tree.memo["when"] = [(nodes, tuple(members), {}) for nodes, members in by_nodes.items()]
     dispositifs = None  # built once, and only when a group meets answers it has not seen yet
     mask = 0
-    for nodes, members, known in groups:  # type: ignore[attr-defined]
+    for nodes, members, known in groups:
         key = tuple(map(answers.get, nodes))
         bits = known.get(key)
         if bits is None:
@@ -231,7 +232,7 @@ def place_mask(tree: Tree, departement: str | None = None) -> int:
     if mask is None:
         mask = tree.memo[key] = sum(1 << i for i, d in enumerate(tree.dispositifs.values())
                                     if available_here(tree, d, departement))
-    return mask  # type: ignore[return-value]
+    return mask
 
 
 def evaluate(tree: Tree, steps: tuple[Step, ...], outcome: Outcome) -> Result:
@@ -242,7 +243,8 @@ def evaluate(tree: Tree, steps: tuple[Step, ...], outcome: Outcome) -> Result:
     """
     answers = answers_of(steps)
     fit = set(fitting(tree, answers))
-    proposals, exclusions = [], []
+    proposals: list[Proposal] = []
+    exclusions: list[Exclusion] = []
     for dispositif in tree.dispositifs.values():
         local = (Reason(TERRITORY, tree.departement or None, dispositif.departements),) \
             if dispositif.departements else ()
@@ -253,8 +255,10 @@ def evaluate(tree: Tree, steps: tuple[Step, ...], outcome: Outcome) -> Result:
         reasons = dispositif.when.explain(answers)[1]
         if ok:
             reasons = (*local, *reasons)
-        (proposals if ok else exclusions).append(
-            Proposal(dispositif, reasons) if ok else Exclusion(dispositif, reasons))
+        if ok:
+            proposals.append(Proposal(dispositif, reasons))
+        else:
+            exclusions.append(Exclusion(dispositif, reasons))
     rank = {did: i for i, did in enumerate(outcome.first)}
     proposals.sort(key=lambda p: rank.get(p.dispositif.id, len(rank)))  # stable: catalogue order after
     uses = _contact_uses(tree, [p.dispositif for p in proposals], answers)
@@ -306,14 +310,16 @@ def proposed(tree: Tree, answers: Mapping[str, str],
     """
     memo = tree.memo.get("proposed")
     if memo is None:
-        memo = tree.memo["proposed"] = (tuple(cited_questions(tree)), {})
-    cited, table = memo  # type: ignore[misc]
+        table: dict[tuple[str | None, ...], Any] = {}
+        memo = tree.memo["proposed"] = (tuple(cited_questions(tree)), table)
+    cited, table = memo
     key = tuple(map(answers.get, cited))
     entry = table.get(key)
     if entry is None:
         if len(table) >= _PROPOSED_MEMO:
             table.clear()
-        entry = table[key] = (fitting(tree, answers), {})
+        by_outcome: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+        entry = table[key] = (fitting(tree, answers), by_outcome)
     fit, ordered = entry
     order = outcome.id if outcome.first else ""
     found = ordered.get(order)

@@ -169,9 +169,9 @@ def parse_citation(text: str) -> tuple[LegalRef, ...]:
             return tuple(refs)
     if plural := _PLURAL_RE.fullmatch(body):  # « Décrets n° 2019-854 et n° 2019-856 »
         kind = plural["kind"][:-1]
-        refs = [parse_citation(f"{kind} {part.strip()}") for part in re.split(r",|\bet\b", plural["rest"])]
-        if all(len(r) == 1 and r[0].text for r in refs):
-            found = [r[0] for r in refs]
+        parts = [parse_citation(f"{kind} {part.strip()}") for part in re.split(r",|\bet\b", plural["rest"])]
+        if all(len(r) == 1 and r[0].text for r in parts):
+            found = [r[0] for r in parts]
             found[-1] = LegalRef(**{**{k: getattr(found[-1], k) for k in KEYS}, "date": found[-1].date, "note": note})
             return tuple(found)
     if (match := _TEXT_RE.fullmatch(body)) and (match["number"] or match["date"]):

@@ -6,6 +6,7 @@ import datetime as dt
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from .conditions import Condition
 
@@ -211,7 +212,7 @@ class Tree:
     departement: str = ""
     local_contacts: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """Dispositif id -> ids of local contacts an overlay attaches to it."""
-    memo: dict[str, object] = field(default_factory=dict, init=False, compare=False, repr=False)
+    memo: dict[str, Any] = field(default_factory=dict, init=False, compare=False, repr=False)
     """Derived data computed once per tree (remaining-question bounds…). Not an init field, so
     ``dataclasses.replace`` (an overlay applied) starts a new, empty memo: a result memoised for
     the base tree is never served for a département."""

@@ -90,7 +90,8 @@ def convert_text(text: str, name: str, codes: dict[str, Code] | None = None) -> 
             "ce fichier n'est pas un catalogue (pas de « dispositifs: ») : indiquez le catalogue.yaml d'un arbre")))
     result = Conversion(text)
     edits: list[tuple[int, int, str]] = []
-    if (version := _mapping_value(root, "format_version")) is not None and version[1].value != "2":
+    if root is not None and (version := _mapping_value(root, "format_version")) is not None \
+            and version[1].value != "2":
         edits.append((version[1].start_mark.index, version[1].end_mark.index, "2"))
     for did_node, d_node in found[1].value:
         legal = _mapping_value(d_node, "legal")
@@ -114,7 +115,7 @@ def convert_text(text: str, name: str, codes: dict[str, Code] | None = None) -> 
                     if not added and not ref.legiarti and not ref.to:
                         result.unknown.append(f"{line}: {label(ref)}")
                 items.append(f"\n{indent}- {_flow(ref)}")
-        end = seq.end_mark.index if seq.flow_style else seq.value[-1].end_mark.index
+        end = seq.end_mark.index if getattr(seq, "flow_style", False) else seq.value[-1].end_mark.index
         edits.append((key.end_mark.index, end, ":" + "".join(items)))
     for start, end, new in sorted(edits, reverse=True):
         text = text[:start] + new + text[end:]

@@ -26,8 +26,8 @@ USAGE = "Utilisation : "
 class _French:
     """The French ``format_help`` shared by commands and groups."""
 
-    def format_help(self, ctx: typer.Context, formatter: Any) -> None:
-        formatter.write(help_screen(ctx, self))  # type: ignore[arg-type]
+    def format_help(self, ctx: Any, formatter: Any) -> None:  # click's signature: a Context, a HelpFormatter
+        formatter.write(help_screen(ctx, self))
 
 
 class Command(_French, TyperCommand):
@@ -149,7 +149,7 @@ def error_message(exc: Exception) -> str:
     """The French message of one of click's usage errors (``typer.TyperException``)."""
     from typer._click import exceptions as click  # Typer's private copy of click: isolated here, tested
 
-    ctx = getattr(exc, "ctx", None)
+    ctx: Any = getattr(exc, "ctx", None)
     if isinstance(exc, click.NoSuchOption):
         close = sorted(exc.possibilities or ())
         text = f"option inconnue : {exc.option_name}" + (f" (options proches : {', '.join(close)})" if close else "")

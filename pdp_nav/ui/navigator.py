@@ -12,6 +12,7 @@ Display goes through Rich (imported lazily); prompting through :mod:`pdp_nav.ui.
 from __future__ import annotations
 
 import enum
+import functools
 import re
 from typing import Any
 
@@ -164,9 +165,9 @@ class Asker:
             question = state.question
             assert question is not None  # noqa: S101 - not done means a question is current
             self.header(state)
-            default = origin.steps[len(state.steps)].option.id if is_prefix(state, origin) else None
+            default = origin.steps[len(state.steps)].option.id if origin and is_prefix(state, origin) else None
             choice = prompts.select(question.text, self.items(state), default=default,
-                                    on_help=lambda q=question: self.help(q),
+                                    on_help=functools.partial(self.help, question),
                                     back=Move.BACK if state.steps else None, accessible=self.accessible)
             if choice is Move.QUIT:
                 raise Quit()
