@@ -23,7 +23,8 @@ def register(app: typer.Typer) -> None:
 
 def validate(
     directory: Annotated[Path | None, typer.Argument(
-        help="Dossier de l'arbre à vérifier (par défaut ./trees, sinon l'arbre livré avec pdp-nav).", show_default=False, metavar="DOSSIER")] = None,
+        help="Dossier de l'arbre à vérifier (par défaut ./trees, sinon l'arbre livré avec pdp-nav).",
+        show_default=False, metavar="DOSSIER")] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help="text ou json.")] = "text",
     strict: Annotated[bool, typer.Option("--strict", help="Les avertissements comptent comme des erreurs.")] = False,
 ) -> int:
@@ -77,15 +78,18 @@ def _relative(problem: Problem, directory: Path) -> Problem:
 
 def run(
     answers: Annotated[Path, typer.Option(
-        "--answers", "-a", metavar="FICHIER", help="Fichier de réponses YAML (question: option), scénario, ou résumé .json enregistré par le navigateur.",
+        "--answers", "-a", metavar="FICHIER",
+        help="Fichier de réponses YAML (question: option), scénario, ou résumé .json enregistré par le navigateur.",
         show_default=False)],
     fmt: Annotated[str | None, typer.Option("--format", "-f", metavar="FORMAT", show_default=False, help=(
-        "text (le plan d'action, mis en forme dans un terminal, en texte brut dans un fichier ou un tube), json, markdown ou html. "
+        "text (le plan d'action, mis en forme dans un terminal, en texte brut dans un fichier ou un tube), "
+        "json, markdown ou html. "
         "Par défaut : d'après l'extension de --output (.json, .md, .html, .txt), sinon text."))] = None,
     tree_dir: TreeDir = None,
     departement: Departement = None,
     output: Output = None,
-    detail: Annotated[bool, typer.Option("--detail", help="Après le plan d'action, la fiche complète de chaque dispositif.")] = False,
+    detail: Annotated[bool, typer.Option(
+        "--detail", help="Après le plan d'action, la fiche complète de chaque dispositif.")] = False,
 ) -> int:
     """Rejoue un fichier de réponses sans interaction et affiche le plan d'action (--detail : et les fiches)."""
     from ..content.answers import replay_file  # start-up: a command imports only what it runs

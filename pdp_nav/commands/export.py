@@ -16,7 +16,8 @@ from ..ui.help_fr import Command, Group
 from .common import Departement, Output, TreeDir, check_output, choice, emit, load, need_subcommand, today
 
 export_app = typer.Typer(
-    name="export", cls=Group, add_completion=False, subcommand_metavar="COMMANDE [ARGUMENTS]...", help="Exporte l'arbre pour le partager (page HTML hors ligne).")
+    name="export", cls=Group, add_completion=False, subcommand_metavar="COMMANDE [ARGUMENTS]...",
+    help="Exporte l'arbre pour le partager (page HTML hors ligne).")
 
 
 @export_app.callback(invoke_without_command=True)
@@ -55,7 +56,10 @@ def _written(output: Path | None, what: str) -> None:
 
 
 def paths(
-    fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help="jsonl (une ligne par parcours), json, csv, csv-excel (Excel français : « ; », UTF-8 avec BOM) ou markdown.")] = "jsonl",
+    fmt: Annotated[str, typer.Option(
+        "--format", "-f", metavar="FORMAT",
+        help="jsonl (une ligne par parcours), json, csv, csv-excel (Excel français : « ; », UTF-8 avec BOM) "
+             "ou markdown.")] = "jsonl",
     phase: Annotated[str | None, typer.Option(
         "--phase", show_default=False, metavar="OPTION",
         help="Ne garde que les parcours dont la première réponse est cette option (ex. arret).")] = None,
@@ -91,7 +95,8 @@ def paths(
 
 
 def graph(
-    fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help="mermaid ou dot (Graphviz).")] = "mermaid",
+    fmt: Annotated[str, typer.Option(
+        "--format", "-f", metavar="FORMAT", help="mermaid ou dot (Graphviz).")] = "mermaid",
     with_dispositifs: Annotated[bool, typer.Option(
         "--dispositifs", help="Liste sur chaque issue les dispositifs proposés (parcourt tous les chemins).")] = False,
     tree_dir: TreeDir = None,
@@ -109,7 +114,9 @@ def graph(
 
 
 def catalogue(
-    fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help="json, csv, csv-excel (Excel français : « ; », UTF-8 avec BOM) ou markdown.")] = "json",
+    fmt: Annotated[str, typer.Option(
+        "--format", "-f", metavar="FORMAT",
+        help="json, csv, csv-excel (Excel français : « ; », UTF-8 avec BOM) ou markdown.")] = "json",
     table: Annotated[str | None, typer.Option(
         "--table", show_default=False, metavar="TABLE",
         help="Pour les formats csv et csv-excel : dispositifs (par défaut) ou contacts.")] = None,
@@ -165,8 +172,10 @@ def html(
 
 
 def diff(
-    old_dir: Annotated[Path, typer.Argument(help="Dossier de l'ancienne version de l'arbre.", show_default=False, metavar="ANCIEN")],
-    new_dir: Annotated[Path, typer.Argument(help="Dossier de la nouvelle version de l'arbre.", show_default=False, metavar="NOUVEAU")],
+    old_dir: Annotated[Path, typer.Argument(
+        help="Dossier de l'ancienne version de l'arbre.", show_default=False, metavar="ANCIEN")],
+    new_dir: Annotated[Path, typer.Argument(
+        help="Dossier de la nouvelle version de l'arbre.", show_default=False, metavar="NOUVEAU")],
     fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help="text ou json.")] = "text",
     exit_code: Annotated[bool, typer.Option(
         "--exit-code", help="Code de sortie 1 s'il y a des différences (pour l'intégration continue).")] = False,

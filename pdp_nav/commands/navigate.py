@@ -155,7 +155,8 @@ def load_tree_of(chosen: Settings):  # -> Tree
         return load(chosen.tree_dir, chosen.departement)
     except InputError as exc:
         if chosen.departement_from_config:
-            exc.message += f"\n(département « {chosen.departement} » lu dans {display_path(config_path() or 'la configuration')})"
+            where = display_path(config_path() or "la configuration")
+            exc.message += f"\n(département « {chosen.departement} » lu dans {where})"
         raise
 
 

@@ -14,12 +14,14 @@ from ..ui.help_fr import Command, Group
 from .common import Departement, TreeDir, check_output, choice, emit, load, need_subcommand
 from .navigate import Accessible, load_tree_of, settings
 
-ScenarioFile = Annotated[Path, typer.Argument(help="Fichier de scénario (YAML).", show_default=False, metavar="SCÉNARIO")]
+ScenarioFile = Annotated[Path, typer.Argument(
+    help="Fichier de scénario (YAML).", show_default=False, metavar="SCÉNARIO")]
 
 
 def register(app: typer.Typer) -> None:
     sub = typer.Typer(
-        name="scenario", cls=Group, add_completion=False, subcommand_metavar="COMMANDE [ARGUMENTS]...", invoke_without_command=True, callback=_group,
+        name="scenario", cls=Group, add_completion=False, subcommand_metavar="COMMANDE [ARGUMENTS]...",
+        invoke_without_command=True, callback=_group,
         help="Scénarios de formation : vérifier les cas de référence, les rejouer en salle, "
              "faire répondre un stagiaire, enregistrer un nouveau cas.")
     sub.command("check", cls=Command)(check)
@@ -60,7 +62,8 @@ def check(
         "--min-coverage", metavar="PCT", show_default=False,
         help="Échoue (code 1) si la couverture d'ensemble est inférieure à PCT % (implique --coverage).")] = None,
     strict: Annotated[bool, typer.Option(
-        "--strict", help="Un scénario à compléter (« À COMPLÉTER », cas vide, aucune attente) compte comme un échec.")] = False,
+        "--strict",
+        help="Un scénario à compléter (« À COMPLÉTER », cas vide, aucune attente) compte comme un échec.")] = False,
 ) -> int:
     """Rejoue chaque scénario et compare le résultat avec ses attentes.
 
@@ -204,7 +207,8 @@ def quiz(
 def record(
     file: ScenarioFile,
     title: Annotated[str | None, typer.Option(
-        "--title", "-t", show_default=False, metavar="TITRE", help="Titre du scénario (sinon : à compléter dans le fichier).")] = None,
+        "--title", "-t", show_default=False, metavar="TITRE",
+        help="Titre du scénario (sinon : à compléter dans le fichier).")] = None,
     force: Annotated[bool, typer.Option("--force", help="Remplace le fichier s'il existe déjà.")] = False,
     tree_dir: TreeDir = None,
     departement: Departement = None,

@@ -56,7 +56,8 @@ def read_answers(path: Path) -> tuple[dict[str, str], Document, tuple[Any, ...]]
     for key, value in data.items():
         if isinstance(value, bool) or not isinstance(value, (str, int)):
             problems.append(Problem(doc.loc((*base, key)), (
-                f"la réponse à « {key} » doit être un identifiant d'option (texte), pas « {doc.shown((*base, key), value)} »"
+                f"la réponse à « {key} » doit être un identifiant d'option (texte), "
+                f"pas « {doc.shown((*base, key), value)} »"
                 + (" — mettez-la entre guillemets : YAML lit oui/non/yes/no comme des booléens"
                    if isinstance(value, bool) else ""))))
         else:

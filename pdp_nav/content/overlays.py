@@ -1,4 +1,4 @@
-"""A département's local directory (``departements/NN.yaml``): the commented template to fill, and what is still missing.
+"""A département's local directory (``departements/NN.yaml``): the commented template, and what is still missing.
 
 Pure module: ``departement creer`` and ``departement verifier`` print and write (issue #14).
 """

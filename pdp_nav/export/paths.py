@@ -167,7 +167,7 @@ def write_jsonl(tree: Tree, sel: Selection, out: IO[str]) -> int:
     """A header line, one line per path (``"kind": "path"``), then an end line with the count."""
     out.write(_dumps(header(tree, sel)) + "\n")
     count = 0
-    for count, record in enumerate(json_records(tree, sel, '"kind":"path",'), 1):
+    for count, record in enumerate(json_records(tree, sel, '"kind":"path",'), 1):  # noqa: B007 - read after
         out.write(record + "\n")
     out.write(_dumps({"kind": "end", "count": count}) + "\n")
     return count
@@ -197,7 +197,7 @@ def write_csv(tree: Tree, sel: Selection, out: IO[str], delimiter: str = ",") ->
     writer = csv.writer(out, lineterminator="\n", delimiter=delimiter)
     writer.writerow(columns)
     count = 0
-    for count, r in enumerate(records(tree, sel), 1):
+    for count, r in enumerate(records(tree, sel), 1):  # noqa: B007 - the count is read after the loop
         row = [FORMAT_VERSION, r["index"], ";".join(f"{q}={o}" for q, o in r["answers"].items()),
                r["outcome"]["id"], r["outcome"]["title"], ";".join(r["dispositifs"]), ";".join(r["contacts"])]
         for step in r["steps"]:
@@ -222,7 +222,7 @@ def write_markdown(tree: Tree, sel: Selection, out: IO[str]) -> int:
     out.write(f"# Parcours de l'arbre « {_md(tree.title)} »\n\n"
               f"_Version {_md(tree.version)} — format_version {FORMAT_VERSION} — {' ; '.join(filters)}_\n")
     count = 0
-    for count, r in enumerate(records(tree, sel), 1):
+    for count, r in enumerate(records(tree, sel), 1):  # noqa: B007 - the count is read after the loop
         lines = ["", f"## Parcours {count} — {_md(r['outcome']['title'])}", ""]
         lines += [f"{n}. {_md(s['text'])} → **{_md(s['label'])}** (`{s['question']}` = `{s['answer']}`)"
                   for n, s in enumerate(r["steps"], 1)]
@@ -239,4 +239,5 @@ def write_markdown(tree: Tree, sel: Selection, out: IO[str]) -> int:
 
 
 WRITERS: dict[str, Callable[[Tree, Selection, IO[str]], int]] = {
-    "jsonl": write_jsonl, "json": write_json, "csv": write_csv, "csv-excel": write_csv_excel, "markdown": write_markdown}
+    "jsonl": write_jsonl, "json": write_json, "csv": write_csv, "csv-excel": write_csv_excel,
+    "markdown": write_markdown}

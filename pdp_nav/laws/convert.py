@@ -103,7 +103,7 @@ def convert_text(text: str, name: str, codes: dict[str, Code] | None = None) -> 
         key, seq = legal
         indent = " " * (key.start_mark.column + 2)
         items: list[str] = []
-        for node, item in zip(seq.value, raw):
+        for node, item in zip(seq.value, raw, strict=True):  # the same list, as nodes and as data
             line = f"{name}:{node.start_mark.line + 1}"
             for ref in from_data(item) if isinstance(item, (str, dict)) else ():
                 result.references += 1

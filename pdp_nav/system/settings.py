@@ -100,7 +100,8 @@ def read_config(path: Path | None = None) -> Config:
         text = read_bounded(path, 1024 * 1024).decode("utf-8")  # a FIFO or device is refused, never read
         data = tomllib.loads(text)
     except UnicodeDecodeError:
-        raise InputError(Problem(Location(where), "le fichier n'est pas en UTF-8 : réenregistrez-le en UTF-8")) from None
+        raise InputError(Problem(Location(where), (
+            "le fichier n'est pas en UTF-8 : réenregistrez-le en UTF-8"))) from None
     except tomllib.TOMLDecodeError as exc:
         found = re.search(r"line (\d+), column (\d+)", str(exc))
         line, column = (int(found[1]), int(found[2])) if found else (0, 0)

@@ -39,8 +39,10 @@ h3 { font-size: 1.05rem; margin-bottom: .3rem; }
 .warn { color: #8a5300; font-weight: 600; }
 table { border-collapse: collapse; width: 100%; } th, td { border: 1px solid #bbb; padding: .3rem .5rem;
         text-align: left; vertical-align: top; }
-.plan { font-size: .92rem; line-height: 1.3; } .plan h1 { font-size: 1.25rem; } .plan h2 { font-size: 1rem; margin: .7rem 0 .2rem; }
-.plan ul { margin: .2rem 0; padding-left: 1.6rem; } .plan ul.actions { list-style: none; padding-left: .4rem; } .key { font-weight: 600; }
+.plan { font-size: .92rem; line-height: 1.3; } .plan h1 { font-size: 1.25rem; }
+.plan h2 { font-size: 1rem; margin: .7rem 0 .2rem; }
+.plan ul { margin: .2rem 0; padding-left: 1.6rem; } .plan ul.actions { list-style: none; padding-left: .4rem; }
+.key { font-weight: 600; }
 .situation { color: #444; font-size: .85rem; }
 .cards { break-before: page; }
 @media print { body { margin: 0; max-width: none; } a { color: inherit; text-decoration: none; } }

@@ -150,11 +150,11 @@ def _legal_md(card: Card) -> str:
 def card_lines(card: Card, number: int | None = None) -> list[str]:
     """A card as plain lines (accessible mode, ``--detail`` in a pipe, ``fiche``), not wrapped."""
     lines = [f"Dispositif {number} : {card.name}" if number else f"Dispositif : {card.name}"]
-    for label, text in card.fields:
-        if label == LEGAL and card.legal:  # one reference a line, its Légifrance link after it
-            lines += [f"  {label} :", *(f"    {name} <{url}>" if url else f"    {name}" for name, url in card.legal)]
+    for field, text in card.fields:
+        if field == LEGAL and card.legal:  # one reference a line, its Légifrance link after it
+            lines += [f"  {field} :", *(f"    {name} <{url}>" if url else f"    {name}" for name, url in card.legal)]
         else:
-            lines.append(f"  {label} : {text}")
+            lines.append(f"  {field} : {text}")
     if card.why:
         lines.append(f"  {card.why_title} : {card.why}")
     if card.contacts:
