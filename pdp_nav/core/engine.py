@@ -400,27 +400,15 @@ def iter_leaves(tree: Tree, start: str | None = None,
     ``is``): the path exports do. ``last`` is None only when ``start`` is an outcome.
     """
     start = start or tree.root
-    questions, outcomes = tree.questions, tree.outcomes
-    if start in outcomes:
-        yield head, None, outcomes[start]
+    if start in tree.outcomes:
+        yield head, None, tree.outcomes[start]
         return
-    asked = [questions[start]]
-    prefixes = [head]
-    stack = [iter(asked[0].options)]
-    while stack:
-        option = next(stack[-1], None)
-        if option is None:
-            stack.pop()
-            asked.pop()
-            prefixes.pop()
-            continue
-        step = (asked[-1], option)
-        if option.next in outcomes:
-            yield prefixes[-1], step, outcomes[option.next]
-        elif option.next in questions:
-            prefixes.append((*prefixes[-1], step))
-            asked.append(questions[option.next])
-            stack.append(iter(asked[-1].options))
+    prefix, parent = head, 0
+    for steps, _, question, option, outcome, visit in _depth_first(tree, start):
+        if visit != parent:  # a new visit of a question: its prefix is built once for its leaves
+            prefix, parent = (*head, *steps), visit
+        yield prefix, (question, option), outcome
+
 
 def walk(tree: Tree) -> Iterator[tuple[list[Pair], dict[str, str], Outcome]]:
     """Every path of :func:`iter_paths`, as one list of steps and one answers dict updated in place.
@@ -429,26 +417,45 @@ def walk(tree: Tree) -> Iterator[tuple[list[Pair], dict[str, str], Outcome]]:
     memory stay linear in the tree size plus the number of paths, whatever their length: the
     linter walks a 20,000-question chain in about a second (issue #11).
     """
+    for steps, answers, question, option, outcome, _ in _depth_first(tree, tree.root):
+        steps.append((question, option))
+        answers[question.id] = option.id
+        yield steps, answers, outcome
+        steps.pop()
+        del answers[question.id]
+
+
+def _depth_first(tree: Tree, start: str) -> Iterator[
+        tuple[list[Pair], dict[str, str], Question, Option, Outcome, int]]:
+    """The one walk of the paths below question ``start``: depth first, without recursion.
+
+    Yields, for each leaf, the steps and answers that lead to its question (updated in place:
+    valid until the next item), the question, the option that ends the path, the outcome,
+    and the number of the current visit of that question: leaves under one visit (siblings)
+    can share what is derived from the steps.
+    """
     questions, outcomes = tree.questions, tree.outcomes
     steps: list[Pair] = []
     answers: dict[str, str] = {}
-    asked = [questions[tree.root]]
+    asked = [questions[start]]
     stack = [iter(asked[0].options)]
+    entered = 1
+    visits = [entered]  # the number of each question being visited, innermost last
     while stack:
         option = next(stack[-1], None)
         if option is None:
             stack.pop()
             asked.pop()
+            visits.pop()
             if steps:
                 del answers[steps.pop()[0].id]
             continue
-        steps.append((asked[-1], option))
-        answers[asked[-1].id] = option.id
-        if option.next in questions:
+        if option.next in outcomes:
+            yield steps, answers, asked[-1], option, outcomes[option.next], visits[-1]
+        elif option.next in questions:
+            steps.append((asked[-1], option))
+            answers[asked[-1].id] = option.id
             asked.append(questions[option.next])
             stack.append(iter(asked[-1].options))
-            continue
-        if option.next in outcomes:
-            yield steps, answers, outcomes[option.next]
-        steps.pop()
-        del answers[asked[-1].id]
+            entered += 1
+            visits.append(entered)
