@@ -125,6 +125,21 @@ class PdpNavError(Exception):
         return self.message
 
 
+class PdpNavWarning(UserWarning):
+    """A French notice that does not stop the command (a cache directory refused…).
+
+    Core and content code never print: they raise it with :func:`warnings.warn`, and the CLI
+    (``cli.main``) shows it on stderr as « avertissement : … ».
+    """
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
 class InputError(PdpNavError):
     """An input file that cannot be read or used; ``problems`` says where and why."""
 
