@@ -118,6 +118,8 @@ class _Compiler:
         return lambda value: any(test(value) for test in tests)
 
     def k_properties(self, arg: dict[str, Any], node: dict[str, Any], base: str) -> Check:
+        if "additionalProperties" in node:
+            return _always  # both keywords are checked together, in one pass over the keys
         subs = {k: self.schema(v, base) for k, v in arg.items()}
 
         def check(value: Any) -> bool:
@@ -129,13 +131,17 @@ class _Compiler:
     def k_additionalProperties(self, arg: Any, node: dict[str, Any], base: str) -> Check:
         if "patternProperties" in node:
             raise Unsupported("patternProperties")
-        known = frozenset(node.get("properties", ()))
-        sub = self.schema(arg, base)
+        subs = {k: self.schema(v, base) for k, v in node.get("properties", {}).items()}
+        other = self.schema(arg, base)
+        get = subs.get
 
         def check(value: Any) -> bool:
             if type(value) is not dict:
                 return _plain_or_unsure(value)
-            return all(sub(v) for k, v in value.items() if k not in known)
+            for k, v in value.items():
+                if not get(k, other)(v):
+                    return False
+            return True
         return check
 
     def k_propertyNames(self, arg: Any, node: dict[str, Any], base: str) -> Check:
