@@ -8,12 +8,13 @@ from typing import Annotated
 import typer
 
 from ..errors import ExitCode, UsageError
+from ..help_fr import Command
 from .common import Departement, TreeDir, emit, load
 
 
 def register(app: typer.Typer) -> None:
-    app.command("fiche")(fiche)
-    app.command("cherche")(cherche)
+    app.command("fiche", cls=Command)(fiche)
+    app.command("cherche", cls=Command)(cherche)
 
 
 def fiche(
