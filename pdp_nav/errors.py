@@ -65,10 +65,15 @@ class Problem:
 
 
 def display_path(path: Path | str) -> str:
-    """Return ``path`` relative to the current directory when possible, for messages."""
+    """Return ``path`` relative to the current directory when possible, for messages.
+
+    The last component is kept as written: a message about a symbolic link names the link, not
+    the file it points to (issue #11: a link pointing nowhere was reported under its target's name).
+    """
     p = Path(path)
     try:
-        return str(p.resolve().relative_to(Path.cwd().resolve()))
+        full = p.parent.resolve() / p.name if p.name not in ("", "..") else p.resolve()
+        return str(full.relative_to(Path.cwd().resolve()))
     except (ValueError, OSError, RuntimeError):  # RuntimeError: a symbolic link loop (Python < 3.13)
         return str(p)
 
