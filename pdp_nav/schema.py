@@ -152,6 +152,8 @@ def _schema_problem(doc: Document, err: Any) -> Problem:
     where = doc.loc(path)
     what = _what(path)
     field_name = str(path[-1]) if path else ""
+    if len(path) > 1 and isinstance(path[-1], int) and isinstance(path[-2], str):
+        field_name = f"{path[-2]} n° {path[-1] + 1}"  # « aliases n° 2 », not « 1 » (issue #11)
     rule = "schema"
     if len(path) > 3 and path[0] == "dispositifs" and path[2] == "legal":
         from .legal import item_problem
