@@ -218,9 +218,13 @@ def validate_chains(rows: list[Row], work: Path, lengths: list[int]) -> None:
     today = dt.date.today()
     for length in lengths:
         tree_dir = gen.write_chain_tree(work / f"chain-{length}", length)
+        check(gen.write_wide_tree(work / "chain-warm-up", 100), today)  # schemas compiled once per process
+        cpu = time.process_time()
         seconds = best_in_process(lambda: check(tree_dir, today), 1)
+        cpu = time.process_time() - cpu
+        # the CPU time is shown too: on a shared machine the wall time also counts the others' work
         rows.append(Row("Validation", f"validate, chaîne de {num(length)} questions", ms(seconds),
-                        target="≤ 5 s", ok=seconds <= 5))
+                        ratio=f"CPU {ms(cpu)}", target="≤ 5 s", ok=seconds <= 5))
 
 
 def paths_scaling(rows: list[Row], env: dict[str, str], work: Path, layers: list[int], repeat: int) -> None:

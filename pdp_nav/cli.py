@@ -5,11 +5,12 @@ from __future__ import annotations
 import functools
 import os
 import sys
+import warnings
 
 import typer
 
 from . import __version__
-from .errors import ExitCode, Interrupted, PdpNavError, StreamError, Terminated, os_reason
+from .errors import ExitCode, Interrupted, PdpNavError, PdpNavWarning, StreamError, Terminated, os_reason
 from .system import process
 from .ui.help_fr import Group
 
@@ -124,7 +125,8 @@ def main(argv: list[str] | None = None) -> int:
     """Run the CLI; every exception becomes an exit code and a French line in :func:`exit_code_for`."""
     args = _default_to_navigate(list(sys.argv[1:] if argv is None else argv))
     try:
-        with process.guarded():
+        with process.guarded(), warnings.catch_warnings():
+            _show_notices()
             from typer.main import get_command  # start-up: after the guard that restores the streams
 
             command = get_command(_app_for(args))
@@ -134,6 +136,24 @@ def main(argv: list[str] | None = None) -> int:
     except BaseException as exc:  # noqa: BLE001 - the exit boundary: everything ends here
         return exit_code_for(exc)
     return int(result) if isinstance(result, int) else int(ExitCode.OK)
+
+
+def _show_notices() -> None:
+    """Show each :class:`PdpNavWarning` raised during the command as a French line on stderr.
+
+    Core and content code never print (the cache's refused directory, issue #11): they warn, and
+    only this layer writes. Other warnings keep Python's handling.
+    """
+    default = warnings.showwarning
+
+    def show(message: Warning | str, category: type[Warning], *args: object, **kwargs: object) -> None:
+        if isinstance(message, PdpNavWarning):
+            _err(f"avertissement : {message.message}")
+        else:
+            default(message, category, *args, **kwargs)  # type: ignore[arg-type]
+
+    warnings.simplefilter("always", PdpNavWarning)  # the cache already says each thing once
+    warnings.showwarning = show
 
 
 def exit_code_for(exc: BaseException) -> int:

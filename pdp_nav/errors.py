@@ -66,10 +66,15 @@ class Problem:
 
 
 def display_path(path: Path | str) -> str:
-    """Return ``path`` relative to the current directory when possible, for messages."""
+    """Return ``path`` relative to the current directory when possible, for messages.
+
+    The last component is kept as written: a message about a symbolic link names the link, not
+    the file it points to (issue #11: a link pointing nowhere was reported under its target's name).
+    """
     p = Path(path)
     try:
-        return str(p.resolve().relative_to(Path.cwd().resolve()))
+        full = p.parent.resolve() / p.name if p.name not in ("", "..") else p.resolve()
+        return str(full.relative_to(Path.cwd().resolve()))
     except (ValueError, OSError, RuntimeError):  # RuntimeError: a symbolic link loop (Python < 3.13)
         return str(p)
 
@@ -117,6 +122,21 @@ class PdpNavError(Exception):
     """Base class of every error shown to the user as a French message (never a traceback)."""
 
     exit_code: ExitCode = ExitCode.INVALID_INPUT
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class PdpNavWarning(UserWarning):
+    """A French notice that does not stop the command (a cache directory refused…).
+
+    Core and content code never print: they raise it with :func:`warnings.warn`, and the CLI
+    (``cli.main``) shows it on stderr as « avertissement : … ».
+    """
 
     def __init__(self, message: str) -> None:
         super().__init__(message)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .content.lint import lint
-from .content.load import read_tree
+from .content.load import gc_paused, read_tree
 from .errors import InputError, Problem
 from .scenarios.cases import folder_problems, overlay_tree_for
 
@@ -23,6 +23,11 @@ class Report:
 
 def check(tree_dir: Path, today: dt.date | None = None) -> Report:
     """Read, schema-check and lint ``tree_dir`` (overlays included); never raises on bad content."""
+    with gc_paused():
+        return _check(tree_dir, today)
+
+
+def _check(tree_dir: Path, today: dt.date | None) -> Report:
     try:
         loaded = read_tree(tree_dir)
     except InputError as exc:

@@ -11,6 +11,7 @@ import stat
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ import pytest
 from pdp_nav.content import cache
 from pdp_nav.cli import main
 
-from .helpers import ARBRE, CATALOGUE, SCENARIO, write, write_tree
+from .helpers import ARBRE, CATALOGUE, OVERLAY, SCENARIO, write, write_tree
 
 ANSWERS = "phase: reprise\nrqth: oui\n"
 READ_ERROR = "1 erreur(s) de lecture : corrigez-les puis relancez la vérification."
@@ -378,3 +379,57 @@ def test_concurrent_runs_share_the_cache_safely(here: Path) -> None:
     _run_many(args, 1, here)
     assert cache.load(tree) is not None
     assert not [p for p in entry.parent.iterdir() if p.name.endswith(".tmp")]
+
+
+# -- fiche, cherche and departement (issue #11, the sweep of the 2026.12 commands) -----------------
+def _link(name: str, target: str) -> Callable[[Path], None]:
+    def plant(tree: Path) -> None:
+        (tree / "departements" / name).symlink_to(target)
+    return plant
+
+
+def _fifo(name: str) -> Callable[[Path], None]:
+    return lambda tree: os.mkfifo(tree / "departements" / name)
+
+
+LONG = "a" * 300_000
+LINK = ("tree/departements/58.yaml est un lien symbolique : pdp-nav n'écrit pas à travers un lien ; "
+        "supprimez le lien, puis relancez\n")
+UNREADABLE_OVERLAY = "Fichier illisible : corrigez l'erreur ci-dessus puis relancez la vérification.\n"
+# case -> (arguments, what is planted in the tree, exit code, stdout, stderr)
+COMMANDS = {
+    "fiche of no letter": (["fiche", "«»"], None, 2, "", "indiquez le nom d'un dispositif (des lettres ou des "
+                           "chiffres), par exemple : pdp-nav fiche crpe\n"),
+    "fiche of blanks": (["fiche", "  "], None, 2, "", "indiquez le nom d'un dispositif (des lettres ou des "
+                        "chiffres), par exemple : pdp-nav fiche crpe\n"),
+    "cherche of nothing": (["cherche", ""], None, 2, "", "indiquez au moins un mot à chercher (des lettres ou "
+                           "des chiffres), par exemple : pdp-nav cherche emploi\n"),
+    "cherche echoing an escape": (["cherche", "x\x1b[2Jy"], None, 0,
+                                  "Aucun dispositif ne contient « x\\x1b[2Jy ». Essayez moins de mots ou un autre "
+                                  "nom.\n", ""),
+    "fiche of a 300 KB name": (["fiche", LONG], None, 2, "", f"aucun dispositif ne s'appelle « {LONG[:79]}… » : "
+                               f"cherchez par mots-clés avec « pdp-nav cherche {LONG[:79]}… »\n"),
+    "creer through a link to nowhere": (["departement", "creer", "58"], _link("58.yaml", "../../nowhere"), 2,
+                                        "", LINK),
+    "creer through a link to a file": (["departement", "creer", "58"], _link("58.yaml", "../../victim"), 2, "",
+                                       LINK),
+    "verifier of a FIFO": (["departement", "verifier", "59"], _fifo("59.yaml"), 2,
+                           "tree/departements/59.yaml: c'est un tube (FIFO), pas un fichier ordinaire : indiquez "
+                           "un fichier\n" + UNREADABLE_OVERLAY, ""),
+    "verifier while another overlay is a link to nowhere": (
+        ["departement", "verifier", "56"], _link("58.yaml", "../../nowhere"), 2,
+        "tree/departements/58.yaml: fichier introuvable : vérifiez le chemin\n" + UNREADABLE_OVERLAY, ""),
+}
+
+
+@pytest.mark.parametrize("case", list(COMMANDS))
+def test_lookup_and_overlay_commands_refuse_bad_input(case: str, here: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    """fiche, cherche and departement: the exact French words and exit code; nothing written through a link."""
+    args, plant, code, out, err = COMMANDS[case]
+    tree = write_tree(here, overlays={"56": OVERLAY})
+    victim = write(here / "victim", "secret\n")
+    if plant:
+        plant(tree)
+    assert cli(capsys, *args, "--arbre", "tree") == (code, out, err)
+    assert victim.read_text() == "secret\n" and not (here / "nowhere").exists()

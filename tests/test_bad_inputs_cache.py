@@ -190,6 +190,19 @@ def test_cache_directory_writable_by_others_is_not_used(mode: int, shared: Path,
     assert list(shared.iterdir()) == []
 
 
+def test_the_cache_warns_as_data_and_never_prints(shared: Path, here: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    """The refused directory is a PdpNavWarning carrying the French text; only the CLI writes it."""
+    from pdp_nav.errors import PdpNavWarning
+
+    write_tree(here)
+    shared.chmod(0o777)
+    with pytest.warns(PdpNavWarning) as caught:
+        assert cache.load(here / "tree") is None
+    assert capsys.readouterr() == ("", "")
+    assert [f"avertissement : {w.message}\n" for w in caught] == [writable_by_others(shared, "777")]
+
+
 def _as_nobody(*command: str) -> None:
     """Run ``command`` as the user ``nobody`` (uid 65534), or skip where that is not allowed."""
     if os.name != "posix" or os.geteuid() != 0:

@@ -25,6 +25,10 @@ REFUSED = {
                           "invalide, écrivez une date réelle AAAA-MM-JJ", "２０２６-11-01"),
     "id with a newline": ("arbre", lambda a: a.replace("- id: arret\n", '- id: "arret\\n"\n', 1),
                           "arbre.yaml:{line}:13: identifiant « arret⏎ » " + ID, '"arret\\n"'),
+    "number in a list of texts": ("catalogue", lambda c: c.replace("checked: 2026-11-01",
+                                                                   'checked: 2026-11-01\n    aliases: ["examen", 12]', 1),
+                                  "catalogue.yaml:{line}:25: « aliases n° 2 » doit être un texte, pas un nombre",
+                                  "aliases:"),
     "invisible label": ("arbre", lambda a: a.replace('label: "Pendant l\'arrêt"', 'label: "\\u200b "', 1),
                         "arbre.yaml:{line}:16: l'option « arret » de la question « phase » a un libellé vide ou "
                         "invisible : écrivez le texte de la réponse", 'label: "\\u200b "'),

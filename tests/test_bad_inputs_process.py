@@ -19,7 +19,7 @@ from pdp_nav.system import process
 from pdp_nav.cli import main
 
 from .helpers import big_dag_tree, write, write_tree
-from .terminal import PDP_NAV, Session, needs_pdp_nav
+from .terminal import DOWN, ENTER, PDP_NAV, Session, needs_pdp_nav
 
 pytestmark = needs_pdp_nav
 ANSWERS = "phase: reprise\nrqth: oui\n"
@@ -209,6 +209,45 @@ def test_a_signal_during_navigate_restores_the_terminal(tmp_path: Path, tree_dir
     assert s.child.ptyproc.getecho() == before
     s.child.close()
     assert s.child.exitstatus == 128 + signum
+
+
+SIGNAL_MOMENTS = {  # when the signal is sent: seconds after the start, or a point of the prompt
+    "at once": 0.0, "after 0.05 s": 0.05, "after 0.2 s": 0.2, "after 0.5 s": 0.5,
+    "first drawing": "?", "question drawn": "hint", "redraw after a key": "key", "second question": "next",
+}
+
+
+@pytest.mark.parametrize("moment", list(SIGNAL_MOMENTS))
+def test_sigterm_at_any_moment_of_navigate_ends_it_cleanly(tmp_path: Path, tree_dir: Path, moment: str) -> None:
+    """Start-up, the prompt's first drawing, a redraw: always a prompt end, the terminal restored, no English.
+
+    The terminal here never answers a cursor-position request (CPR), and none is sent: its wait,
+    and a signal raised inside prompt_toolkit's loop, once gave « Press ENTER to continue… ».
+    """
+    s = Session(tmp_path, ["navigate", "--arbre", str(tree_dir)], env={"PROMPT_TOOLKIT_NO_CPR": None})
+    before = s.child.ptyproc.getecho()
+    when = SIGNAL_MOMENTS[moment]
+    if isinstance(when, float):
+        time.sleep(when)
+    elif when == "?":
+        s.child.expect_exact("?")
+    else:
+        s.wait("Question 1")
+        if when in ("key", "next"):
+            s.keys(DOWN if when == "key" else ENTER)
+        if when == "next":
+            s.child.expect_exact("?")
+    s.child.kill(signal.SIGTERM)
+    s.child.expect(pexpect.EOF, timeout=15)  # promptly: no question left waiting for Enter
+    assert s.child.ptyproc.getecho() == before
+    s.child.close()
+    out = s.log.getvalue()
+    assert "\x1b[6n" not in out and "Press ENTER" not in out and "Traceback" not in out and "WARNING" not in out
+    if s.child.signalstatus is not None:  # killed before Python installed pdp-nav's handler: nothing shown
+        assert (s.child.signalstatus, s.screen) == (signal.SIGTERM, "")
+    else:
+        assert s.child.exitstatus == 143
+        assert s.screen.endswith("Arrêté par le signal SIGTERM : aucun fichier n'a été laissé à moitié écrit.")
 
 
 # -- terminal ------------------------------------------------------------------------------------

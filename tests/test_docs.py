@@ -96,3 +96,21 @@ def test_navigator_options_without_the_command_name(args: list[str], expected: l
     from pdp_nav.cli import _default_to_navigate
 
     assert _default_to_navigate(args) == expected
+
+
+def test_readme_counts_the_bad_input_cases_of_each_table() -> None:
+    """The README's reliability table gives each tests/test_bad_inputs*.py file and its real number of cases."""
+    section = README[README.index("## Fiabilité"):]
+    rows = dict(re.findall(r"^\| `tests/(test_bad_inputs\w*\.py)` \|[^\n]*\| (\d+) \|$", section, flags=re.M))
+    total = re.search(r"^\| \*\*total\*\* \|[^\n]*\| \*\*(\d+)\*\* \|$", section, flags=re.M)
+    collected = subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider", "-p", "no:randomly",
+         *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "tests").glob("test_bad_inputs*.py"))],
+        cwd=ROOT, capture_output=True, text=True, timeout=300, check=True).stdout
+    counts: dict[str, int] = {}
+    for line in collected.splitlines():
+        if line.startswith("tests/test_bad_inputs") and "::" in line:
+            name = line.split("::")[0].removeprefix("tests/")
+            counts[name] = counts.get(name, 0) + 1
+    assert {name: int(n) for name, n in rows.items()} == counts
+    assert total is not None and int(total.group(1)) == sum(counts.values())

@@ -63,6 +63,15 @@ COMMANDS = {
     ("scenario", "record"): ["cas.yaml", "--title"],
     ("export",): ["pdf"],
     ("export", "html"): ["--output"],
+    ("fiche",): ["crpe", "-d", "999"],
+    ("cherche",): ["emploi", "--arbre"],
+    ("departement",): ["effacer"],
+    ("departement", "creer"): ["999"],
+    ("departement", "verifier"): ["56", "--arbre"],
+    ("lois",): ["lire"],
+    ("lois", "verifier"): ["--format", "pdf"],
+    ("lois", "montrer"): ["--codes"],
+    ("lois", "convertir"): ["--arbre"],
 }
 CASES = [(command, kind, extra) for command, bad in COMMANDS.items()
          for kind, extra in (("alone", []), ("--help", ["--help"]), ("unknown option", ["--formt", "csv"]),
@@ -98,3 +107,17 @@ def test_help_paragraphs_reflow_at_any_width(command: list[str], width: int, mon
             next_word = following.split()[0]
             assert len(line.rstrip()) + 1 + len(next_word) > width - 2, (line, following)
     assert max(map(len, out.splitlines())) <= width
+
+
+def test_every_command_is_checked_here() -> None:
+    """A new command or sub-command joins COMMANDS (fiche, cherche and lois once showed click's English help)."""
+    from typer.main import get_command
+
+    from pdp_nav.cli import app
+
+    root = get_command(app)
+    paths = {()}
+    for name, command in root.commands.items():  # type: ignore[attr-defined]
+        paths.add((name,))
+        paths |= {(name, sub) for sub in getattr(command, "commands", {})}
+    assert paths == set(COMMANDS)

@@ -63,6 +63,9 @@ def creer(departement: Code, tree_dir: TreeDir = None) -> int:
     dep = _code(departement)
     directory = _tree_dir(tree_dir)
     path = overlay_path(directory, dep)
+    if path.is_symlink():  # even one pointing nowhere: pdp-nav never writes through a link (issue #11)
+        raise UsageError(f"{display_path(path)} est un lien symbolique : pdp-nav n'écrit pas à travers un lien ; "
+                         "supprimez le lien, puis relancez")
     if path.exists():
         raise UsageError(f"{display_path(path)} existe déjà : complétez-le avec un éditeur de texte puis "
                          f"vérifiez-le avec « pdp-nav departement verifier {dep} » (pour repartir de zéro, "
@@ -86,7 +89,7 @@ def verifier(departement: Code, tree_dir: TreeDir = None) -> int:
     dep = _code(departement)
     directory = _tree_dir(tree_dir)
     path = overlay_path(directory, dep)
-    if not path.is_file():
+    if not path.exists() and not path.is_symlink():  # a FIFO or a link is refused by the reading, with its reason
         raise UsageError(f"{display_path(path)} n'existe pas : créez-le avec « pdp-nav departement creer {dep} »")
     problems, unreadable = missing(directory, dep, today())
     for p in problems:

@@ -7,13 +7,15 @@ from typing import Annotated
 
 import typer
 
-from ..errors import ExitCode, UsageError
+from ..errors import ExitCode, UsageError, shown
+from ..system.textsafe import printable
+from ..ui.help_fr import Command
 from .common import Departement, TreeDir, emit, load
 
 
 def register(app: typer.Typer) -> None:
-    app.command("fiche")(fiche)
-    app.command("cherche")(cherche)
+    app.command("fiche", cls=Command)(fiche)
+    app.command("cherche", cls=Command)(cherche)
 
 
 def fiche(
@@ -27,18 +29,28 @@ def fiche(
     from ..core.lookup import find  # start-up: a command imports only what it runs
     from ..views.plan import card
 
-    query = " ".join(name)
+    query = _query(name, "le nom d'un dispositif (des lettres ou des chiffres), par exemple : pdp-nav fiche crpe")
     tree = load(tree_dir, departement)
     found = find(tree, query)
     if not found:
-        raise UsageError(f"aucun dispositif ne s'appelle « {query} » : cherchez par mots-clés avec "
-                         f"« pdp-nav cherche {query} »")
+        raise UsageError(f"aucun dispositif ne s'appelle « {shown(query)} » : cherchez par mots-clés avec "
+                         f"« pdp-nav cherche {shown(query)} »")
     if len(found) > 1:
         listed = "\n".join(f"  {d.id} — {d.name}" for d in found)
-        raise UsageError(f"plusieurs dispositifs correspondent à « {query} » : donnez l'identifiant de "
+        raise UsageError(f"plusieurs dispositifs correspondent à « {shown(query)} » : donnez l'identifiant de "
                          f"l'un d'eux (pdp-nav fiche IDENTIFIANT)\n{listed}")
     show_card(card(tree, found[0]))
     return ExitCode.OK
+
+
+def _query(words: list[str], wanted: str) -> str:
+    """The words given, joined; refused when they hold no letter or digit to look for."""
+    from ..core.lookup import normal  # start-up: a command imports only what it runs
+
+    query = " ".join(words)
+    if not normal(query):
+        raise UsageError(f"indiquez {wanted}")
+    return query
 
 
 def show_card(c) -> None:  # c: plan.Card
@@ -63,12 +75,14 @@ def cherche(
     """Liste les dispositifs dont le nom, un autre nom ou le résumé contient tous les mots donnés."""
     from ..core.lookup import search  # start-up: a command imports only what it runs
 
-    query = " ".join(words)
+    query = _query(words, "au moins un mot à chercher (des lettres ou des chiffres), par exemple : "
+                          "pdp-nav cherche emploi")
     found = search(load(tree_dir, departement), query)
+    said = printable(shown(query), newlines=False)  # the query is echoed cut, and never drives the terminal
     if not found:
-        emit(f"Aucun dispositif ne contient « {query} ». Essayez moins de mots ou un autre nom.\n", None)
+        emit(f"Aucun dispositif ne contient « {said} ». Essayez moins de mots ou un autre nom.\n", None)
         return ExitCode.OK
-    lines = [f"{len(found)} dispositif{'s' if len(found) > 1 else ''} pour « {query} » "
+    lines = [f"{len(found)} dispositif{'s' if len(found) > 1 else ''} pour « {said} » "
              "(pdp-nav fiche IDENTIFIANT pour la fiche) :"]
     lines += [f"  {d.id} — {d.name}" for d in found]
     emit("\n".join(lines) + "\n", None)

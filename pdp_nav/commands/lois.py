@@ -9,10 +9,11 @@ from typing import Annotated
 import typer
 
 from ..errors import ExitCode, UsageError, display_path
+from ..ui.help_fr import Command, Group
 from .common import Output, TreeDir, choice, emit, today
 
 lois_app = typer.Typer(
-    name="lois", add_completion=False, subcommand_metavar="COMMANDE [ARGUMENTS]...",
+    name="lois", cls=Group, add_completion=False, subcommand_metavar="COMMANDE [ARGUMENTS]...",
     help="Textes de loi : vérifie les articles cités, affiche un article, convertit les références.")
 
 Codes = Annotated[Path | None, typer.Option(
@@ -29,9 +30,9 @@ def _lois(ctx: typer.Context) -> None:
 
 
 def register(app: typer.Typer) -> None:
-    lois_app.command("verifier")(verifier)
-    lois_app.command("montrer")(montrer)
-    lois_app.command("convertir")(convertir)
+    lois_app.command("verifier", cls=Command)(verifier)
+    lois_app.command("montrer", cls=Command)(montrer)
+    lois_app.command("convertir", cls=Command)(convertir)
     app.add_typer(lois_app, name="lois")
 
 

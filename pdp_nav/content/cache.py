@@ -30,14 +30,14 @@ import json
 import os
 import re
 import stat
-import sys
 import tempfile
+import warnings
 from dataclasses import fields, is_dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import __version__
-from ..errors import InputError, display_path
+from ..errors import InputError, PdpNavWarning, display_path
 from ..system.reading import MAX_BYTES, read_bounded
 from ..system.settings import user_dir
 from .build import apply_overlay, build_tree
@@ -94,8 +94,8 @@ def _safe(directory: Path, create: bool) -> bool:
     """Whether ``directory`` may hold entries: a directory of ours that nobody else can write to.
 
     An absent directory is created when ``create``; one that cannot be is silently no cache.
-    A directory of another user, or writable by others, is refused with a warning on stderr
-    (once): another user could plant links or forged entries there (issue #11).
+    A directory of another user, or writable by others, is refused with a warning
+    (:class:`PdpNavWarning`, once): another user could plant links or forged entries there (issue #11).
     """
     try:
         if create:
@@ -119,9 +119,10 @@ def _safe(directory: Path, create: bool) -> bool:
 
 
 def _warn(message: str) -> None:
+    """Warn once per process; the CLI shows it (this module never prints)."""
     if message not in _warned:
         _warned.add(message)
-        sys.stderr.write(f"avertissement : {message} ; pdp-nav continue sans cache.\n")
+        warnings.warn(PdpNavWarning(f"{message} ; pdp-nav continue sans cache."), stacklevel=3)
 
 
 def _code_stamp() -> list[Any]:

@@ -69,8 +69,14 @@ def _labels(question: Any, src: Sources) -> list[Problem]:
     problems: list[Problem] = []
     seen: dict[str, int] = {}
     for i, o in enumerate(question.options):
+        label = o.label
+        if not label.isprintable():  # only then can it hold format or control characters (Cf, Cc)
+            label = "".join(c for c in label if unicodedata.category(c) not in ("Cf", "Cc"))
+        visible = " ".join(label.split()).casefold()
+        if visible and visible not in seen:
+            seen[visible] = i
+            continue
         where = src.loc("arbre", "questions", question.id, "options", i, "label")
-        visible = " ".join("".join(c for c in o.label if unicodedata.category(c) not in ("Cf", "Cc")).split()).casefold()
         if not visible:
             problems.append(Problem(where, (
                 f"l'option « {o.id} » de la question « {question.id} » a un libellé vide ou invisible : "

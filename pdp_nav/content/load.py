@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -76,14 +79,32 @@ def load_tree(tree_dir: Path | None = None, departement: str | None = None) -> T
     return apply_overlay(tree, overlay) if overlay else tree
 
 
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a tree is read and checked (issue #11).
+
+    Reading a tree builds hundreds of thousands of small dicts, lists and tuples that hold no
+    reference cycle, and every collection pass walked them all again: more than half the time of
+    `validate` on a 20,000-question tree. Nothing is lost: the collector runs again afterwards.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _load_checked(tree_dir: Path) -> tuple[Sources, Tree]:
     """Read, schema-check and lint ``tree_dir``; raise unless it is valid."""
     from .lint import lint  # start-up: a warm load (from the cache) never imports the linter
 
-    loaded = read_tree(tree_dir)
-    problems = loaded.problems
-    if loaded.tree is not None:
-        problems = problems + lint(loaded.tree, loaded.sources)
+    with gc_paused():
+        loaded = read_tree(tree_dir)
+        problems = loaded.problems
+        if loaded.tree is not None:
+            problems = problems + lint(loaded.tree, loaded.sources)
     errors = [p for p in problems if p.is_error]
     if loaded.unreadable:
         raise InputError(errors)

@@ -123,6 +123,8 @@ def missing(tree_dir: Path, dep: str, today: dt.date) -> tuple[list[Problem], bo
     doc = loaded.sources.overlays.get(dep)
     if doc is None:  # unreadable: its problems say why
         return [p for p in loaded.problems if Path(p.location.file).name == f"{dep}.yaml"], True
+    if loaded.unreadable:  # another file could not be read, so nothing was checked: say which (issue #11)
+        return list(loaded.problems), True
     problems = [p for p in loaded.problems if p.location.file == doc.file]
     if loaded.tree is not None and dep not in loaded.sources.invalid_overlays:
         problems += overlay_problems(loaded.tree, doc, today)

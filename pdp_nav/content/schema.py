@@ -21,14 +21,30 @@ from .yamlio import Document
 
 
 @cache
+def _schemas() -> dict[str, Any]:
+    """The published schemas by name (``arbre``, ``catalogue``…)."""
+    return {
+        p.name.removesuffix(".schema.json"): json.loads(p.read_text(encoding="utf-8"))
+        for p in (data_dir() / "schema").glob("*.schema.json")
+    }
+
+
+@cache
+def _accept_checks() -> dict[str, Any]:
+    """The compiled yes/no checks (``schema_accept``), with the same format checker as jsonschema."""
+    import jsonschema  # start-up: only a cold load checks schemas
+
+    from .schema_accept import compile_schemas
+
+    return compile_schemas(_schemas(), jsonschema.Draft202012Validator.FORMAT_CHECKER)
+
+
+@cache
 def _validators() -> dict[str, Any]:
     import jsonschema  # lazy: only cold loads and `validate` pay for it
     from referencing import Registry, Resource
 
-    schemas = {
-        p.name.removesuffix(".schema.json"): json.loads(p.read_text(encoding="utf-8"))
-        for p in (data_dir() / "schema").glob("*.schema.json")
-    }
+    schemas = _schemas()
     registry: Registry = Registry().with_resources(
         (s["$id"], Resource.from_contents(s)) for s in schemas.values()
     )
@@ -111,7 +127,16 @@ def _what(path: tuple[Any, ...]) -> str:
 
 
 def schema_problems(doc: Document, schema: str) -> list[Problem]:
-    """Check ``doc`` against ``trees/schema/<schema>.schema.json``; French messages."""
+    """Check ``doc`` against ``trees/schema/<schema>.schema.json``; French messages.
+
+    A valid file is recognised by the compiled check (``schema_accept``); jsonschema, whose
+    generic descent is much slower, only runs to word the errors of an invalid one.
+    """
+    from .schema_accept import is_valid  # start-up: compiled on a cold load only
+
+    check = _accept_checks().get(schema)
+    if check is not None and is_valid(check, doc.data):
+        return []
     validator = _validators()[schema]
     problems = []
     for err in sorted(validator.iter_errors(_plain(doc.data)), key=lambda e: list(map(str, e.absolute_path))):
@@ -127,6 +152,8 @@ def _schema_problem(doc: Document, err: Any) -> Problem:
     where = doc.loc(path)
     what = _what(path)
     field_name = str(path[-1]) if path else ""
+    if len(path) > 1 and isinstance(path[-1], int) and isinstance(path[-2], str):
+        field_name = f"{path[-2]} n° {path[-1] + 1}"  # « aliases n° 2 », not « 1 » (issue #11)
     rule = "schema"
     if len(path) > 3 and path[0] == "dispositifs" and path[2] == "legal":
         key, text = item_problem(doc.data["dispositifs"][path[1]]["legal"][path[3]], doc.data["format_version"])

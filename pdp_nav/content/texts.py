@@ -20,6 +20,8 @@ def text_problems(doc: Document) -> list[Problem]:
     Line feeds and tabs are allowed in texts, not in keys (ids). A text longer than
     :data:`MAX_TEXT` is refused too (a 20 KB label froze the prompt).
     """
+    if _all_safe(doc.data):
+        return []
     problems: list[Problem] = []
     stack: list[tuple[tuple[Any, ...], Any]] = [((), doc.data)]
     while stack:
@@ -36,6 +38,29 @@ def text_problems(doc: Document) -> list[Problem]:
                 f"texte trop long ({_count(len(value))} caractères ; maximum {_count(MAX_TEXT)}) : "
                 "raccourcissez-le, les détails ont leur place dans une fiche ou une source"), rule="text-length"))
     return sorted(problems, key=lambda p: (p.location.line, p.location.column))
+
+
+def _all_safe(data: Any) -> bool:
+    """True when no key or text of ``data`` breaks the rules: one pass without paths (issue #11).
+
+    The texts are searched joined together (a line feed, allowed in texts, between two), so that
+    the common case costs one regular-expression scan; only a file with a finding is walked again
+    with paths, to place each finding.
+    """
+    texts: list[str] = []
+    keys: list[str] = []
+    stack = [data]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str):
+            texts.append(value)
+        elif isinstance(value, dict):
+            keys.extend(k for k in value if isinstance(k, str))
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+    return (unsafe_char("\n".join(texts)) is None and unsafe_char("".join(keys), newlines=False) is None
+            and all(len(t) <= MAX_TEXT for t in texts))
 
 
 def _count(n: int) -> str:

@@ -152,43 +152,62 @@ class _Composer:
         return self.doc
 
     def _run(self, events: Any) -> None:
-        # Each frame: [container, path, pending_key or _NO_KEY]
+        # Each frame: [container, path, pending_key or _NO_KEY]. Scalars come first: they are
+        # most of the events (issue #11: a 20,000-question tree is 680,000 events).
         stack: list[list[Any]] = []
         documents = 0
+        scalar, collection_start, collection_end = yaml.ScalarEvent, _COLLECTION_STARTS, _COLLECTION_ENDS
+        marks, key_marks = self.doc.marks, self.doc.key_marks
         for event in events:
-            if isinstance(event, yaml.DocumentStartEvent):
-                documents += 1
-                if documents > 1:
-                    self._problem(event.start_mark, (
-                        "plusieurs documents YAML (« --- ») dans un même fichier : n'en gardez qu'un"))
+            kind = type(event)
+            if kind is scalar:
+                if event.tag not in _ALLOWED_TAGS:
+                    self._forbidden_tag(event)
                     raise _Abort
-                continue
-            if isinstance(event, yaml.AliasEvent):
-                self._problem(event.start_mark, (
-                    f"alias YAML « *{event.anchor} » refusé : pdp-nav n'accepte ni ancres ni alias, "
-                    "recopiez la valeur"))
-                raise _Abort
-            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                frame = stack[-1] if stack else None
+                if frame is None or type(frame[0]) is not dict:
+                    self._place(stack, self._scalar(event), event)
+                    continue
+                key = frame[2]
+                if key is _NO_KEY:
+                    if event.value in frame[0]:
+                        self._take_key(frame, event)
+                    else:  # a new key, inlined: most events are keys and texts
+                        mark = event.start_mark
+                        key_marks[(*frame[1], event.value)] = (mark.line + 1, mark.column + 1)
+                        frame[2] = event.value
+                elif key is _DUPLICATE:
+                    self._place(stack, self._scalar(event), event)
+                elif type(value := self._scalar(event)) is not str:
+                    self._place(stack, value, event)
+                else:  # the common case, inlined (issue #11): a text value under a new key
+                    frame[0][key] = value
+                    frame[2] = _NO_KEY
+                    mark = event.start_mark
+                    marks[(*frame[1], key)] = (mark.line + 1, mark.column + 1)
+            elif kind in collection_end:
+                stack.pop()
+            elif kind in collection_start:
                 if event.tag not in _ALLOWED_TAGS:
                     self._forbidden_tag(event)
                     raise _Abort
                 if len(stack) >= MAX_DEPTH:
                     self._problem(event.start_mark, _TOO_DEEP)
                     raise _Abort
-                container: Any = {} if isinstance(event, yaml.MappingStartEvent) else []
+                container: Any = {} if kind is yaml.MappingStartEvent else []
                 path = self._place(stack, container, event)
                 stack.append([container, path, _NO_KEY])
-            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-                stack.pop()
-            elif isinstance(event, yaml.ScalarEvent):
-                if event.tag not in _ALLOWED_TAGS:
-                    self._forbidden_tag(event)
+            elif kind is yaml.DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    self._problem(event.start_mark, (
+                        "plusieurs documents YAML (« --- ») dans un même fichier : n'en gardez qu'un"))
                     raise _Abort
-                frame = stack[-1] if stack else None
-                if frame is not None and isinstance(frame[0], dict) and frame[2] is _NO_KEY:
-                    self._take_key(frame, event)
-                else:
-                    self._place(stack, self._scalar(event), event)
+            elif kind is yaml.AliasEvent:
+                self._problem(event.start_mark, (
+                    f"alias YAML « *{event.anchor} » refusé : pdp-nav n'accepte ni ancres ni alias, "
+                    "recopiez la valeur"))
+                raise _Abort
 
     def _forbidden_tag(self, event: Any) -> None:
         tag = event.tag.replace("tag:yaml.org,2002:", "!!")
@@ -239,7 +258,12 @@ class _Composer:
     def _scalar(self, event: Any) -> Any:
         tag = event.tag
         if tag in (None, "!"):
+            if not event.implicit[0]:  # quoted: always text
+                return event.value
             tag = self.resolver.resolve(yaml.ScalarNode, event.value, event.implicit)
+        if tag == _STR:  # what the constructor would return for text, without building a node
+            return event.value
+        if event.tag in (None, "!"):
             if (tag.endswith(":timestamp") or tag.endswith(":int") and not _DECIMAL.match(event.value)
                     or tag.endswith(":float") and ("_" in event.value or ":" in event.value)):
                 return event.value
@@ -253,6 +277,11 @@ class _Composer:
 
 
 _KINDS = {"int": "nombre entier", "float": "nombre", "bool": "booléen", "null": "valeur vide"}
+
+
+_STR = "tag:yaml.org,2002:str"
+_COLLECTION_STARTS = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
+_COLLECTION_ENDS = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
 
 
 class _Abort(Exception):

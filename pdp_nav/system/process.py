@@ -8,6 +8,7 @@
   ’ becomes ', an arrow ->, anything else ? ; it never stops the command;
 * SIGTERM and SIGHUP raise :class:`Terminated`, which unwinds like Ctrl-C: temporary files are
   removed by ``atomic_open``, and the terminal is put back as it was (raw mode, hidden cursor).
+  While a prompt's event loop runs, the signal is handed to it instead (:func:`signals_to`).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import os
 import signal
 import sys
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from ..errors import StreamError, Terminated
@@ -70,8 +71,31 @@ def guarded() -> Iterator[None]:
         _restore_terminal(terminal)
 
 
+_receivers: list[Callable[[Terminated], None]] = []
+
+
+@contextlib.contextmanager
+def signals_to(receive: Callable[[Terminated], None]) -> Iterator[None]:
+    """Hand SIGTERM and SIGHUP to ``receive`` instead of raising them where the program stands.
+
+    Raised inside a prompt_toolkit event loop (a callback, the wait for the terminal's answer
+    about the cursor position), the exception was caught by prompt_toolkit, which printed it and
+    waited for « Press ENTER to continue… » (issue #11). ``receive`` must only record the signal
+    and wake the loop up, which then ends the prompt with the exception.
+    """
+    _receivers.append(receive)
+    try:
+        yield
+    finally:
+        _receivers.remove(receive)
+
+
 def _stop(signum: int, frame: Any) -> None:
-    raise Terminated(signum, signal.Signals(signum).name)
+    stop = Terminated(signum, signal.Signals(signum).name)
+    if _receivers:
+        _receivers[-1](stop)
+        return
+    raise stop
 
 
 def _reopen_closed_streams() -> bool:

@@ -9,6 +9,8 @@ Two modes share one interface:
   :func:`input`: no screen redraw, nothing a screen reader cannot follow.
 
 Ctrl-C and Ctrl-D raise :class:`pdp_nav.errors.Interrupted` in both modes, never a traceback.
+SIGTERM and SIGHUP end a prompt of the default mode through its own event loop (:func:`_run`),
+and no prompt asks the terminal where the cursor is (issue #11).
 questionary is imported lazily, inside the prompts, so importing this module costs nothing.
 """
 
@@ -21,7 +23,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from ..errors import Interrupted
+from ..errors import Interrupted, Terminated
+from ..system import process
 from ..system.textsafe import printable
 
 HINT = "↑↓ ou numéro, Entrée pour valider"
@@ -117,8 +120,8 @@ def text(message: str, *, default: str = "", accessible: bool = False) -> str:
         bindings = KeyBindings()
         _bind_ctrl_d(bindings)
         question = questionary.text(message, default=default, qmark="?", key_bindings=bindings,
-                                    instruction="")
-        return str(question.unsafe_ask()).strip()
+                                    instruction="", output=_output())
+        return str(_run(question.application)).strip()
 
     return _guard(ask, accessible)
 
@@ -293,12 +296,62 @@ def _fancy_select(message: str, items: Sequence[Item], default: Any, has_help: b
         Window(FormattedTextControl(question), wrap_lines=True, dont_extend_height=True),
         ConditionalContainer(Window(FormattedTextControl(menu.tokens), dont_extend_height=True), filter=~is_done),
     ]))
-    result = Application(layout=layout, key_bindings=bindings, style=Style.from_dict(STYLE)).run()
+    result = _run(Application(layout=layout, key_bindings=bindings, style=Style.from_dict(STYLE), output=_output()))
     if isinstance(result, _HelpAsked):
         return result
     if result is _BACK_KEY:
         return back
     return items[result].value
+
+
+def _output() -> Any:
+    """The terminal output of a prompt, which never asks the terminal where the cursor is.
+
+    The answer to that request (CPR) is awaited by prompt_toolkit; a terminal that never answers
+    got an English warning, and a signal arriving during the wait was caught by prompt_toolkit
+    (issue #11). Our prompts are as tall as their content and do not need the cursor's row.
+    """
+    from prompt_toolkit.output import create_output  # start-up: prompt_toolkit only when a menu is drawn
+
+    output = create_output()
+    output.enable_cpr = False  # type: ignore[attr-defined]  # Vt100_Output's public switch
+    return output
+
+
+def _run(app: Any) -> Any:
+    """``app.run()``; SIGTERM or SIGHUP end it through its event loop, the terminal restored.
+
+    The signal is recorded and the loop woken up (:func:`process.signals_to`); the application
+    then exits with :class:`Terminated`, which ``run`` raises after putting the terminal back. A
+    signal that arrives before the loop runs ends the application as soon as it starts, and one
+    that arrives as it finishes is raised when ``run`` returns.
+    """
+    import asyncio  # start-up: an event loop only when a menu is drawn
+    import contextlib
+
+    stopped: list[Terminated] = []
+    loops: list[Any] = []
+
+    def end() -> None:
+        if stopped and app.future is not None and not app.future.done():
+            app.exit(exception=stopped[0])
+
+    def receive(stop: Terminated) -> None:
+        if not stopped:
+            stopped.append(stop)
+        if loops:
+            with contextlib.suppress(RuntimeError):  # the loop is already closed: raised below
+                loops[0].call_soon_threadsafe(end)
+
+    def started() -> None:
+        loops.append(asyncio.get_running_loop())
+        end()
+
+    with process.signals_to(receive):
+        result = app.run(pre_run=started)
+    if stopped:
+        raise stopped[0]
+    return result
 
 
 def _cut(title: str) -> str:

@@ -1,0 +1,122 @@
+"""The compiled yes/no schema check answers exactly as jsonschema does (issue #11)."""
+
+from __future__ import annotations
+
+import copy
+import json
+import random
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+
+from pdp_nav.content import schema
+from pdp_nav.content.files import data_dir
+from pdp_nav.content.schema_accept import compile_schemas, is_valid
+from pdp_nav.content.yamlio import read_yaml
+
+TREES = data_dir()
+FILES = {
+    "arbre": [TREES / "arbre.yaml"],
+    "catalogue": [TREES / "catalogue.yaml"],
+    "contacts": [TREES / "contacts.yaml"],
+    "departement": sorted((TREES / "departements").glob("*.yaml")),
+    "scenario": sorted((TREES / "scenarios").glob("*.yaml"))[:6],
+}
+REPLACEMENTS: list[Any] = [
+    None, "", "x", "Deux mots", "a\n", "ALL", "all", "2026-13-45", "2026-11-29", "56", "2a", "R4624-29",
+    "https://x.fr", "ftp://x", 0, 1, 100, -3, 1.5, True, False, [], ["x"], ["x", "x"], [1], {}, {"x": "y"},
+    {"id": "x", "when": True}, {"title": "T"}, "é" * 81,
+]
+
+
+def _paths(value: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
+    yield path
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield from _paths(v, (*path, k))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from _paths(v, (*path, i))
+
+
+def _mutants(data: Any, rng: random.Random, count: int) -> Iterator[Any]:
+    """``count`` copies of ``data``, each with one value replaced, one key removed or one key added."""
+    paths = [p for p in _paths(data) if p]
+    for _ in range(count):
+        path = rng.choice(paths)
+        mutant = parent = copy.copy(data)  # only the containers on the path are copied
+        for part in path[:-1]:
+            parent[part] = copy.copy(parent[part])
+            parent = parent[part]
+        what = rng.random()
+        if what < 0.15 and isinstance(parent, dict):
+            del parent[path[-1]]
+        elif what < 0.25 and isinstance(parent, dict):
+            parent[rng.choice(["zz", "id", "when", "url", "title", "if"])] = rng.choice(REPLACEMENTS)
+        else:
+            parent[path[-1]] = copy.deepcopy(rng.choice(REPLACEMENTS))
+        yield mutant
+
+
+@pytest.mark.parametrize("name", sorted(FILES))
+def test_the_compiled_check_agrees_with_jsonschema_on_mutated_documents(name: str) -> None:
+    """On the shipped files and hundreds of one-change mutants, valid means exactly: no jsonschema error."""
+    check = schema._accept_checks()[name]
+    reference = schema._validators()[name]  # the same errors as the published schemas: test_scale.py
+    rng = random.Random(f"schema-accept-{name}")
+    decided = invalid = 0
+    for path in FILES[name]:
+        data = read_yaml(path).data
+        if name == "catalogue":  # one dispositif in 6 (jsonschema takes 0.1 s on the whole catalogue)
+            data["dispositifs"] = dict(list(data["dispositifs"].items())[::6])
+        assert is_valid(check, data) is True and reference.is_valid(data), path
+        for mutant in _mutants(data, rng, 240 // len(FILES[name])):
+            answer = is_valid(check, mutant)
+            if answer is None:
+                continue
+            decided += 1
+            invalid += not answer
+            assert answer == reference.is_valid(mutant), json.dumps(mutant, ensure_ascii=False)[:300]
+    assert decided >= 180 and invalid >= 60  # the mutants do reach both answers
+
+
+def test_values_that_are_not_json_data_are_left_to_jsonschema() -> None:
+    """A date object (not JSON data) gets « cannot say »: jsonschema judges it."""
+    import datetime as dt
+
+    checks = schema._accept_checks()
+    data = read_yaml(TREES / "catalogue.yaml").data
+    dated = copy.deepcopy(data)
+    next(iter(dated["dispositifs"].values()))["checked"] = dt.date(2026, 11, 29)
+    assert is_valid(checks["catalogue"], dated) is None
+
+
+def test_a_schema_with_an_unknown_keyword_is_not_compiled() -> None:
+    """A keyword the compiler does not know leaves that schema to jsonschema alone."""
+    schemas = {"a": {"$id": "https://x/a.json", "type": "object", "dependentRequired": {"x": ["y"]}},
+               "b": {"$id": "https://x/b.json", "type": "object", "properties": {"y": {"$ref": "a.json"}}}}
+    assert compile_schemas(schemas, jsonschema.Draft202012Validator.FORMAT_CHECKER) == {}
+    assert compile_schemas({"c": {"$id": "https://x/c.json", "$dynamicRef": "#x"}}, None) == {}
+
+
+def test_an_invalid_file_still_gets_every_french_message(tmp_path: Path) -> None:
+    """The fast check only says « not valid »: the messages still come from jsonschema's errors."""
+    from pdp_nav.content.yamlio import parse_yaml
+
+    doc = parse_yaml("format_version: 1\ntree: {id: t, version: '1', title: T, root: q}\n"
+                     "questions: {q: {text: Q, options: [{id: 'A', label: A, next: f}], extra: 1}}\n"
+                     "outcomes: {f: {title: F}}\n", "arbre.yaml")
+    assert [str(p) for p in schema.schema_problems(doc, "arbre")] == [str(p) for p in _slow(doc, "arbre")]
+    assert len(schema.schema_problems(doc, "arbre")) >= 2
+
+
+def _slow(doc: Any, name: str) -> list[Any]:
+    saved = schema._accept_checks
+    schema._accept_checks = lambda: {}  # type: ignore[assignment]
+    try:
+        return schema.schema_problems(doc, name)
+    finally:
+        schema._accept_checks = saved  # type: ignore[assignment]
