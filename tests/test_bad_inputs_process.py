@@ -39,7 +39,8 @@ def here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def shell(command: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
     """``command`` in sh, with the installed pdp-nav; output decoded as the locale asked encodes it."""
     return subprocess.run(["sh", "-c", command], cwd=cwd, capture_output=True, timeout=120,
-                          env={**os.environ, "PDP_NAV_CACHE_DIR": str(cwd / ".cache"), **env},
+                          env={**os.environ, "PDP_NAV_CACHE_DIR": str(cwd / ".cache"), **env,
+                               "PATH": f"{Path(PDP_NAV or 'pdp-nav').parent}{os.pathsep}{os.environ.get('PATH', '')}"},
                           text=True, encoding=env.get("PYTHONIOENCODING", "utf-8"))
 
 
