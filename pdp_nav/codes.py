@@ -3,8 +3,9 @@
 Only the maintainer's commands (``pdp-nav lois …``) read them; the navigator never does.
 A code file is a tree of sections whose leaves are ``{type: "article", data: {id, num, etat,
 dateDebut, dateFin, texte, …}}`` (see ``shared/domain/audit-2026-11.md``). The first read of a
-file keeps, per article number, its ids, state and dates (the index) and, apart, its text; the
-next runs read these small JSON files from the cache instead of the 50 MB code (issue #16).
+file scans its bytes for what the index keeps per article number (ids, state, dates, and where
+its text starts in the file); the next runs read that index (about 1 MB a code) from the cache
+instead of the 50 MB code, and ``lois montrer`` decodes the one text it shows (issue #16).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import datetime as dt
 import hashlib
 import html
 import json
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +26,7 @@ from .legal import CODES
 PACKAGE = "@socialgouv/legi-data"
 PINNED = "2.513.0"
 """The package version ``scripts/fetch-codes`` downloads (Code du travail of 2026-03-27)."""
-INDEX_FORMAT = 2
+INDEX_FORMAT = 3
 IN_FORCE = ("VIGUEUR", "VIGUEUR_DIFF", "ABROGE_DIFF", "MODIFIE_MORT_NE")
 """States of an article that is, or was until its end date, the text in force."""
 _NEVER = dt.date(2999, 1, 1)
@@ -56,12 +58,16 @@ class Code:
     """Date of the consolidated version (``dateDebutVersion``)."""
     rows: dict[str, list[Any]]
     """Article number -> its index row (made into an :class:`Article` only when looked up)."""
-    texts_path: Path | None = None
+    source: Path | None = None
+    """The code file, where :func:`article_text` reads a text at its offset (index row's last item)."""
 
     def article(self, num: str) -> Article | None:
         row = self.rows.get(num)
         if row is None:
             return None
+        if not _sound_row(row):  # a cached index that passed its checksum but is not one we wrote
+            self.rows = read_code(self.key, self.source, fresh=True).rows if self.source else {}
+            return self.article(num) if num in self.rows and _sound_row(self.rows[num]) else None
         return Article(num, row[0], row[1], dt.date.fromisoformat(row[2]) if row[2] else dt.date.min,
                        dt.date.fromisoformat(row[3]) if row[3] else None, tuple(row[4]))
 
@@ -107,13 +113,25 @@ def _plain_text(raw: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def _scan(path: Path) -> tuple[dict[str, Any], dict[str, list[Any]], dict[str, str]]:
-    """Read one code file: its metadata, the index rows and the texts (a repealed duplicate loses to the one in force)."""
+def _scan(path: Path) -> tuple[dict[str, Any], dict[str, list[Any]]]:
+    """Read one code file: its metadata and the index rows (a repealed duplicate loses to the one in force).
+
+    The raw bytes are scanned for the few keys the index needs (:func:`_fast_rows`); a file the
+    scan does not fully account for is read with :mod:`json` instead (:func:`_rows`), which gives
+    the same rows, without the texts' offsets.
+    """
     try:
-        root = json.loads(path.read_bytes())
-    except (OSError, ValueError) as exc:
-        raise InputError(Problem(Location(display_path(path)), (
-            f"fichier de code illisible ({exc}) : retéléchargez le paquet avec scripts/fetch-codes"))) from None
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise _unreadable(path, exc) from None
+    fast = _fast_rows(raw)
+    if fast is not None:
+        return fast
+    try:
+        root = json.loads(raw)
+    except ValueError as exc:
+        raise _unreadable(path, exc) from None
+    del raw
     try:
         return _rows(root)
     except (KeyError, TypeError, AttributeError):
@@ -122,31 +140,140 @@ def _scan(path: Path) -> tuple[dict[str, Any], dict[str, list[Any]], dict[str, s
             "du paquet téléchargé par scripts/fetch-codes"))) from None
 
 
-def _rows(root: dict[str, Any]) -> tuple[dict[str, Any], dict[str, list[Any]], dict[str, str]]:
+def _unreadable(path: Path, exc: Exception) -> InputError:
+    return InputError(Problem(Location(display_path(path)), (
+        f"fichier de code illisible ({exc}) : retéléchargez le paquet avec scripts/fetch-codes")))
+
+
+def _rows(root: dict[str, Any]) -> tuple[dict[str, Any], dict[str, list[Any]]]:
+    """The index from the whole file parsed by :mod:`json` (the reference the fast scan must equal)."""
     index: dict[str, list[Any]] = {}
-    texts: dict[str, str] = {}
     stack = [root]
     while stack:
-        node = stack.pop()
+        node = stack.pop()  # the last child first: articles come in reverse file order
         if node.get("type") == "article":
             a = node["data"]
             num = a.get("num") or ""
             if num in index and index[num][1] in ("VIGUEUR", "VIGUEUR_DIFF"):
                 continue
-            start, end = _day(a.get("dateDebut")), _day(a.get("dateFin"))
             ids = [v["id"] for v in a.get("articleVersions", ()) if v.get("id")]
-            index[num] = [a["id"], a.get("etat", ""), start.isoformat() if start else "",
-                          end.isoformat() if end else "", sorted({a["id"], *ids})]
-            texts[num] = a.get("texteHtml") or a.get("texte") or ""  # made plain when shown
+            text = TEXT_UNKNOWN if a.get("texteHtml") or a.get("texte") else TEXT_NONE
+            index[num] = _row(a["id"], a.get("etat", ""), a.get("dateDebut"), a.get("dateFin"), ids, text)
         else:
             stack.extend(node.get("children", ()))
     meta = root.get("data", {})
-    return {"title": meta.get("title", ""), "date": meta.get("dateDebutVersion", "")}, index, texts
+    return {"title": meta.get("title", ""), "date": meta.get("dateDebutVersion", "")}, index
 
 
-def _slot(path: Path) -> str:
-    stat = path.stat()
-    return hashlib.sha256(f"{INDEX_FORMAT}|{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}".encode()).hexdigest()[:24]
+def _row(aid: Any, state: Any, start_ms: Any, end_ms: Any, ids: list[Any], text: int) -> list[Any]:
+    start, end = _day(start_ms), _day(end_ms)
+    return [aid, state, start.isoformat() if start else "", end.isoformat() if end else "",
+            sorted({aid, *ids}), text]
+
+
+TEXT_NONE = 0
+"""Text offset of an article without text (0 is the file's opening brace, never a text)."""
+TEXT_UNKNOWN = -1
+"""Text offset unknown (the file was read by :mod:`json`): :func:`article_text` parses the file again."""
+
+# The fast scan. A legi-data file is a tree of nodes whose "data" objects (the code's, each
+# section's, each article's) never nest: their values are scalars or arrays of flat objects
+# ("articleVersions", "lienModifications"). One regular expression reads a whole data object,
+# keeping the few values the index needs (for a key written twice, the last one, as json does)
+# and skipping the others and the arrays whole, so the keys inside "articleVersions" are never
+# taken for the article's. In valid JSON an unescaped `"` only delimits strings, so no match can
+# start inside a text. It builds no object for the 50 MB of texts and links: it keeps the bytes
+# and the offset of each text, which `lois montrer` decodes alone.
+_STRING = rb'"[^"\\]*+(?:\\.[^"\\]*+)*+"'
+_STRING_RE = re.compile(_STRING)
+_FLAT = rb'\{(?:[^{}\[\]"]++|' + _STRING + rb")*+\}"
+_ARRAY = rb'\[(?:[^\[\]{}"]++|' + _STRING + rb"|" + _FLAT + rb")*+\]"
+_VALUE = rb"(?:" + _STRING + rb"|" + _ARRAY + rb"|[-+.\w]++)"
+_WANTED = ("num", "id", "etat", "dateDebut", "dateFin", "texteHtml", "texte", "title", "dateDebutVersion")
+_DATA = re.compile(
+    rb'"data"\s*+:\s*+\{\s*+(?:(?:'
+    + b"|".join(rb'"%s"\s*+:\s*+(?P<%s>%s)' % (k.encode(), k.encode(), _VALUE) for k in _WANTED)
+    + rb'|"articleVersions"\s*+:\s*+(?P<versions>' + _ARRAY + rb")"
+    + rb"|" + _STRING + rb"\s*+:\s*+" + _VALUE
+    + rb")\s*+,?\s*+)*+\}")
+_ROOT = re.compile(rb'\s*+\{\s*+(?="data")')
+_ARTICLE = re.compile(rb'"type"\s*+:\s*+"article"')
+_VERSION_ID = re.compile(rb'"id"\s*+:\s*+(' + _STRING + rb")")
+
+
+def _value(token: bytes) -> Any:
+    """A scalar's JSON token decoded (plain strings and integers without :mod:`json`)."""
+    if token[:1] == b'"':
+        if b"\\" not in token:
+            return token[1:-1].decode()
+    elif token.isdigit():
+        return int(token)
+    return json.loads(token)
+
+
+def _fast_rows(raw: bytes) -> tuple[dict[str, Any], dict[str, list[Any]]] | None:
+    """The index of a code file from its raw bytes, or None when the file is not laid out as expected."""
+    root = _ROOT.match(raw)
+    if root is None or not raw.rstrip().endswith(b"}"):
+        return None  # not an object opening with its "data", or cut short
+    objects = _DATA.finditer(raw, root.end())
+    meta = next(objects, None)
+    if meta is None or meta.start() != root.end():
+        return None
+    articles = [m for m in objects if m["num"] is not None or m["versions"] is not None]
+    if len(articles) != len(_ARTICLE.findall(raw)):
+        return None  # an article the expression could not read: json will
+    index: dict[str, list[Any]] = {}
+    for a in reversed(articles):  # as _rows: the last article of the file first
+        num, aid, state, start, end, versions = a.group("num", "id", "etat", "dateDebut", "dateFin", "versions")
+        if aid is None or any(v is not None and v[:1] in (b"[", b"{") for v in (num, aid, state, start, end)):
+            return None  # no id, or not a scalar: not the layout the scan knows
+        num = (_value(num) if num is not None else None) or ""
+        if num in index and index[num][1] in ("VIGUEUR", "VIGUEUR_DIFF"):
+            continue
+        text = TEXT_NONE
+        for key in ("texteHtml", "texte"):
+            token = a[key]
+            if token is not None and token[:1] == b'"' and len(token) > 2:
+                text = a.start(key)
+                break
+            if token is not None and token[:1] in (b"[", b"{"):
+                return None
+        ids = [v for v in map(_value, _VERSION_ID.findall(versions or b"")) if v]
+        index[num] = _row(_value(aid), _value(state) if state is not None else "",
+                          _value(start) if start is not None else None,
+                          _value(end) if end is not None else None, ids, text)
+    title, date = meta.group("title", "dateDebutVersion")
+    return {"title": _value(title) if title is not None else "",
+            "date": _value(date) if date is not None else ""}, index
+
+
+# --- The cached index ------------------------------------------------------------------------
+# One entry per code file (its slot: the file's path), like pdp_nav/cache.py: a header with a
+# checksum of the body, the body keyed by the file's stamp; written through a new temporary file
+# moved into place, never read through a link, ignored when stale, damaged or malformed.
+
+MAGIC = b"pdp-nav-legi-index"
+MAX_INDEX = 64 * 1_048_576
+"""Largest index entry read (the three codes' are about 1.5 MB each)."""
+_SAMPLE = 1 << 20
+
+
+def _stamp(path: Path) -> str:
+    """What the index of ``path`` is made from: the reader's format, the file's size, date and ends.
+
+    npm gives every file of a package the same date, so the first and last MiB (the code's
+    version date is at the top) and the size tell two versions apart without hashing 50 MB.
+    """
+    from . import __version__
+
+    with path.open("rb") as handle:
+        info = os.fstat(handle.fileno())
+        digest = hashlib.sha256(handle.read(_SAMPLE))
+        if info.st_size > _SAMPLE:
+            handle.seek(max(_SAMPLE, info.st_size - _SAMPLE))
+            digest.update(handle.read(_SAMPLE))
+    return f"{INDEX_FORMAT}|{__version__}|{info.st_size}|{info.st_mtime_ns}|{digest.hexdigest()}"
 
 
 def _index_dir() -> Path | None:
@@ -156,38 +283,82 @@ def _index_dir() -> Path | None:
     return directory / "legi-index" if directory else None
 
 
-def read_code(key: str, path: Path) -> Code:
-    """One code, from the cached index when the file has not changed since it was made."""
-    directory, slot = _index_dir(), _slot(path)
-    cached = directory / f"{slot}.json" if directory else None
-    payload = None
-    texts_path = directory / f"{slot}-textes.json" if directory else None
-    if cached is not None and cached.is_file() and texts_path is not None and texts_path.is_file():
-        try:
-            payload = json.loads(cached.read_bytes())
-        except (OSError, ValueError):
-            payload = None  # a damaged index is rebuilt
+def _entry(path: Path) -> Path | None:
+    directory = _index_dir()
+    if directory is None:
+        return None
+    slot = hashlib.sha256(str(path.resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:24]
+    return directory / f"legi-{slot}.index"
+
+
+def _load_index(entry: Path, stamp: str) -> dict[str, Any] | None:
+    """The cached payload for ``stamp``, or None (absent, stale, damaged, malformed, unsafe)."""
+    from .cache import _safe
+    from .yamlio import read_bounded
+
+    if not _safe(entry.parent, create=False):
+        return None
+    try:
+        raw = read_bounded(entry, MAX_INDEX, follow=False)
+    except InputError:
+        return None
+    header, _, body = raw.partition(b"\n")
+    if header != b" ".join((MAGIC, str(INDEX_FORMAT).encode(), hashlib.sha256(body).hexdigest().encode())):
+        return None
+    try:
+        payload = json.loads(body)
+    except ValueError:
+        return None
+    if not (isinstance(payload, dict) and payload.get("key") == stamp and isinstance(payload.get("title"), str)
+            and isinstance(payload.get("date"), str) and isinstance(payload.get("articles"), dict)):
+        return None
+    return payload  # each row is checked when it is used (Code.article): 125 of 28,000
+
+
+def _sound_row(row: Any) -> bool:
+    return (type(row) is list and len(row) == 6 and type(row[0]) is str and type(row[2]) is str
+            and type(row[3]) is str and _iso(row[2]) and _iso(row[3]) and type(row[4]) is list
+            and type(row[5]) is int)
+
+
+def _iso(text: str) -> bool:
+    if not text:
+        return True
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _store_index(entry: Path, payload: dict[str, Any]) -> None:
+    """Write the entry; silently nothing when the cache directory cannot take it."""
+    from .cache import _safe, _write
+
+    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+    if len(body) > MAX_INDEX or not _safe(entry.parent, create=True):
+        return
+    header = b" ".join((MAGIC, str(INDEX_FORMAT).encode(), hashlib.sha256(body).hexdigest().encode()))
+    try:
+        _write(entry, header + b"\n" + body)
+    except OSError:
+        return  # read-only or full: the code is scanned again next time
+
+
+def read_code(key: str, path: Path, fresh: bool = False) -> Code:
+    """One code, from the cached index when the file has not changed since it was made (unless ``fresh``)."""
+    try:
+        stamp = _stamp(path)
+    except OSError as exc:
+        raise _unreadable(path, exc) from None
+    entry = _entry(path)
+    payload = _load_index(entry, stamp) if entry is not None and not fresh else None
     if payload is None:
-        meta, index, texts = _scan(path)
-        payload = {**meta, "articles": index}
-        if cached is not None and texts_path is not None:
-            from .atomic import write_atomic
-
-            try:
-                directory.mkdir(parents=True, exist_ok=True)  # type: ignore[union-attr]
-                write_atomic(texts_path, json.dumps(texts, ensure_ascii=False))
-                write_atomic(cached, json.dumps(payload, ensure_ascii=False))
-            except Exception:  # noqa: BLE001 - the index is an optimisation: never an error
-                texts_path = None
-        else:
-            texts_path = None
-        if texts_path is None:
-            _TEXTS[key] = texts
-    return Code(key, payload["title"], payload["date"], payload["articles"], texts_path)
-
-
-_TEXTS: dict[str, dict[str, str]] = {}
-"""Texts kept in memory when the cache cannot be written."""
+        meta, index = _scan(path)
+        payload = {"key": stamp, **meta, "articles": index}
+        if entry is not None:
+            _store_index(entry, payload)
+    return Code(key, payload["title"], payload["date"], payload["articles"], path)
 
 
 def read_codes(codes_dir: Path, keys: tuple[str, ...] | None = None) -> dict[str, Code]:
@@ -196,8 +367,38 @@ def read_codes(codes_dir: Path, keys: tuple[str, ...] | None = None) -> dict[str
     return {key: read_code(key, path) for key, path in files.items() if keys is None or key in keys}
 
 
+_TEXT_CHUNK = 1 << 16
+
+
 def article_text(code: Code, num: str) -> str:
-    """The text in force of article ``num`` of ``code``."""
-    if code.texts_path is None:
-        return _plain_text(_TEXTS.get(code.key, {}).get(num, ""))
-    return _plain_text(json.loads(code.texts_path.read_bytes()).get(num, ""))
+    """The text in force of article ``num`` of ``code`` (read at its offset in the code file)."""
+    if code.article(num) is None or code.source is None:  # checks the row
+        return ""
+    row = code.rows[num]
+    if row[5] == TEXT_NONE:
+        return ""
+    if row[5] == TEXT_UNKNOWN:  # the file was read by json: find the text there again
+        return _plain_text(_json_text(code.source, num, row[0]))
+    with code.source.open("rb") as handle:
+        handle.seek(row[5])
+        size, raw = _TEXT_CHUNK, b""
+        while True:
+            raw += handle.read(size - len(raw))
+            match = _STRING_RE.match(raw)
+            if match is not None or len(raw) < size:
+                break
+            size *= 4
+    return _plain_text(json.loads(match[0])) if match is not None else ""
+
+
+def _json_text(path: Path, num: str, aid: str) -> str:
+    stack: list[Any] = [json.loads(path.read_bytes())]
+    while stack:
+        node = stack.pop()
+        if node.get("type") == "article":
+            a = node["data"]
+            if (a.get("num") or "") == num and a.get("id") == aid:
+                return a.get("texteHtml") or a.get("texte") or ""
+        else:
+            stack.extend(node.get("children", ()))
+    return ""
