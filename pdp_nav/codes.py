@@ -11,8 +11,8 @@ instead of the 50 MB code, and ``lois montrer`` decodes the one text it shows (i
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
-import html
 import json
 import os
 import re
@@ -108,6 +108,8 @@ def _day(millis: Any) -> dt.date | None:
 
 def _plain_text(raw: str) -> str:
     """The article's text (HTML from the code file), one paragraph a line."""
+    import html
+
     raw = re.sub(r"</p>|<br\s*/?>", "\n", raw)
     lines = (html.unescape(re.sub(r"<[^>]+>", "", line)).strip() for line in raw.split("\n"))
     return "\n".join(line for line in lines if line)
@@ -190,15 +192,19 @@ _FLAT = rb'\{(?:[^{}\[\]"]++|' + _STRING + rb")*+\}"
 _ARRAY = rb'\[(?:[^\[\]{}"]++|' + _STRING + rb"|" + _FLAT + rb")*+\]"
 _VALUE = rb"(?:" + _STRING + rb"|" + _ARRAY + rb"|[-+.\w]++)"
 _WANTED = ("num", "id", "etat", "dateDebut", "dateFin", "texteHtml", "texte", "title", "dateDebutVersion")
-_DATA = re.compile(
-    rb'"data"\s*+:\s*+\{\s*+(?:(?:'
-    + b"|".join(rb'"%s"\s*+:\s*+(?P<%s>%s)' % (k.encode(), k.encode(), _VALUE) for k in _WANTED)
-    + rb'|"articleVersions"\s*+:\s*+(?P<versions>' + _ARRAY + rb")"
-    + rb"|" + _STRING + rb"\s*+:\s*+" + _VALUE
-    + rb")\s*+,?\s*+)*+\}")
-_ROOT = re.compile(rb'\s*+\{\s*+(?="data")')
-_ARTICLE = re.compile(rb'"type"\s*+:\s*+"article"')
-_VERSION_ID = re.compile(rb'"id"\s*+:\s*+(' + _STRING + rb")")
+
+
+@functools.cache
+def _expressions() -> tuple[re.Pattern[bytes], ...]:
+    """The scan's expressions, compiled on the first scan only (~50 ms: not for a run from the index)."""
+    data = re.compile(
+        rb'"data"\s*+:\s*+\{\s*+(?:(?:'
+        + b"|".join(rb'"%s"\s*+:\s*+(?P<%s>%s)' % (k.encode(), k.encode(), _VALUE) for k in _WANTED)
+        + rb'|"articleVersions"\s*+:\s*+(?P<versions>' + _ARRAY + rb")"
+        + rb"|" + _STRING + rb"\s*+:\s*+" + _VALUE
+        + rb")\s*+,?\s*+)*+\}")
+    return (data, re.compile(rb'\s*+\{\s*+(?="data")'), re.compile(rb'"type"\s*+:\s*+"article"'),
+            re.compile(rb'"id"\s*+:\s*+(' + _STRING + rb")"))
 
 
 def _value(token: bytes) -> Any:
@@ -213,36 +219,52 @@ def _value(token: bytes) -> Any:
 
 def _fast_rows(raw: bytes) -> tuple[dict[str, Any], dict[str, list[Any]]] | None:
     """The index of a code file from its raw bytes, or None when the file is not laid out as expected."""
-    root = _ROOT.match(raw)
+    data, opening, article_type, version_id = _expressions()
+    root = opening.match(raw)
     if root is None or not raw.rstrip().endswith(b"}"):
         return None  # not an object opening with its "data", or cut short
-    objects = _DATA.finditer(raw, root.end())
+    objects = data.finditer(raw, root.end())
     meta = next(objects, None)
     if meta is None or meta.start() != root.end():
         return None
     articles = [m for m in objects if m["num"] is not None or m["versions"] is not None]
-    if len(articles) != len(_ARTICLE.findall(raw)):
+    if len(articles) != len(article_type.findall(raw)):
         return None  # an article the expression could not read: json will
     index: dict[str, list[Any]] = {}
+    days: dict[bytes | None, str] = {}  # a date's token -> its ISO day: most dates repeat
+
+    def day(token: bytes | None) -> str:
+        found = days.get(token)
+        if found is None:
+            when = _day(_value(token)) if token is not None else None
+            found = days[token] = when.isoformat() if when else ""
+        return found
+
     for a in reversed(articles):  # as _rows: the last article of the file first
         num, aid, state, start, end, versions = a.group("num", "id", "etat", "dateDebut", "dateFin", "versions")
-        if aid is None or any(v is not None and v[:1] in (b"[", b"{") for v in (num, aid, state, start, end)):
-            return None  # no id, or not a scalar: not the layout the scan knows
+        if aid is None:
+            return None
+        firsts = b"".join(v[:1] for v in (num, aid, state, start, end) if v is not None)
+        if b"[" in firsts or b"{" in firsts:
+            return None  # not a scalar: not the layout the scan knows
         num = (_value(num) if num is not None else None) or ""
         if num in index and index[num][1] in ("VIGUEUR", "VIGUEUR_DIFF"):
             continue
         text = TEXT_NONE
         for key in ("texteHtml", "texte"):
             token = a[key]
-            if token is not None and token[:1] == b'"' and len(token) > 2:
+            if token is None:
+                continue
+            if token[:1] == b'"' and len(token) > 2:
                 text = a.start(key)
                 break
-            if token is not None and token[:1] in (b"[", b"{"):
+            if token[:1] in (b"[", b"{"):
                 return None
-        ids = [v for v in map(_value, _VERSION_ID.findall(versions or b"")) if v]
-        index[num] = _row(_value(aid), _value(state) if state is not None else "",
-                          _value(start) if start is not None else None,
-                          _value(end) if end is not None else None, ids, text)
+        aid = _value(aid)
+        ids = {aid}
+        if versions is not None:
+            ids.update(v for v in map(_value, version_id.findall(versions)) if v)
+        index[num] = [aid, _value(state) if state is not None else "", day(start), day(end), sorted(ids), text]
     title, date = meta.group("title", "dateDebutVersion")
     return {"title": _value(title) if title is not None else "",
             "date": _value(date) if date is not None else ""}, index
