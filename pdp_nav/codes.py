@@ -3,9 +3,9 @@
 Only the maintainer's commands (``pdp-nav lois …``) read them; the navigator never does.
 A code file is a tree of sections whose leaves are ``{type: "article", data: {id, num, etat,
 dateDebut, dateFin, texte, …}}`` (see ``shared/domain/audit-2026-11.md``). The first read of a
-file scans its bytes for what the index keeps per article number (ids, state, dates, and where
-its text starts in the file); the next runs read that index (about 1 MB a code) from the cache
-instead of the 50 MB code, and ``lois montrer`` decodes the one text it shows (issue #16).
+file scans its bytes for what the index keeps per article number (ids, state, dates, whether it
+has a text); the next runs read that index (about 1 MB a code) from the cache instead of the
+50 MB code, and ``lois montrer`` finds and decodes the one text it shows (issue #16).
 """
 
 from __future__ import annotations
@@ -59,7 +59,7 @@ class Code:
     rows: dict[str, list[Any]]
     """Article number -> its index row (made into an :class:`Article` only when looked up)."""
     source: Path | None = None
-    """The code file, where :func:`article_text` reads a text at its offset (index row's last item)."""
+    """The code file, where :func:`article_text` finds the one text it shows."""
 
     def article(self, num: str) -> Article | None:
         row = self.rows.get(num)
@@ -174,37 +174,37 @@ def _row(aid: Any, state: Any, start_ms: Any, end_ms: Any, ids: list[Any], text:
 
 
 TEXT_NONE = 0
-"""Text offset of an article without text (0 is the file's opening brace, never a text)."""
+"""An article without text (an index row's last item; see also TEXT_UNKNOWN and TEXT_IN_FILE)."""
 TEXT_UNKNOWN = -1
-"""Text offset unknown (the file was read by :mod:`json`): :func:`article_text` parses the file again."""
+"""The article has a text and the file was read by :mod:`json`: :func:`article_text` parses it again."""
 
 # The fast scan. A legi-data file is a tree of nodes whose "data" objects (the code's, each
 # section's, each article's) never nest: their values are scalars or arrays of flat objects
-# ("articleVersions", "lienModifications"). One regular expression reads a whole data object,
-# keeping the few values the index needs (for a key written twice, the last one, as json does)
-# and skipping the others and the arrays whole, so the keys inside "articleVersions" are never
-# taken for the article's. In valid JSON an unescaped `"` only delimits strings, so no match can
-# start inside a text. It builds no object for the 50 MB of texts and links: it keeps the bytes
-# and the offset of each text, which `lois montrer` decodes alone.
+# ("articleVersions", "lienModifications"). One regular expression finds, in file order, the few
+# keys the index needs: a key belongs to the last "data" object opened before it, and an
+# "articleVersions" array is taken whole, so the keys inside it are never taken for the
+# article's (for a key written twice, the last one counts, as with json). In valid JSON an
+# unescaped `"` only delimits strings, so no key is found inside a text. No object is built for
+# the 50 MB of texts and links, and `findall` hands the keys over without a match object each.
 _STRING = rb'"[^"\\]*+(?:\\.[^"\\]*+)*+"'
 _STRING_RE = re.compile(_STRING)
 _FLAT = rb'\{(?:[^{}\[\]"]++|' + _STRING + rb")*+\}"
 _ARRAY = rb'\[(?:[^\[\]{}"]++|' + _STRING + rb"|" + _FLAT + rb")*+\]"
-_VALUE = rb"(?:" + _STRING + rb"|" + _ARRAY + rb"|[-+.\w]++)"
-_WANTED = ("num", "id", "etat", "dateDebut", "dateFin", "texteHtml", "texte", "title", "dateDebutVersion")
+_SCALAR = rb"(?:" + _STRING + rb"|[-+.\w]++)"
+TEXT_IN_FILE = -2
+"""The article has a text: ``lois montrer`` finds it in the code file (:func:`_text_offset`)."""
 
 
 @functools.cache
 def _expressions() -> tuple[re.Pattern[bytes], ...]:
-    """The scan's expressions, compiled on the first scan only (~50 ms: not for a run from the index)."""
-    data = re.compile(
-        rb'"data"\s*+:\s*+\{\s*+(?:(?:'
-        + b"|".join(rb'"%s"\s*+:\s*+(?P<%s>%s)' % (k.encode(), k.encode(), _VALUE) for k in _WANTED)
-        + rb'|"articleVersions"\s*+:\s*+(?P<versions>' + _ARRAY + rb")"
-        + rb"|" + _STRING + rb"\s*+:\s*+" + _VALUE
-        + rb")\s*+,?\s*+)*+\}")
-    return (data, re.compile(rb'\s*+\{\s*+(?="data")'), re.compile(rb'"type"\s*+:\s*+"article"'),
-            re.compile(rb'"id"\s*+:\s*+(' + _STRING + rb")"))
+    """The scan's expressions, compiled when first needed (not for a run from the index)."""
+    keys = re.compile(
+        rb'"(?:(num|id|etat|dateDebut|dateFin|title|dateDebutVersion)"\s*+:\s*+(' + _SCALAR + rb"|[\[{])"
+        rb'|(texteHtml|texte)"\s*+:\s*+("(?!")|[\[{]|)'  # '"': a text that is not empty
+        rb'|(data)"\s*+:\s*+(\{?)'
+        rb'|type"\s*+:\s*+"(article)"'
+        rb'|articleVersions"\s*+:\s*+(' + _ARRAY + rb"|))")
+    return keys, re.compile(rb'\s*+\{\s*+(?="data")'), re.compile(rb'"id"\s*+:\s*+(' + _STRING + rb")")
 
 
 def _value(token: bytes) -> Any:
@@ -217,31 +217,59 @@ def _value(token: bytes) -> Any:
     return json.loads(token)
 
 
-def _fast_rows(raw: bytes) -> tuple[dict[str, Any], dict[str, list[Any]]] | None:
-    """The index of a code file from its raw bytes, or None when the file is not laid out as expected."""
-    data, opening, article_type, version_id = _expressions()
+def _objects(raw: bytes) -> tuple[list[dict[bytes, bytes]], int] | None:
+    """Each "data" object's wanted keys (raw tokens), and the number of article nodes; None if unreadable."""
+    keys, opening, _ = _expressions()
     root = opening.match(raw)
     if root is None or not raw.rstrip().endswith(b"}"):
         return None  # not an object opening with its "data", or cut short
-    objects = data.finditer(raw, root.end())
-    meta = next(objects, None)
-    if meta is None or meta.start() != root.end():
+    objects: list[dict[bytes, bytes]] = []
+    current: dict[bytes, bytes] | None = None
+    articles = 0
+    for field, value, text, flag, data, brace, article, versions in keys.findall(raw, root.end()):
+        if data:
+            if not brace:
+                return None
+            current = {}
+            objects.append(current)
+        elif article:
+            articles += 1
+        elif current is None:
+            return None
+        elif field:
+            current[field] = value
+        elif text:
+            current[text] = flag
+        elif versions:
+            current[b"versions"] = versions
+        else:
+            return None  # an "articleVersions" that is not an array of flat objects
+    return (objects, articles) if objects else None
+
+
+def _fast_rows(raw: bytes) -> tuple[dict[str, Any], dict[str, list[Any]]] | None:
+    """The index of a code file from its raw bytes, or None when the file is not laid out as expected."""
+    found = _objects(raw)
+    if found is None:
         return None
-    articles = [m for m in objects if m["num"] is not None or m["versions"] is not None]
-    if len(articles) != len(article_type.findall(raw)):
+    (meta, *objects), count = found
+    articles = [o for o in objects if b"num" in o or b"versions" in o]
+    if len(articles) != count:
         return None  # an article the expression could not read: json will
+    version_id = _expressions()[2]
     index: dict[str, list[Any]] = {}
     days: dict[bytes | None, str] = {}  # a date's token -> its ISO day: most dates repeat
 
     def day(token: bytes | None) -> str:
-        found = days.get(token)
-        if found is None:
+        iso = days.get(token)
+        if iso is None:
             when = _day(_value(token)) if token is not None else None
-            found = days[token] = when.isoformat() if when else ""
-        return found
+            iso = days[token] = when.isoformat() if when else ""
+        return iso
 
     for a in reversed(articles):  # as _rows: the last article of the file first
-        num, aid, state, start, end, versions = a.group("num", "id", "etat", "dateDebut", "dateFin", "versions")
+        get = a.get
+        num, aid, state, start, end = get(b"num"), get(b"id"), get(b"etat"), get(b"dateDebut"), get(b"dateFin")
         if aid is None:
             return None
         firsts = b"".join(v[:1] for v in (num, aid, state, start, end) if v is not None)
@@ -251,23 +279,41 @@ def _fast_rows(raw: bytes) -> tuple[dict[str, Any], dict[str, list[Any]]] | None
         if num in index and index[num][1] in ("VIGUEUR", "VIGUEUR_DIFF"):
             continue
         text = TEXT_NONE
-        for key in ("texteHtml", "texte"):
-            token = a[key]
-            if token is None:
-                continue
-            if token[:1] == b'"' and len(token) > 2:
-                text = a.start(key)
+        for key in (b"texteHtml", b"texte"):
+            flag = get(key)
+            if flag == b'"':
+                text = TEXT_IN_FILE
                 break
-            if token[:1] in (b"[", b"{"):
-                return None
+            if flag:
+                return None  # an array or an object
         aid = _value(aid)
         ids = {aid}
-        if versions is not None:
-            ids.update(v for v in map(_value, version_id.findall(versions)) if v)
+        if b"versions" in a:
+            ids.update(v for v in map(_value, version_id.findall(a[b"versions"])) if v)
         index[num] = [aid, _value(state) if state is not None else "", day(start), day(end), sorted(ids), text]
-    title, date = meta.group("title", "dateDebutVersion")
+    title, date = meta.get(b"title"), meta.get(b"dateDebutVersion")
     return {"title": _value(title) if title is not None else "",
             "date": _value(date) if date is not None else ""}, index
+
+
+def _text_offset(raw: bytes, num: str, aid: str) -> int | None:
+    """Where the text of article ``num`` (id ``aid``) starts in ``raw``, found as the scan reads it."""
+    keys = _expressions()[0]
+    token = json.dumps(aid).encode()
+    for hit in re.finditer(rb'"id"\s*+:\s*+' + re.escape(token), raw):
+        start = raw.rfind(b'"data"', 0, hit.start())
+        fields: dict[bytes, bytes] = {}
+        texts: dict[bytes, int] = {}
+        for n, match in enumerate(keys.finditer(raw, start)):
+            if n and (match[5] or match[7]):
+                break  # the next object, or this node's end
+            if match[1]:
+                fields[match[1]] = match[2]
+            elif match[3] and match[4] == b'"':
+                texts[match[3]] = match.start(4)
+        if fields.get(b"id") == token and ((_value(fields[b"num"]) if b"num" in fields else None) or "") == num:
+            return texts.get(b"texteHtml", texts.get(b"texte"))
+    return None
 
 
 # --- The cached index ------------------------------------------------------------------------
@@ -389,28 +435,19 @@ def read_codes(codes_dir: Path, keys: tuple[str, ...] | None = None) -> dict[str
     return {key: read_code(key, path) for key, path in files.items() if keys is None or key in keys}
 
 
-_TEXT_CHUNK = 1 << 16
-
-
 def article_text(code: Code, num: str) -> str:
-    """The text in force of article ``num`` of ``code`` (read at its offset in the code file)."""
+    """The text in force of article ``num`` of ``code``, decoded alone from the code file."""
     if code.article(num) is None or code.source is None:  # checks the row
         return ""
     row = code.rows[num]
     if row[5] == TEXT_NONE:
         return ""
-    if row[5] == TEXT_UNKNOWN:  # the file was read by json: find the text there again
+    raw = code.source.read_bytes()
+    at = _text_offset(raw, num, row[0]) if row[5] == TEXT_IN_FILE else None
+    match = _STRING_RE.match(raw, at) if at is not None else None
+    if match is None:  # read by json (a layout the scan does not know), or the file changed since
         return _plain_text(_json_text(code.source, num, row[0]))
-    with code.source.open("rb") as handle:
-        handle.seek(row[5])
-        size, raw = _TEXT_CHUNK, b""
-        while True:
-            raw += handle.read(size - len(raw))
-            match = _STRING_RE.match(raw)
-            if match is not None or len(raw) < size:
-                break
-            size *= 4
-    return _plain_text(json.loads(match[0])) if match is not None else ""
+    return _plain_text(json.loads(match[0]))
 
 
 def _json_text(path: Path, num: str, aid: str) -> str:
