@@ -56,8 +56,9 @@ class Code:
     title: str
     date: str
     """Date of the consolidated version (``dateDebutVersion``)."""
-    rows: dict[str, list[Any]]
-    """Article number -> its index row (made into an :class:`Article` only when looked up)."""
+    rows: dict[str, Any]
+    """Article number -> its index row, a list (or, from the cached index, the same packed in one
+    string, unpacked when looked up: decoding 28,000 strings is 3 × faster than 28,000 lists)."""
     source: Path | None = None
     """The code file, where :func:`article_text` finds the one text it shows."""
 
@@ -65,7 +66,11 @@ class Code:
         row = self.rows.get(num)
         if row is None:
             return None
-        if not _sound_row(row):  # a cached index that passed its checksum but is not one we wrote
+        if type(row) is str:  # as the cached index keeps it
+            row = _unpack(row)
+            if row is not None:
+                self.rows[num] = row
+        if row is None or not _sound_row(row):  # a cached index that passed its checksum but is not one we wrote
             self.rows = read_code(self.key, self.source, fresh=True).rows if self.source else {}
             return self.article(num) if num in self.rows and _sound_row(self.rows[num]) else None
         return Article(num, row[0], row[1], dt.date.fromisoformat(row[2]) if row[2] else dt.date.min,
@@ -380,13 +385,36 @@ def _load_index(entry: Path, stamp: str) -> dict[str, Any] | None:
     if not (isinstance(payload, dict) and payload.get("key") == stamp and isinstance(payload.get("title"), str)
             and isinstance(payload.get("date"), str) and isinstance(payload.get("articles"), dict)):
         return None
-    return payload  # each row is checked when it is used (Code.article): 125 of 28,000
+    if not all(type(row) is str for row in payload["articles"].values()):
+        return None  # every row pdp-nav writes is packed (_pack)
+    return payload  # each row is unpacked and checked when it is used (Code.article): 125 of 28,000
 
 
 def _sound_row(row: Any) -> bool:
     return (type(row) is list and len(row) == 6 and type(row[0]) is str and type(row[2]) is str
             and type(row[3]) is str and _iso(row[2]) and _iso(row[3]) and type(row[4]) is list
             and type(row[5]) is int)
+
+
+def _pack(row: list[Any]) -> Any:
+    """A row as one string (``id``, state, start, end, ids, text, tab-separated); a row whose values
+    could not be told apart again (not texts, or with tabs) stays a list, and makes the entry ignored."""
+    values = [_NULL if v is None else v for v in row[:4]]  # a null state: 9 articles of the CSS
+    values.append(" ".join(row[4]) if all(type(i) is str and " " not in i for i in row[4]) else None)
+    if not all(type(v) is str and "\t" not in v for v in values) or type(row[5]) is not int:
+        return row
+    return "\t".join([*values, str(row[5])])
+
+
+_NULL = "\x00"
+"""A null value in a packed row (never in an id, a state or a date)."""
+
+
+def _unpack(text: str) -> list[Any] | None:
+    parts: list[Any] = text.split("\t")
+    if len(parts) != 6 or not parts[5].lstrip("-").isdigit():
+        return None
+    return [*(None if v == _NULL else v for v in parts[:4]), parts[4].split(" ") if parts[4] else [], int(parts[5])]
 
 
 def _iso(text: str) -> bool:
@@ -425,7 +453,7 @@ def read_code(key: str, path: Path, fresh: bool = False) -> Code:
         meta, index = _scan(path)
         payload = {"key": stamp, **meta, "articles": index}
         if entry is not None:
-            _store_index(entry, payload)
+            _store_index(entry, {**payload, "articles": {num: _pack(row) for num, row in index.items()}})
     return Code(key, payload["title"], payload["date"], payload["articles"], path)
 
 

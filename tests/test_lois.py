@@ -464,6 +464,10 @@ class TestCodeIndexCache:
         return seen
 
     @staticmethod
+    def articles(code) -> dict:  # noqa: ANN001
+        return {num: code.article(num) for num in list(code.rows)}
+
+    @staticmethod
     def entry(tmp_path: Path) -> Path:
         (found,) = (tmp_path / "cache" / "legi-index").glob("legi-*.index")
         return found
@@ -474,7 +478,24 @@ class TestCodeIndexCache:
         seen = self.scans(monkeypatch)
         first = read_code("travail", copy)
         second = read_code("travail", copy)
-        assert (len(seen), second.rows, second.title, second.date) == (1, first.rows, first.title, first.date)
+        assert (len(seen), second.title, second.date) == (1, first.title, first.date)
+        assert self.articles(second) == self.articles(first) and len(first.rows) == 6
+
+    def test_a_null_state_and_many_ids_come_back_from_the_index(self, tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+        """Rows are packed in the index: a null state (9 articles of the real CSS) and the ids come back as read."""
+        from pdp_nav.codes import read_code
+
+        path = tmp_path / "code.json"
+        path.write_bytes(code_file([{**article("D1", "VIGUEUR", "x"), "data": {**article("D1", "x", "x")["data"],
+                                                                              "etat": None}},
+                                    article("D2", "VIGUEUR", "y")], indent=1))
+        first = read_code("securite_sociale", path)
+        seen = self.scans(monkeypatch)
+        second = read_code("securite_sociale", path)
+        assert (len(seen), self.articles(second)) == (0, self.articles(first))
+        assert second.article("D1").state is None  # type: ignore[union-attr]
+        assert second.article("D2").ids == ("LEGIARTI-D2-VIGUEUR", "LEGIARTID2")  # type: ignore[union-attr]
 
     def test_a_changed_code_file_is_scanned_again(self, copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         """A new version of the package (same npm date, other content) is not read from the old index."""
@@ -493,16 +514,19 @@ class TestCodeIndexCache:
                                         damage: str) -> None:
         from pdp_nav.codes import read_code
 
-        good = read_code("travail", copy).rows
+        good = self.articles(read_code("travail", copy))
         entry = self.entry(tmp_path)
         raw = entry.read_bytes()
         entry.write_bytes({"truncated": raw[: len(raw) // 2], "flipped": raw.replace(b"VIGUEUR", b"VIGUEUX", 1),
                            "other-format": raw.replace(b" 3 ", b" 2 ", 1), "empty": b""}[damage])
         seen = self.scans(monkeypatch)
-        assert (read_code("travail", copy).rows, len(seen)) == (good, 1)
-        assert read_code("travail", copy).rows == good and len(seen) == 1  # rewritten whole
+        assert (self.articles(read_code("travail", copy)), len(seen)) == (good, 1)
+        assert self.articles(read_code("travail", copy)) == good and len(seen) == 1  # rewritten whole
 
-    def test_a_forged_row_is_not_trusted(self, tmp_path: Path, copy: Path) -> None:
+    @pytest.mark.parametrize("forged", [["LEGIARTI1", "VIGUEUR", "2026-03-31", "", [], 0], "LEGIARTI1\tVIGUEUR",
+                                        "LEGIARTI1\tVIGUEUR\t2026-99-99\t\t\t0", "LEGIARTI1\tVIGUEUR\t\t\t\tx"],
+                             ids=["list", "fields", "date", "text"])
+    def test_a_forged_row_is_not_trusted(self, tmp_path: Path, copy: Path, forged: object) -> None:
         """An entry whose checksum holds but whose row is not one pdp-nav writes: the code is read again."""
         import hashlib
 
@@ -511,7 +535,7 @@ class TestCodeIndexCache:
         good = read_code("travail", copy).article("R4624-29")
         entry = self.entry(tmp_path)
         payload = json.loads(entry.read_bytes().partition(b"\n")[2])
-        payload["articles"]["R4624-29"] = ["LEGIARTI1", "VIGUEUR", "2026-99-99", 7, [], "x"]
+        payload["articles"]["R4624-29"] = forged
         body = json.dumps(payload).encode()
         entry.write_bytes(b" ".join((MAGIC, str(INDEX_FORMAT).encode(), hashlib.sha256(body).hexdigest().encode()))
                           + b"\n" + body)
