@@ -19,7 +19,7 @@ LAYERS: dict[str, set[str]] = {
     "errors": {"system"},  # errors quotes data through system.textsafe, which imports nothing of ours
     "core": {"errors"},
     "content": {"errors", "system", "core", "__init__"},
-    "laws": {"errors", "system", "core", "content"},
+    "laws": {"errors", "system", "core", "content", "__init__"},
     "views": {"errors", "system", "core"},
     "scenarios": {"errors", "system", "core", "content", "views"},
     "validate": {"errors", "core", "content", "scenarios"},

@@ -270,3 +270,46 @@ def test_paths_compared_only_where_they_may_differ_give_the_full_comparison(
     fast = diff_module._paths(old, new)
     monkeypatch.setattr(diff_module, "_suspects", lambda o, n: None)  # every path evaluated in full
     assert diff_module._paths(old, new) == fast
+
+
+@pytest.mark.parametrize("edit", ["rule", "first", "rules-and-first", "catalogue-order"])
+def test_versions_with_the_same_questions_walk_in_step(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                       edit: str) -> None:
+    """Two versions with the same questions (the usual review) are compared path by path in step:
+    exactly what matching every path by its answers finds."""
+    from pdp_nav.export import diff as diff_module
+    from pdp_nav.content.load import load_tree
+
+    catalogue, arbre = CATALOGUE, ARBRE
+    if edit != "first":  # "first": only an outcome's order changes, no condition
+        catalogue = CATALOGUE.replace("    when:\n      duree_arret: plus_30",
+                                      "    when:\n      duree_arret: [plus_30, moins_30]")
+    if edit in ("rules-and-first", "catalogue-order"):
+        catalogue = catalogue.replace("    when:\n      phase: reprise", "    when:\n      phase: [reprise, arret]")
+    if edit != "rule":
+        arbre = ARBRE.replace("first: [cap-emploi-maintien]", "first: []")
+    if edit == "catalogue-order":  # the first dispositif moved last: every path is evaluated in full
+        head, _, rest = catalogue.partition("dispositifs:\n")
+        first, _, others = rest.partition("  visite-pre-reprise:\n")
+        catalogue = f"{head}dispositifs:\n  visite-pre-reprise:\n{others}{first}"
+    old = load_tree(write_tree(tmp_path / "old"))
+    new = load_tree(write_tree(tmp_path / "new", arbre=arbre, catalogue=catalogue))
+    assert diff_module._same_questions(old, new)
+    assert (diff_module._suspects(old, new) is None) == (edit == "catalogue-order")
+    aligned = diff_module._paths(old, new)
+    assert aligned["changed"]
+    monkeypatch.setattr(diff_module, "_same_questions", lambda o, n: False)
+    assert diff_module._paths(old, new) == aligned
+
+
+def test_results_memoised_on_the_fitting_dispositifs_are_the_engines(versions) -> None:
+    """The diff's results (memoised on which dispositifs fit) are exactly engine.proposed_ids, path by path."""
+    from pdp_nav.core.engine import iter_paths, proposed_ids
+    from pdp_nav.export.diff import _result
+    from pdp_nav.content.load import load_tree
+
+    for tree in (load_tree(v) for v in versions):
+        for _ in range(2):  # the second pass from the memo
+            for path in iter_paths(tree):
+                assert _result(tree, path.answers, path.outcome) == {
+                    "outcome": path.outcome.id, "dispositifs": list(proposed_ids(tree, path.answers, path.outcome))}

@@ -4,6 +4,7 @@ a catalogue converted to structured references (issue #16)."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -88,7 +89,7 @@ class TestVerifier:
         runs = [cli(capsys, "lois", "verifier", "--arbre", str(tree), "--codes", str(CODES), "--format", "json")
                 for _ in range(2)]
         assert runs[0] == runs[1]
-        assert len(list((tmp_path / "cache" / "legi-index").glob("*.json"))) == 6  # index + texts, 3 codes
+        assert len(list((tmp_path / "cache" / "legi-index").glob("legi-*.index"))) == 3  # one per code
         code, out, _ = runs[0]
         data = json.loads(out)
         output_validator("citations").validate(data)
@@ -308,3 +309,274 @@ class TestCards:
                 "Code+du+travail+R4624-29>Décretn°2022-372du16mars2022<https://www.legifrance.gouv.fr/search/all?"
                 "tab_selection=all&query=D%C3%A9cret+n%C2%B0+2022-372+du+16+mars+2022>Pasdebaselégalepropre"
                 "Sources") in compact
+
+
+# --- The code reader and its cached index (issue #16, speed) -----------------------------------
+
+TRAVAIL_FILE = CODES / "data" / "LEGITEXT000006072050.json"
+
+
+def json_texts(root: dict) -> dict[str, str]:
+    """Article number -> text, as the straightforward json reader picks them (the last article first)."""
+    texts: dict[str, str] = {}
+    states: dict[str, str] = {}
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if node.get("type") == "article":
+            a = node["data"]
+            num = a.get("num") or ""
+            if states.get(num) not in ("VIGUEUR", "VIGUEUR_DIFF"):
+                texts[num], states[num] = a.get("texteHtml") or a.get("texte") or "", a.get("etat", "")
+        else:
+            stack.extend(node.get("children", ()))
+    return texts
+
+
+def assert_fast_equals_json(raw: bytes) -> None:
+    """The fast scan of ``raw`` gives json.load's metadata and rows, and finds the same texts."""
+    from pdp_nav.laws import codes
+
+    fast = codes._fast_rows(raw)
+    assert fast is not None  # read by the scan, not by its json fallback
+    root = json.loads(raw)
+    meta, rows = codes._rows(root)
+    assert fast[0] == meta
+    assert {n: r[:5] for n, r in fast[1].items()} == {n: r[:5] for n, r in rows.items()}
+    texts = json_texts(root)
+    for num, row in fast[1].items():
+        assert row[5] == (codes.TEXT_IN_FILE if texts[num] else codes.TEXT_NONE)
+        if texts[num]:
+            at = codes._text_offset(raw, num, row[0])
+            assert at is not None and json.loads(codes._STRING_RE.match(raw, at)[0]) == texts[num], num
+
+
+def reorder(node: object) -> object:
+    """The same data with the keys of every "data" object in reverse order (articleVersions last)."""
+    if isinstance(node, list):
+        return [reorder(n) for n in node]
+    if not isinstance(node, dict):
+        return node
+    return {k: ({kk: v[kk] for kk in sorted(v, reverse=True)} if k == "data" else reorder(v)) for k, v in node.items()}
+
+
+def article(num: str, state: str, text: str, start: int = 1648684800000, **extra: object) -> dict:
+    return {"type": "article", "data": {
+        "articleVersions": [{"id": f"LEGIARTI{num}", "etat": "MODIFIE", "dateDebut": 1, "dateFin": 2}],
+        "id": f"LEGIARTI-{num}-{state}", "etat": state, "dateDebut": start, "dateFin": 32472144000000,
+        "num": num, "texte": text, "texteHtml": f"<p>{text}</p>" if text else "", **extra}}
+
+
+def code_file(articles: list[dict], **dumps: object) -> bytes:
+    root = {"data": {"title": "Code du travail", "dateDebutVersion": "2026-03-27"}, "type": "code",
+            "children": [{"type": "section", "data": {"id": "LEGISCTA1", "etat": "VIGUEUR", "dateDebut": "2008-05-01"},
+                          "children": articles}]}
+    return json.dumps(root, ensure_ascii=False, **dumps).encode()  # type: ignore[arg-type]
+
+
+class TestCodeReader:
+    def test_fast_reader_equals_json_on_the_fixture(self) -> None:
+        """Each fixture file, and the same data compact, indented, keys sorted: the scan equals json.load."""
+        for path in sorted((CODES / "data").glob("*.json")):
+            raw = path.read_bytes()
+            assert_fast_equals_json(raw)
+            root = json.loads(raw)
+            for layout in ({"separators": (",", ":")}, {"indent": 2}, {"indent": "\t"}):
+                assert_fast_equals_json(json.dumps(root, ensure_ascii=False, **layout).encode())  # type: ignore[arg-type]
+            assert_fast_equals_json(json.dumps(reorder(root), indent=2).encode())
+
+
+    def test_duplicates_escapes_and_tricky_texts(self) -> None:
+        """The article in force wins over a repealed one with its number, in either order; texts that look
+        like keys, escapes, an empty texteHtml and a null text read as json reads them."""
+        tricky = 'il dit : \\"num\\": \\"X\\", "data": {"id": "faux"} [ ] { } \\\\'
+        raw = code_file([
+            article("L1", "ABROGE", "ancien"), article("L1", "VIGUEUR", "nouveau"),
+            article("L2", "VIGUEUR", "garde"), article("L2", "ABROGE", "perd"),
+            article("L3", "VIGUEUR", tricky, lienModifications=[{"articleId": "x", "textTitle": "Loi ] } {"}]),
+            {**article("L4", "VIGUEUR", "texte seul"), "data": {**article("L4", "VIGUEUR", "x")["data"],
+                                                                 "texteHtml": "", "texte": "texte seul"}},
+            {**article("L5", "VIGUEUR", ""), "data": {**article("L5", "VIGUEUR", "")["data"], "texteHtml": None}},
+            {"type": "article", "data": {"id": "LEGIARTI6", "num": None, "etat": "VIGUEUR", "dateDebut": None}},
+            article("L7", "ABROGE", "premier", start=86_400_000), article("L7", "ABROGE", "second", start=172_800_000),
+            article("L8", "VIGUEUR", "premier", start=86_400_000),
+            article("L8", "VIGUEUR_DIFF", "second", start=172_800_000),
+        ], indent=1)
+        assert_fast_equals_json(raw)
+        from pdp_nav.laws import codes
+
+        rows = codes._fast_rows(raw)[1]  # type: ignore[index]
+        assert (rows["L1"][1], rows["L2"][1], rows[""][0]) == ("VIGUEUR", "VIGUEUR", "LEGIARTI6")
+        # two repealed: the first in the file; two in force: the last in the file (the json reader's order)
+        assert (rows["L7"][2], rows["L8"][2]) == ("1970-01-02", "1970-01-03")
+
+    @pytest.mark.parametrize("raw", [
+        b'{"type": "code", "data": {"title": "Code du travail"}, "children": []}',  # "data" not first
+        b'{"data": {"title": "x"}, "children": [{"type": "article", "data": {"num": "L1", "id": ["L"]}}]}',
+        b'{"data": {"title": "x"}, "children": [{"type": "article", "data": {"id": "L", "x": {"y": 1}}}]}',
+    ], ids=["root-order", "id-not-scalar", "nested-object"])
+    def test_a_layout_the_scan_does_not_know_goes_to_json(self, raw: bytes) -> None:
+        from pdp_nav.laws import codes
+
+        assert codes._fast_rows(raw) is None
+
+    def test_json_fallback_gives_the_same_check_and_text(self, tmp_path: Path,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+        """A code file the scan cannot read (its "data" after "type") is read by json: same report, same text."""
+        root = json.loads(TRAVAIL_FILE.read_bytes())
+        moved = {"type": root["type"], "children": root["children"], "data": root["data"]}
+        other = tmp_path / "other"
+        (other / "data").mkdir(parents=True)
+        for path in (CODES / "data").glob("*.json"):
+            (other / "data" / path.name).write_bytes(path.read_bytes())
+        (other / "data" / TRAVAIL_FILE.name).write_text(json.dumps(moved, ensure_ascii=False), encoding="utf-8")
+        tree = write_tree(tmp_path, catalogue=CHECKED)
+        assert cli(capsys, "lois", "verifier", "--arbre", str(tree), "--codes", str(other)) == (
+            1, expected_report(tree, False), "")
+        expected = cli(capsys, "lois", "montrer", "R4624-29", "--codes", str(CODES))
+        assert cli(capsys, "lois", "montrer", "R4624-29", "--codes", str(other)) == expected
+
+
+class TestCodeIndexCache:
+    """The index is kept like the compiled tree cache: keyed by the file's stamp, checksummed, atomic,
+    ignored when stale or damaged, never read through a link nor from a directory others can write."""
+
+    @pytest.fixture()
+    def copy(self, tmp_path: Path) -> Path:
+        folder = tmp_path / "codes" / "data"
+        folder.mkdir(parents=True)
+        target = folder / TRAVAIL_FILE.name
+        target.write_bytes(TRAVAIL_FILE.read_bytes())
+        return target
+
+    @staticmethod
+    def scans(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+        from pdp_nav.laws import codes
+
+        seen: list[Path] = []
+        real = codes._scan
+
+        def counting(path: Path):  # noqa: ANN202
+            seen.append(path)
+            return real(path)
+
+        monkeypatch.setattr(codes, "_scan", counting)
+        return seen
+
+    @staticmethod
+    def articles(code) -> dict:  # noqa: ANN001
+        return {num: code.article(num) for num in list(code.rows)}
+
+    @staticmethod
+    def entry(tmp_path: Path) -> Path:
+        (found,) = (tmp_path / "cache" / "legi-index").glob("legi-*.index")
+        return found
+
+    def test_second_read_uses_the_index(self, copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        from pdp_nav.laws.codes import read_code
+
+        seen = self.scans(monkeypatch)
+        first = read_code("travail", copy)
+        second = read_code("travail", copy)
+        assert (len(seen), second.title, second.date) == (1, first.title, first.date)
+        assert self.articles(second) == self.articles(first) and len(first.rows) == 6
+
+    def test_a_null_state_and_many_ids_come_back_from_the_index(self, tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+        """Rows are packed in the index: a null state (9 articles of the real CSS) and the ids come back as read."""
+        from pdp_nav.laws.codes import read_code
+
+        path = tmp_path / "code.json"
+        path.write_bytes(code_file([{**article("D1", "VIGUEUR", "x"), "data": {**article("D1", "x", "x")["data"],
+                                                                              "etat": None}},
+                                    article("D2", "VIGUEUR", "y")], indent=1))
+        first = read_code("securite_sociale", path)
+        seen = self.scans(monkeypatch)
+        second = read_code("securite_sociale", path)
+        assert (len(seen), self.articles(second)) == (0, self.articles(first))
+        assert second.article("D1").state is None  # type: ignore[union-attr]
+        assert second.article("D2").ids == ("LEGIARTI-D2-VIGUEUR", "LEGIARTID2")  # type: ignore[union-attr]
+
+    def test_a_changed_code_file_is_scanned_again(self, copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        """A new version of the package (same npm date, other content) is not read from the old index."""
+        from pdp_nav.laws.codes import read_code
+
+        read_code("travail", copy)
+        seen = self.scans(monkeypatch)
+        text = copy.read_text(encoding="utf-8").replace('"dateDebutVersion": "2026-03-27"',
+                                                        '"dateDebutVersion": "2026-04-01"')
+        copy.write_text(text, encoding="utf-8")
+        os.utime(copy, (0, 0))
+        assert (read_code("travail", copy).date, len(seen)) == ("2026-04-01", 1)
+
+    @pytest.mark.parametrize("damage", ["truncated", "flipped", "other-format", "empty"])
+    def test_a_damaged_index_is_ignored(self, tmp_path: Path, copy: Path, monkeypatch: pytest.MonkeyPatch,
+                                        damage: str) -> None:
+        from pdp_nav.laws.codes import read_code
+
+        good = self.articles(read_code("travail", copy))
+        entry = self.entry(tmp_path)
+        raw = entry.read_bytes()
+        entry.write_bytes({"truncated": raw[: len(raw) // 2], "flipped": raw.replace(b"VIGUEUR", b"VIGUEUX", 1),
+                           "other-format": raw.replace(b" 3 ", b" 2 ", 1), "empty": b""}[damage])
+        seen = self.scans(monkeypatch)
+        assert (self.articles(read_code("travail", copy)), len(seen)) == (good, 1)
+        assert self.articles(read_code("travail", copy)) == good and len(seen) == 1  # rewritten whole
+
+    @pytest.mark.parametrize("forged", [["LEGIARTI1", "VIGUEUR", "2026-03-31", "", [], 0], "LEGIARTI1\tVIGUEUR",
+                                        "LEGIARTI1\tVIGUEUR\t2026-99-99\t\t\t0", "LEGIARTI1\tVIGUEUR\t\t\t\tx"],
+                             ids=["list", "fields", "date", "text"])
+    def test_a_forged_row_is_not_trusted(self, tmp_path: Path, copy: Path, forged: object) -> None:
+        """An entry whose checksum holds but whose row is not one pdp-nav writes: the code is read again."""
+        import hashlib
+
+        from pdp_nav.laws.codes import MAGIC, INDEX_FORMAT, read_code
+
+        good = read_code("travail", copy).article("R4624-29")
+        entry = self.entry(tmp_path)
+        payload = json.loads(entry.read_bytes().partition(b"\n")[2])
+        payload["articles"]["R4624-29"] = forged
+        body = json.dumps(payload).encode()
+        entry.write_bytes(b" ".join((MAGIC, str(INDEX_FORMAT).encode(), hashlib.sha256(body).hexdigest().encode()))
+                          + b"\n" + body)
+        assert read_code("travail", copy).article("R4624-29") == good
+
+    def test_a_link_is_not_followed(self, tmp_path: Path, copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        from pdp_nav.laws.codes import read_code
+
+        read_code("travail", copy)
+        entry = self.entry(tmp_path)
+        planted = tmp_path / "planted.index"
+        entry.rename(planted)
+        entry.symlink_to(planted)
+        seen = self.scans(monkeypatch)
+        read_code("travail", copy)
+        assert len(seen) == 1
+        assert not entry.is_symlink()  # replaced by a new file, the link's target untouched
+        assert planted.is_file()
+
+    def test_a_directory_others_can_write_is_not_used(self, tmp_path: Path, copy: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+        """The index is not read from (nor written to) it; the warning travels as data, for the CLI to show."""
+        from pdp_nav.content import cache
+        from pdp_nav.errors import PdpNavWarning
+        from pdp_nav.laws.codes import read_code
+
+        monkeypatch.setattr(cache, "_warned", set())
+        read_code("travail", copy)
+        folder = tmp_path / "cache" / "legi-index"
+        folder.chmod(0o777)
+        seen = self.scans(monkeypatch)
+        with pytest.warns(PdpNavWarning, match="modifiable par d'autres utilisateurs"):
+            read_code("travail", copy)
+        assert len(seen) == 1
+
+    def test_no_cache_directory_is_no_error(self, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+        """A cache path that is a file, or the cache turned off: the check runs the same, nothing written."""
+        tree = write_tree(tmp_path, catalogue=CHECKED)
+        for env, value in (("PDP_NAV_CACHE_DIR", str(write(tmp_path / "a-file", "x"))), ("PDP_NAV_NO_CACHE", "1")):
+            monkeypatch.setenv(env, value)
+            assert cli(capsys, "lois", "verifier", "--arbre", str(tree), "--codes", str(CODES)) == (
+                1, expected_report(tree, False), "")
+            assert cli(capsys, "lois", "montrer", "R4624-29", "--codes", str(CODES))[0] == 0

@@ -90,7 +90,7 @@ def entry_path(tree_dir: Path) -> Path | None:
 _warned: set[str] = set()
 
 
-def _safe(directory: Path, create: bool) -> bool:
+def safe_dir(directory: Path, create: bool) -> bool:
     """Whether ``directory`` may hold entries: a directory of ours that nobody else can write to.
 
     An absent directory is created when ``create``; one that cannot be is silently no cache.
@@ -165,7 +165,7 @@ def _digests(tree_dir: Path) -> dict[str, str] | None:
 def load(tree_dir: Path) -> tuple[Sources, Tree] | None:
     """The validated tree of ``tree_dir`` from the cache, or None (disabled, absent, stale, damaged)."""
     path = entry_path(tree_dir)
-    if path is None or not _safe(path.parent, create=False):
+    if path is None or not safe_dir(path.parent, create=False):
         return None
     digests = _digests(tree_dir)
     if digests is None:
@@ -301,17 +301,17 @@ def store(tree_dir: Path, sources: Sources) -> None:
         body = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), default=_iso).encode()
     except (TypeError, ValueError, RecursionError):
         return  # data JSON cannot hold: no cache for this tree
-    if len(body) > MAX_ENTRY or not _safe(path.parent, create=True):
+    if len(body) > MAX_ENTRY or not safe_dir(path.parent, create=True):
         return
     header = b" ".join((MAGIC, str(FORMAT).encode(), hashlib.sha256(body).hexdigest().encode()))
     try:
-        _write(path, header + b"\n" + body)
+        write_entry(path, header + b"\n" + body)
     except OSError:
         return  # read-only or full cache directory: the tree is simply read again next time
     _prune(path.parent)
 
 
-def _write(path: Path, content: bytes) -> None:
+def write_entry(path: Path, content: bytes) -> None:
     """Put ``content`` at ``path`` without ever writing through a link planted there.
 
     The temporary file is new (``O_EXCL``, no link followed, mode 0600), and moving it into

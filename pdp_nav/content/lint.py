@@ -241,7 +241,7 @@ def _paths(tree: Tree, src: Sources) -> list[Problem]:
             break
         fit = fit_mask(tree, answers)  # the one eligibility rule, as bits
         reached |= fit & anywhere
-        lacking = [dep for dep, m in zip(places, masks) if not fit & m]
+        lacking = [dep for dep, m in zip(places, masks, strict=True) if not fit & m]
         if lacking and not outcome.allow_empty:
             empty += 1
             if empty <= MAX_REPORTED_PATHS:

@@ -272,7 +272,8 @@ class _Composer:
             return self.constructor.construct_object(node)
         except (yaml.YAMLError, ValueError, TypeError):
             kind = tag.rsplit(":", 1)[-1]
-            self._problem(event.start_mark, f"valeur « {shown(event.value)} » illisible : {_KINDS.get(kind, kind)} invalide")
+            self._problem(event.start_mark,
+                          f"valeur « {shown(event.value)} » illisible : {_KINDS.get(kind, kind)} invalide")
             return event.value
 
 
@@ -362,7 +363,8 @@ def _syntax_problem(name: str, text: str, exc: yaml.YAMLError) -> Problem:
     char, opener = _char_at(text, mark), _char_at(text, context)
     before = text.split("\n")[mark.line][mark.column - 1: mark.column] if mark and mark.column else ""
     if opener == '"' and "\\" in (char, before):
-        hint = "séquence « \\ » inconnue entre guillemets doubles : doublez la barre oblique ou utilisez des guillemets simples"
+        hint = ("séquence « \\ » inconnue entre guillemets doubles : doublez la barre oblique "
+                "ou utilisez des guillemets simples")
     elif char == "\t":
         hint = "tabulation : indentez avec des espaces"
     elif (opener in _UNCLOSED and context is not None and mark is not None

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..core.engine import available_here, iter_paths, proposed_ids
+from ..core.engine import available_here, fit_mask, iter_paths, place_mask, proposed_ids, walk
 from ..core.legal import label
 from ..core.model import Dispositif, Outcome, Tree
 from ..views.summary import tree_dict
@@ -100,7 +100,21 @@ def _questions(old: Tree, new: Tree) -> dict[str, Any]:
 
 
 def _result(tree: Tree, answers: dict[str, str], outcome: Outcome) -> dict[str, Any]:
-    return {"outcome": outcome.id, "dispositifs": list(proposed_ids(tree, answers, outcome))}
+    return {"outcome": outcome.id, "dispositifs": list(_proposed_ids(tree, answers, outcome))}
+
+
+def _proposed_ids(tree: Tree, answers: dict[str, str], outcome: Outcome) -> tuple[str, ...]:
+    """:func:`proposed_ids`, memoised on which dispositifs fit (as bits) and the outcome's order.
+
+    The engine's memo is keyed on every cited answer and also works out the contacts; a diff
+    of thousands of changed paths only needs the ids, and few distinct sets of them exist.
+    """
+    memo: dict[tuple[int, str], tuple[str, ...]] = tree.memo.setdefault("diff-ids", {})
+    key = (fit_mask(tree, answers) & place_mask(tree), outcome.id if outcome.first else "")
+    ids = memo.get(key)
+    if ids is None:
+        ids = memo[key] = proposed_ids(tree, answers, outcome)
+    return ids
 
 
 def _suspects(old: Tree, new: Tree) -> tuple[str, ...] | None:
@@ -133,14 +147,17 @@ def _may_differ(old: Tree, new: Tree, answers: dict[str, str], before: Outcome, 
 
 def _paths(old: Tree, new: Tree) -> dict[str, Any]:
     """Paths (keyed by their answers) whose result changed, that appeared or that disappeared."""
+    suspects = _suspects(old, new)
+    if _same_questions(old, new):
+        return _aligned_paths(old, new, suspects)
     before: dict[Key, tuple[dict[str, str], Outcome]] = {}
     complete = True
     for n, path in enumerate(iter_paths(old), 1):
         if n > MAX_PATHS:
             complete = False
             break
-        before[tuple(sorted(path.answers.items()))] = (path.answers, path.outcome)
-    suspects = _suspects(old, new)
+        answers = path.answers
+        before[tuple(sorted(answers.items()))] = (answers, path.outcome)
     changed, added, same, seen = [], [], 0, set()
     for n, path in enumerate(iter_paths(new), 1):
         if not complete and n > MAX_PATHS:
@@ -162,6 +179,46 @@ def _paths(old: Tree, new: Tree) -> dict[str, Any]:
     removed = [{"answers": answers, "before": _result(old, answers, outcome)}
                for key, (answers, outcome) in before.items() if key not in seen] if complete else []
     return {"complete": complete, "changed": changed, "added": added, "removed": removed, "unchanged": same}
+
+
+def _same_questions(old: Tree, new: Tree) -> bool:
+    """Whether both versions have the same questions, options and links: then they have the same
+    paths, in the same order (the usual review: a rule, a text or a source edited)."""
+    def shape(tree: Tree) -> dict[str, tuple[tuple[str, str], ...]]:
+        return {qid: tuple((o.id, o.next) for o in q.options) for qid, q in tree.questions.items()}
+
+    return old.root == new.root and old.root in old.questions and shape(old) == shape(new)
+
+
+def _aligned_paths(old: Tree, new: Tree, suspects: tuple[str, ...] | None) -> dict[str, Any]:
+    """:func:`_paths` for two versions with the same questions: both walks go in step, no path is
+    new or gone, and whether a path may differ depends only on its outcome and on the answers to
+    the questions the suspects' conditions read, so it is decided once for each of these."""
+    nodes = tuple(sorted({atom.node for tree in (old, new) for did in suspects or ()
+                          if did in tree.dispositifs for atom in tree.dispositifs[did].when.atoms()}))
+    verdicts: dict[tuple[str | None, ...], bool] = {}
+    changed: list[dict[str, Any]] = []
+    same, complete = 0, True
+    for n, ((_, answers, before), (steps, _, after)) in enumerate(zip(walk(old), walk(new), strict=True), 1):
+        if n > MAX_PATHS:
+            complete = False
+            break
+        if suspects is None:
+            differs = True
+        else:
+            key = (after.id, *map(answers.get, nodes))
+            known = verdicts.get(key)
+            if known is None:
+                known = verdicts[key] = _may_differ(old, new, answers, before, after, suspects)
+            differs = known
+        if differs:
+            path_answers = {q.id: o.id for q, o in steps}
+            results = _result(old, path_answers, before), _result(new, path_answers, after)
+            if results[0] != results[1]:
+                changed.append({"answers": path_answers, "before": results[0], "after": results[1]})
+                continue
+        same += 1
+    return {"complete": complete, "changed": changed, "added": [], "removed": [], "unchanged": same}
 
 
 def _effects(paths: dict[str, Any]) -> dict[str, dict[str, Any]]:
