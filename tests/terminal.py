@@ -6,12 +6,19 @@ import io
 import os
 import re
 import shutil
+import sys
 from pathlib import Path
 
 import pexpect
 import pytest
 
-PDP_NAV = shutil.which("pdp-nav")
+def _installed() -> str | None:
+    """The ``pdp-nav`` of the Python running the tests (a venv's), else the one on PATH."""
+    here = Path(sys.executable).parent / "pdp-nav"
+    return str(here) if here.is_file() and os.access(here, os.X_OK) else shutil.which("pdp-nav")
+
+
+PDP_NAV = _installed()
 needs_pdp_nav = pytest.mark.skipif(PDP_NAV is None, reason="pdp-nav is not installed (pip install -e .)")
 
 DOWN, LEFT, ENTER, CTRL_C, CTRL_D = "\x1b[B", "\x1b[D", "\r", "\x03", "\x04"

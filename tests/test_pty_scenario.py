@@ -10,7 +10,7 @@ import pytest
 from pdp_nav.cli import main
 
 from .helpers import SCENARIO, write_scenario, write_tree
-from .terminal import ANSI, CTRL_C, DOWN, ENTER, LEFT, Session, needs_pdp_nav
+from .terminal import ANSI, CTRL_C, DOWN, ENTER, LEFT, Session, needs_pdp_nav, spaced
 from .test_scenarios import WRONG
 
 pytestmark = needs_pdp_nav
@@ -24,7 +24,7 @@ class Pty(Session):
 
     def expect(self, *texts: str) -> None:
         for text in texts:
-            self.child.expect_exact(text)
+            self.child.expect(spaced(text))
 
     def answer(self, keys: str) -> None:
         """Wait for the question menu, then type ``keys``."""
