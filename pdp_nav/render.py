@@ -105,7 +105,7 @@ class CardView:
         grid.add_column(ratio=1, overflow="fold")  # long addresses are folded, never cut
         for label, value in card.fields:
             if label == LEGAL and card.legal:
-                grid.add_row(label, _legal(card))
+                grid.add_row(label, Prose(_legal(card)))
             else:
                 grid.add_row(label, prose(value, "bold yellow" if label == "À confirmer" else ""))
         if card.why:
