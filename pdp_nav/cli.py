@@ -103,14 +103,9 @@ def _default_to_navigate(args: list[str]) -> list[str]:
 def _err(message: str) -> None:
     from .textsafe import printable  # a message quoting data never drives the terminal (issue #11)
 
-    text = printable(message)
-    if sys.stderr.isatty():  # a person reads it: French spacing, no word cut at the edge (issue #13)
-        import shutil
+    from .typography import for_reader  # a person reads it: French spacing, no word cut (issue #13)
 
-        from .typography import block
-
-        text = block(text, shutil.get_terminal_size().columns - 1)
-    typer.echo(text, err=True)
+    typer.echo(for_reader(printable(message), sys.stderr), err=True)
 
 
 def script() -> int:

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import functools
 import re
+import shutil
 import textwrap
+from typing import Any
 
 NBSP = "\u00a0"
 _BEFORE = re.compile(r" ([?:;!»·›])")
@@ -85,3 +87,14 @@ def block(text: str, width: int, hang: int = 2) -> str:
         lead = " " * (len(line) - len(body))
         lines += wrap(body, width, lead, lead + " " * hang) if body.strip() else [line.rstrip()]
     return "\n".join(lines)
+
+
+def for_reader(text: str, stream: Any) -> str:
+    """``text`` as :func:`block` cuts it when ``stream`` is a terminal (a person reads it), else
+    as is: a pipe, a log or an editor parsing ``file:line:column`` gets the plain message."""
+    try:
+        if not stream.isatty():
+            return text
+    except (AttributeError, ValueError):  # no stream, or a closed one
+        return text
+    return block(text, shutil.get_terminal_size().columns - 1)

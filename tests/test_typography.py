@@ -200,3 +200,22 @@ class TestMessages:
                        "Autres dispositifs possibles (3) : 8. Temps partiel thérapeutique · 9. " + names[1]
                        + " · 10. RQTH", 60)
         assert any("8.\u00a0Temps\u00a0partiel\u00a0thérapeutique" in line for line in lines)
+
+    def test_validate_problems_on_a_terminal(self, tmp_path, capsys, monkeypatch) -> None:
+        """``validate`` on a terminal cuts each problem between words, under its position; in a
+        pipe the ``file:line:column: message`` lines stay whole, for editors and scripts."""
+        from .helpers import ARBRE, write_tree
+
+        write_tree(tmp_path, arbre=ARBRE.replace("next: arret_court", "next: reprise_poste"))
+        monkeypatch.chdir(tmp_path)
+        assert cli.main(["validate", "tree"]) == 1
+        piped = capsys.readouterr().out.splitlines()
+        assert any(line.endswith("renvoie vers le nœud « reprise_poste » qui n'existe pas") for line in piped)
+        monkeypatch.setenv("COLUMNS", "60")
+        monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+        assert cli.main(["validate", "tree"]) == 1
+        shown = capsys.readouterr().out.splitlines()
+        problem = next(line for line in piped if "reprise_poste" in line)
+        start = next(n for n, line in enumerate(shown) if line.startswith(problem.split(" ", 1)[0]))
+        block_lines = [shown[start], *(line for line in shown[start + 1:start + 4] if line.startswith("  "))]
+        assert_typeset(block_lines, french(problem), 59)
