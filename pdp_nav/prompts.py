@@ -317,7 +317,8 @@ def _cut(title: str) -> str:
     if len(title) <= MAX_ANSWER_CHARS:
         return title
     head = title[:MAX_ANSWER_CHARS - 1]
-    return (head.rsplit(" ", 1)[0] if " " in head else head) + "…"
+    inside_a_word = not head.endswith(" ") and title[len(head)] != " "
+    return (head.rsplit(" ", 1)[0] + " " if inside_a_word and " " in head else head) + "…"
 
 
 def _columns() -> int:

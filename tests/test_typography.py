@@ -121,6 +121,12 @@ class TestPrompts:
             assert len(lines[0]) == width and words(f"Aide — {q.text}")[:len(words(title))][:-1] == words(title)[:-1]
 
 
+    def test_a_huge_answer_is_cut_at_a_word(self) -> None:
+        """The answered line of a 4,000-character label stops at 200 characters, between words."""
+        cut = prompts._cut("1. " + "mots " * 975)
+        assert len(cut) <= prompts.MAX_ANSWER_CHARS and cut.endswith(" mots …")
+
+
 class TestCards:
     @pytest.mark.parametrize("width", WIDTHS)
     def test_every_card_of_the_catalogue(self, tree, width: int) -> None:
