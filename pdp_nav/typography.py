@@ -44,7 +44,7 @@ def spans(text: str, width: int, hang: int = 0, first: int = 0) -> list[tuple[in
     """Where to cut ``text`` into lines of at most ``width`` characters: (start, end) offsets.
 
     Lines break only at ordinary spaces and at the line breaks of ``text``: never inside a
-    word, nor at a non-breaking space. The spaces at a break are dropped; a word longer than
+    word, nor at a non-breaking space. A line's leading spaces are kept, those at a break dropped; a word longer than
     a line stays whole on its own line. ``first`` characters are already used on the first
     line (a prompt's « ? »), ``hang`` on the next ones (their indentation, added by the caller).
     Unlike :func:`wrap`, it keeps offsets, so a styled text can be cut at them.
@@ -56,8 +56,8 @@ def spans(text: str, width: int, hang: int = 0, first: int = 0) -> list[tuple[in
         start = end = None
         for word in re.finditer(r"[^ ]+", paragraph):
             a, b = offset + word.start(), offset + word.end()
-            if start is None:
-                start, end = a, b
+            if start is None:  # the paragraph's own indentation is kept
+                start, end = offset, b
             elif used + (b - start) <= width:
                 end = b
             else:

@@ -68,6 +68,8 @@ class TestWrapping:
         text = french("Une question très longue : vraiment ?\n« ok »")
         cut = [text[a:b] for a, b in spans(text, 14)]
         assert cut == ["Une question", "très longue\u00a0:", "vraiment\u00a0?", "«\u00a0ok\u00a0»"]
+        item = french("  - un point : deux")
+        assert [item[a:b] for a, b in spans(item, 12)] == ["  - un", "point\u00a0: deux"]
         long = "anticonstitutionnellement x"
         assert [long[a:b] for a, b in spans(long, 10)] == ["anticonstitutionnellement", "x"]
 
