@@ -103,8 +103,9 @@ def _default_to_navigate(args: list[str]) -> list[str]:
 
 def _err(message: str) -> None:
     from .system.textsafe import printable  # a message quoting data never drives the terminal (issue #11)
+    from .views.typography import for_reader  # a person reads it: French spacing, no word cut (issue #13)
 
-    typer.echo(printable(message), err=True)
+    typer.echo(for_reader(printable(message), sys.stderr), err=True)
 
 
 def script() -> int:

@@ -29,6 +29,11 @@ HINT = r"aide\)"
 MENU_HINT = r"Entrée pour valider\)"
 
 
+def spaced(text: str) -> str:
+    """A pattern finding ``text`` whether its spaces are ordinary or non-breaking (French typography)."""
+    return "".join("[ \u00a0]" if c == " " else re.escape(c) for c in text)
+
+
 class Session:
     """A running ``pdp-nav`` in a pty, with its whole output kept for the assertions."""
 
@@ -50,9 +55,9 @@ class Session:
         self.size = (height, width)
 
     def wait(self, *texts: str, hint: str = HINT) -> None:
-        """Wait for each text in turn, then for the prompt's hint."""
+        """Wait for each text in turn (its spaces may be non-breaking ones), then for the prompt's hint."""
         for text in texts:
-            self.child.expect_exact(text)
+            self.child.expect(spaced(text))
         self.child.expect(hint)
 
     def keys(self, keys: str) -> None:

@@ -26,7 +26,7 @@ LAYERS: dict[str, set[str]] = {
     "export": {"errors", "system", "core", "content", "views", "__init__"},
     "ui": {"errors", "system", "core", "views", "scenarios"},
     "commands": {"errors", "system", "core", "content", "laws", "views", "scenarios", "validate", "export", "ui"},
-    "cli": {"errors", "system", "ui", "commands", "__init__"},
+    "cli": {"errors", "system", "views", "ui", "commands", "__init__"},
     "__main__": {"cli"},
     "__init__": set(),
 }

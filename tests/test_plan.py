@@ -50,10 +50,15 @@ def leaves(tree):
         yield answers, outcome, tuple(sorted(fit, key=lambda did: rank.get(did, len(rank))))
 
 
+def words(lines):
+    """The words of plan lines as a reader sees them (non-breaking spaces count as spaces)."""
+    return " ".join(lines).replace("\u00a0", " ").split()
+
+
 @pytest.mark.parametrize("departement", OVERLAYS)
 def test_every_path_fits_on_one_screen(departement):
-    """For every path, with and without each overlay, the plan at 80 columns is at most 40 lines;
-    it never shows a placeholder, nor sends the doctor to the occupational health service."""
+    """For every path, with and without each overlay, the plan at 80 columns is at most 40 lines
+    and at 60 columns it cuts no word; it never shows a placeholder, nor sends the doctor to the occupational health service."""
     tree = load_tree(SHIPPED, departement)
     cited = plan_inputs(tree)
     plans, lines_of = {}, {}
@@ -66,5 +71,8 @@ def test_every_path_fits_on_one_screen(departement):
             if plan not in lines_of:
                 lines = lines_of[plan] = plan_lines(plan, 80)
                 assert len(lines) <= 40 and max(map(len, lines)) <= 80, (answers, "\n".join(lines))
+                narrow = plan_lines(plan, 60)  # issue #13, point 8: the same words at 60 columns, none cut
+                assert max(map(len, narrow)) <= 60 and words(narrow) == words(lines), "\n".join(narrow)
+                assert not any(line[:1] in "?:;!»·" for line in narrow if line), "\n".join(narrow)
                 assert not any("À COMPLÉTER" in line or "SPST) de l'employeur" in line for line in lines), lines
     assert n + 1 == sum(1 for _ in iter_paths(tree)) and len(lines_of) > 100

@@ -10,7 +10,7 @@ import pytest
 from pdp_nav.cli import main
 
 from .helpers import SCENARIO, write_scenario, write_tree
-from .terminal import ANSI, CTRL_C, DOWN, ENTER, LEFT, Session, needs_pdp_nav
+from .terminal import ANSI, CTRL_C, DOWN, ENTER, LEFT, Session, needs_pdp_nav, spaced
 from .test_scenarios import WRONG
 
 pytestmark = needs_pdp_nav
@@ -24,7 +24,7 @@ class Pty(Session):
 
     def expect(self, *texts: str) -> None:
         for text in texts:
-            self.child.expect_exact(text)
+            self.child.expect(spaced(text))
 
     def answer(self, keys: str) -> None:
         """Wait for the question menu, then type ``keys``."""
@@ -33,8 +33,9 @@ class Pty(Session):
 
     @property
     def lines(self) -> list[str]:
-        """The output lines without escape sequences nor trailing spaces."""
-        return [line.rstrip() for line in ANSI.sub("", self.log.getvalue()).split("\n")]
+        """The output lines without escape sequences nor trailing spaces, as a reader sees them:
+        non-breaking spaces (French typography, checked in test_typography) as spaces."""
+        return [line.rstrip() for line in ANSI.sub("", self.log.getvalue()).replace("\u00a0", " ").split("\n")]
 
 
 @pytest.fixture
@@ -61,8 +62,8 @@ expect: {outcome: synthese}
 
 class TestPlay:
     def test_projector_at_80_columns(self, tmp_path: Path) -> None:
-        """At 80 columns: paragraphs of the case kept and wrapped within, title cut with « … », option help
-        indented under its option."""
+        """At 80 columns: paragraphs of the case kept and wrapped within, title cut at a word with « … »,
+        French spacing, option help indented under its option."""
         from .helpers import ARBRE
 
         help_ = ("La visite de pré-reprise est possible dès que l'arrêt dépasse 30 jours, à la demande du "
@@ -73,7 +74,7 @@ class TestPlay:
         s = Pty(tree.parent, "play", "--no-pause", "tree/scenarios/arret.yaml", "--arbre", "tree", width=80)
         assert s.end() == 0
         assert s.lines[1:8] == [
-            "╭─ Scénario : Arrêt long avec RQTH, une commerciale itinérante qui ne sait p… ─╮",
+            "╭─ Scénario : Arrêt long avec RQTH, une commerciale itinérante qui ne sait… ───╮",
             "│ Commerciale itinérante de 47 ans, salariée d'un grossiste, en arrêt depuis 8 │",
             "│ mois pour un cancer du sein (chimiothérapie terminée, fatigue importante).   │",
             "│                                                                              │",
@@ -81,6 +82,7 @@ class TestPlay:
             "╰──────────────────────────────────────────────────────────────────────────────╯",
             "Arbre « Mini-arbre PDP », version 1.0.",
         ]
+        assert "Scénario\u00a0:" in s.log.getvalue() and "«\u00a0Mini-arbre PDP\u00a0»" in s.log.getvalue()
         start = s.lines.index("  ◉ Plus de 30 jours   ← réponse du cas")
         assert s.lines[start + 1:start + 4] == [
             "      La visite de pré-reprise est possible dès que l'arrêt dépasse 30 jours, à",

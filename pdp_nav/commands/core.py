@@ -55,14 +55,16 @@ def validate(
                           "message": p.message} for p in report.problems],
             "errors": len(errors), "warnings": len(warnings)}, ensure_ascii=False, indent=2), None)
     else:
+        from ..views.typography import for_reader  # cut between words on a terminal only (issue #13)
+
         for p in report.problems:
-            typer.echo(str(p))
+            typer.echo(for_reader(str(p), sys.stdout))
         if report.unreadable:
             typer.echo(f"{len(errors)} erreur(s) de lecture : corrigez-les puis relancez la vérification.")
         elif errors or warnings:
             typer.echo(f"{len(errors)} erreur(s), {len(warnings)} avertissement(s).")
         else:
-            typer.echo(f"Arbre valide : {report.summary}.")
+            typer.echo(for_reader(f"Arbre valide : {report.summary}.", sys.stdout))
     if report.unreadable:
         return ExitCode.INVALID_INPUT
     if errors or (strict and warnings):

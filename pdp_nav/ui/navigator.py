@@ -128,24 +128,34 @@ class Screen:
         self.out = console
         self.accessible = accessible
 
-    def line(self, text: str = "", style: str = "") -> None:
-        from rich.text import Text  # start-up: Rich only when something is drawn
+    def line(self, text: str = "", style: str = "", hang: int = 0) -> None:
+        """A line for people; cut between words at the terminal's width (``hang``: indentation after the first)."""
+        if self.accessible:  # no hard line breaks, the terminal (or the screen reader) wraps
+            from rich.text import Text  # start-up: Rich only when something is drawn
 
-        # accessible: no hard line breaks, the terminal (or the screen reader) wraps
-        self.out.print(Text(printable(text), style="" if self.accessible else style), soft_wrap=self.accessible)
+            self.out.print(Text(printable(text)), soft_wrap=True)
+            return
+        from .render import prose  # start-up: Rich only when something is drawn
+
+        self.out.print(prose(text, style, hang))
 
     def panel(self, title: str, lines: list[str], style: str = "cyan") -> None:
+        """A framed help screen; its title cut at a word, a bullet's lines under its text."""
         if self.accessible:
             self.line(title)
             for text in lines:
                 self.line("  " + text)
             return
-        from rich.markup import escape  # start-up: Rich only when something is drawn
+        from rich.console import Group  # start-up: Rich only when something is drawn
+        from rich.markup import escape
         from rich.panel import Panel
-        from rich.text import Text
 
-        self.out.print(Panel(Text(printable("\n".join(lines))), title=escape(printable(title, newlines=False)),
-                           title_align="left", border_style=style))
+        from ..views.typography import fit, french
+        from .render import prose
+
+        shown = fit(printable(title, newlines=False), max(self.out.width - 6, 10))
+        body = Group(*(prose(text, hang=2 if text.startswith("• ") else 0) for text in lines))
+        self.out.print(Panel(body, title=escape(french(shown)), title_align="left", border_style=style))
 
 
 class Asker:

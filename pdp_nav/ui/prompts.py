@@ -16,16 +16,21 @@ questionary is imported lazily, inside the prompts, so importing this module cos
 
 from __future__ import annotations
 
+import functools
 import shutil
 import textwrap
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import Interrupted, Terminated
 from ..system import process
 from ..system.textsafe import printable
+from ..views.typography import NBSP, french, spans
+
+if TYPE_CHECKING:
+    from prompt_toolkit.formatted_text import StyleAndTextTuples
 
 HINT = "↑↓ ou numéro, Entrée pour valider"
 YES_NO_HINT = "o/n, ou ↑↓ et Entrée"
@@ -94,9 +99,12 @@ def select(message: str, items: Sequence[Item], *, default: Any = None, on_help:
     # data text is shown, never obeyed by the terminal (issue #11)
     message = printable(message, newlines=False)
     items = [replace(item, title=printable(item.title, newlines=False)) for item in items]
+    if not accessible:  # French spaces that never break: no line starts with « ? » or « : » (issue #13)
+        message = french(message)
+        items = [replace(item, title=french(item.title)) for item in items]
     ask = _plain_select if accessible else _fancy_select
     while True:
-        value = _guard(lambda: ask(message, items, default, on_help is not None, back), accessible)
+        value = _guard(functools.partial(ask, message, items, default, on_help is not None, back), accessible)
         if not isinstance(value, _HelpAsked) or on_help is None:
             return value
         on_help()
@@ -119,7 +127,10 @@ def text(message: str, *, default: str = "", accessible: bool = False) -> str:
 
         bindings = KeyBindings()
         _bind_ctrl_d(bindings)
-        question = questionary.text(message, default=default, qmark="?", key_bindings=bindings,
+        shown = message
+        if len(shown) + len(default) + 4 > _columns():  # the file name is typed on its own line, whole
+            shown += "\n "
+        question = questionary.text(shown, default=default, qmark="?", key_bindings=bindings,
                                     instruction="", output=_output())
         return str(_run(question.application)).strip()
 
@@ -202,9 +213,9 @@ class _Menu:
         while self.rows[self.row] is None:
             self.row = (self.row + step) % len(self.rows)
 
-    def tokens(self) -> list[tuple[str, str]]:
+    def tokens(self) -> StyleAndTextTuples:
         """The choices as questionary draws them: « » » before the pointed one, 3 spaces otherwise."""
-        tokens: list[tuple[str, str]] = []
+        tokens: StyleAndTextTuples = []
         for row, index in enumerate(self.rows):
             if row == self.row:
                 tokens += [("class:pointer", " » "), ("[SetCursorPosition]", "")]
@@ -245,12 +256,13 @@ def _fancy_select(message: str, items: Sequence[Item], default: Any, has_help: b
 
     menu = _Menu(items, default)
     yes_no = is_yes_no([items[i].title for i in menu.answers])
-    hint = (YES_NO_HINT if yes_no else HINT) + (" · ? aide" if has_help else "")
+    hint = (YES_NO_HINT if yes_no else HINT) + ("\u00a0· ?\u00a0aide" if has_help else "")  # « ? aide » kept whole
 
-    def question() -> list[tuple[str, str]]:
+    def question() -> StyleAndTextTuples:
         end = ("class:answer", menu.titles[menu.answered]) if menu.answered is not None else \
             ("class:instruction", f"({hint})")
-        return [("class:qmark", "?"), ("class:question", f" {message} "), end]
+        # cut at words for the terminal's width now: prompt_toolkit would cut at any character
+        return list(wrap_fragments([("class:qmark", "?"), ("class:question", f" {message} "), end], _columns()))
 
     bindings = KeyBindings()
 
@@ -355,22 +367,67 @@ def _run(app: Any) -> Any:
 
 
 def _cut(title: str) -> str:
-    """The answered line, one line at most: prompt_toolkit takes minutes to lay out a 20 KB line."""
-    return title if len(title) <= MAX_ANSWER_CHARS else title[:MAX_ANSWER_CHARS - 1] + "…"
+    """The answered line, one line at most: prompt_toolkit takes minutes to lay out a 20 KB line.
+
+    Cut at a word, never inside one.
+    """
+    if len(title) <= MAX_ANSWER_CHARS:
+        return title
+    head = title[:MAX_ANSWER_CHARS - 1]
+    inside_a_word = not head.endswith(" ") and title[len(head)] != " "
+    return (head.rsplit(" ", 1)[0] + " " if inside_a_word and " " in head else head) + "…"
+
+
+def _columns() -> int:
+    """The terminal's width now (prompt_toolkit's output when a prompt is running)."""
+    try:
+        from prompt_toolkit.application.current import get_app_or_none  # start-up: prompt_toolkit only when a menu is drawn
+
+        app = get_app_or_none()
+        if app is not None:
+            return app.output.get_size().columns
+    except Exception:  # noqa: BLE001 - no terminal to ask: the environment's width
+        pass
+    return shutil.get_terminal_size().columns
 
 
 def wrap(title: str, width: int | None = None) -> str:
     """``title`` cut into lines that fit the terminal, continuation lines aligned after the number.
 
     prompt_toolkit would otherwise cut long choices at the right edge (80-column terminals).
-    A choice is at most :data:`MAX_CHOICE_LINES` lines, ending with « … » (issue #11).
+    Lines break between words only, never at a non-breaking space (issue #13). A choice is at
+    most :data:`MAX_CHOICE_LINES` lines, ending with « … » (issue #11).
     """
-    width = width or shutil.get_terminal_size().columns
+    width = width or _columns()
     number = title.split(" ", 1)[0] if title[:1].isdigit() else ""
     indent = 3 + (len(number) + 1 if number else 0)  # after the pointer « » » and the number
     lines = textwrap.wrap(title, max(20, width - 4), subsequent_indent=" " * (indent - 3),
-                          max_lines=MAX_CHOICE_LINES, placeholder=" …")
-    return ("\n" + " " * 3).join(lines) if lines else title
+                          max_lines=MAX_CHOICE_LINES, placeholder=" …",
+                          break_long_words=False, break_on_hyphens=False)
+    return _shown(("\n" + " " * 3).join(lines) if lines else title)
+
+
+def _shown(text: str) -> str:
+    """Non-breaking spaces as plain ones, once the lines are cut: prompt_toolkit would underline
+    them in yellow (as Emacs does) and split the styles around them."""
+    return text.replace(NBSP, " ")
+
+
+def wrap_fragments(fragments: Sequence[tuple[str, str]], width: int) -> list[tuple[str, str]]:
+    """prompt_toolkit's styled ``(style, text)`` fragments cut into lines of at most ``width - 1``
+    characters (the last column stays free for the cursor), between words only."""
+    plain = "".join(text for _, text in fragments)
+    styles = [style for style, text in fragments for _ in text]
+    result: list[tuple[str, str]] = []
+    for n, (start, end) in enumerate(spans(plain, max(width - 1, 20))):
+        if n:
+            result.append(("", "\n"))
+        piece_start = start
+        for i in range(start + 1, end + 1):
+            if i == end or styles[i] != styles[piece_start]:
+                result.append((styles[piece_start], _shown(plain[piece_start:i])))
+                piece_start = i
+    return result
 
 
 def _bind_ctrl_d(bindings: Any) -> None:

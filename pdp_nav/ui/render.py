@@ -6,8 +6,9 @@ import os
 import sys
 from collections.abc import Iterable
 
-from rich.console import Console, Group
+from rich.console import Console, ConsoleOptions, Group, RenderResult
 from rich.markup import escape
+from rich.measure import Measurement
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -16,12 +17,56 @@ from ..core.engine import Result
 from ..errors import Problem
 from ..system.textsafe import printable
 from ..views.plan import LEGAL, TO_CONFIRM, Card, Plan, meta_line, plan_lines, result_cards, result_plan
+from ..views.typography import fit, french, spans
 from ..views.wording import NOTICE
+
+
+class Prose:
+    """Text for people, cut into lines at the width Rich gives it, between words only.
+
+    Rich breaks lines at any white space, the non-breaking ones included: « ? » or « : »
+    would start a line and « » lose their space. This renderable applies French spacing
+    (:func:`pdp_nav.typography.french`) and cuts the lines itself, so it works in a panel,
+    a table cell or on its own at any width (issue #13). Only a word longer than a whole
+    line is left to Rich, which folds it.
+    """
+
+    def __init__(self, text: Text, hang: int = 0) -> None:
+        self.text = Text(french(text.plain), style=text.style, spans=text.spans, end=text.end,
+                         overflow="fold")
+        self.hang = hang
+        """Indentation of the continuation lines (a bullet's text under its first word)."""
+
+    def lines(self, width: int) -> Text:
+        """The text with its line breaks for ``width`` columns."""
+        plain = self.text.plain
+        out = Text(style=self.text.style, end=self.text.end, overflow="fold")
+        for n, (a, b) in enumerate(spans(plain, width, self.hang)):
+            if n:
+                out.append("\n")
+                if self.hang and plain[a - 1:a] != "\n":  # a continuation, not a new paragraph
+                    out.append(" " * self.hang)
+            out.append_text(self.text[a:b])
+        return out
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield self.lines(options.max_width)
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        plain = self.text.plain
+        words = [len(w) for w in plain.replace("\n", " ").split(" ")]
+        longest = max((len(line) for line in plain.split("\n")), default=0)
+        return Measurement(min(max(words, default=0), options.max_width), min(longest, options.max_width))
 
 
 def _text(value: str, style: str = "") -> Text:
     """Data text for Rich: control and bidi characters shown, never sent to the terminal (issue #11)."""
     return Text(printable(value), style=style)
+
+
+def prose(value: str, style: str = "", hang: int = 0) -> Prose:
+    """Data text for people (:class:`Prose`), control and bidi characters shown (issue #11)."""
+    return Prose(_text(value, style), hang)
 
 
 def _title(value: str) -> str:
@@ -46,24 +91,38 @@ def _legal(card: Card) -> Text:
     return text
 
 
-def dispositif_card(card: Card, number: int | None = None) -> Panel:
+class CardView:
+    """One card drawn for the width Rich gives it: its title is cut at a word, never inside one."""
+
+    def __init__(self, card: Card, number: int | None = None) -> None:
+        self.card = card
+        self.number = number
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        card = self.card
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(style="bold", no_wrap=True)
+        grid.add_column(ratio=1, overflow="fold")  # long addresses are folded, never cut
+        for label, value in card.fields:
+            if label == LEGAL and card.legal:
+                grid.add_row(label, Prose(_legal(card)))
+            else:
+                grid.add_row(label, prose(value, "bold yellow" if label == "À confirmer" else ""))
+        if card.why:
+            grid.add_row(card.why_title, prose(card.why, "italic"))
+        if card.contacts:
+            grid.add_row("Qui contacter", prose("\n".join(card.contacts)))
+        title = f"{self.number}. {card.name}" if self.number else card.name
+        room = max(options.max_width - 10, 10)  # the corners and the border around the title
+        # a title too long for the border is cut at a word: the full name then opens the card
+        parts: list = [prose(card.name, "bold"), grid] if len(title) > room else [grid]
+        yield Panel(Group(*parts), title=_title(french(fit(title, room))), title_align="left",
+                    border_style="cyan")
+
+
+def dispositif_card(card: Card, number: int | None = None) -> CardView:
     """One card: its fields (:func:`pdp_nav.views.plan.card`), why, and whom to contact."""
-    grid = Table.grid(padding=(0, 1))
-    grid.add_column(style="bold", no_wrap=True)
-    grid.add_column(ratio=1, overflow="fold")  # long addresses are folded, never cut
-    for label, value in card.fields:
-        if label == LEGAL and card.legal:
-            grid.add_row(label, _legal(card))
-        else:
-            grid.add_row(label, _text(value, "bold yellow" if label == "À confirmer" else ""))
-    if card.why:
-        grid.add_row(card.why_title, _text(card.why, "italic"))
-    if card.contacts:
-        grid.add_row("Qui contacter", _text("\n".join(card.contacts)))
-    title = f"{number}. {card.name}" if number else card.name
-    # a title longer than an 80-column border is cut: the full name then opens the card
-    parts: list = [_text(card.name, "bold"), grid] if len(title) > 70 else [grid]
-    return Panel(Group(*parts), title=_title(title), title_align="left", border_style="cyan")
+    return CardView(card, number)
 
 
 def plan_text(plan: Plan, width: int) -> Text:
@@ -84,10 +143,10 @@ def print_result(result: Result, out: Console, *, detail: bool = False) -> None:
     if detail:
         for n, c in enumerate(result_cards(result), 1):
             out.print(dispositif_card(c, n))
-        out.print(_text(f"{meta_line(result.tree)}. {NOTICE}", "dim"))
+        out.print(prose(f"{meta_line(result.tree)}. {NOTICE}", "dim"))
 
 
 def print_problems(problems: Iterable[Problem], out: Console) -> None:
     for p in problems:
         style = "red" if p.is_error else "yellow"
-        out.print(_text(str(p), style))
+        out.print(prose(str(p), style, hang=2))

@@ -11,7 +11,6 @@ from typing import Any
 
 from ..core.engine import Result, Step
 from ..core.model import Tree
-from ..errors import shown
 from ..scenarios.cases import Check, Scenario
 from ..scenarios.coverage import QuizComparison
 from .navigator import Screen
@@ -35,10 +34,8 @@ def paragraphs(text: str) -> list[str]:
 def intro(screen: Screen, scenario: Scenario, tree: Tree, check: Check | None = None) -> None:
     """The title and the case, as the trainer reads it aloud."""
     screen.line()
-    title = f"Scénario : {scenario.title}"
-    if not screen.accessible:  # the panel's top border holds the title: cut it with « … », never silently
-        title = shown(title, screen.out.width - 6)
-    screen.panel(title, paragraphs(scenario.case), "magenta")
+    # the panel's top border holds the title: Screen.panel cuts it at a word with « … », never silently
+    screen.panel(f"Scénario : {scenario.title}", paragraphs(scenario.case), "magenta")
     line = f"Arbre « {tree.title} », version {tree.version}"
     if tree.departement:
         line += f", contacts locaux du département {tree.departement}"
@@ -69,9 +66,10 @@ def indented(screen: Screen, text: str, style: str, indent: int = 6) -> None:
         screen.line(" " * indent + text)
         return
     from rich.padding import Padding  # start-up: Rich only when something is drawn
-    from rich.text import Text
 
-    screen.out.print(Padding(Text(text, style=style), (0, 0, 0, indent)))
+    from .render import prose
+
+    screen.out.print(Padding(prose(text, style), (0, 0, 0, indent)))
 
 
 def expectations(screen: Screen, check: Check) -> None:

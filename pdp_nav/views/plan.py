@@ -71,7 +71,13 @@ class ContactLine:
 
     @property
     def line(self) -> str:
-        used = "action " if len(self.actions) == 1 else "actions "
+        """« Carsat · Tél. 3646 · actions 2, 3 » (the JSON ``line``)."""
+        return self.joined(" ")
+
+    def joined(self, space: str) -> str:
+        """:attr:`line` with ``space`` after « action(s) »: a non-breaking one keeps the numbers
+        with the word on screen (issue #13)."""
+        used = ("action" if len(self.actions) == 1 else "actions") + space
         return " · ".join(filter(None, (self.name, self.how, used + f",{NBSP}".join(map(str, self.actions)))))
 
 
@@ -251,13 +257,15 @@ def plan_lines(plan: Plan, width: int = 80, *, others: bool = True) -> list[str]
             lines += wrap(a.line, width, f"{a.number:>2}. ", "    ")
     if plan.others and others:
         # each entry kept whole on its line: its spaces do not break
-        entries = " · ".join(f"{a.number}. {a.short}".replace(" ", NBSP) for a in plan.others)
+        # (one longer than a line keeps its ordinary spaces: it wraps rather than overflow)
+        entries = " · ".join(entry.replace(" ", NBSP) if len(entry) <= width - 6 else entry
+                             for entry in (f"{a.number}. {a.short}" for a in plan.others))
         lines += ["", *wrap(f"Autres dispositifs possibles ({len(plan.others)}) : {entries}", width, "", "    ")]
     if plan.contacts:
         lines += ["", "Qui contacter"]
         for c in plan.contacts:
             if c.how:
-                lines += wrap(c.line, width, "  - ", "    ")
+                lines += wrap(c.joined(NBSP), width, "  - ", "    ")
         if known := [c for c in plan.contacts if not c.how]:  # the employer, the médecin traitant…
             also = "Aussi : " if len(known) < len(plan.contacts) else ""
             lines += wrap(also + " · ".join(f"{c.name}{NBSP}({f',{NBSP}'.join(map(str, c.actions))})"

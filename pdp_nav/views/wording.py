@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import functools
-import re
-import textwrap
-
 from ..core.conditions import Reason
 from ..core.engine import TERRITORY
 from ..core.model import Confidence, Dispositif, Tree
 from ..system.textsafe import markdown as _md  # noqa: F401 (the one Markdown escaping, issue #11)
+from .typography import NBSP, french, wrap  # noqa: F401 (the typography of every output for people)
 
 NOTICE = ("Document sans donnée d'identité du patient. Aide à l'orientation : les règles citées "
           "sont à vérifier auprès des organismes avant toute décision.")
@@ -77,28 +74,3 @@ def channel_text(kind: str, value: str, note: str) -> str:
     text = f"{names.get(kind, kind)} {value}".strip()
     return f"{text} ({note})" if note else text
 
-
-
-
-NBSP = "\u00a0"
-_BEFORE = re.compile(r" ([?:;!»·])")
-_AFTER = re.compile(r"« ")
-
-
-def french(text: str) -> str:
-    """French typography: a non-breaking space before « ? : ; ! », inside « » and before the
-    « · » that separates the parts of a line, so no line starts with them (URLs such as
-    ``https://`` keep their colon: it has no space before it)."""
-    return _AFTER.sub("«" + NBSP, _BEFORE.sub(NBSP + r"\1", text))
-
-
-@functools.lru_cache(maxsize=4096)
-def _wrapped(text: str, width: int, indent: str, hang: str) -> tuple[str, ...]:
-    return tuple(textwrap.wrap(french(text), width, initial_indent=indent, subsequent_indent=hang,
-                               break_long_words=False, break_on_hyphens=False)) or (indent.rstrip(),)
-
-
-def wrap(text: str, width: int, indent: str = "", hang: str | None = None) -> list[str]:
-    """``text`` in lines of at most ``width`` characters, never breaking a word (a word longer
-    than a line stays whole), with French non-breaking spaces (:func:`french`)."""
-    return list(_wrapped(text, width, indent, indent if hang is None else hang))  # plans repeat lines
