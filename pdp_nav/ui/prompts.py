@@ -381,7 +381,7 @@ def _cut(title: str) -> str:
 def _columns() -> int:
     """The terminal's width now (prompt_toolkit's output when a prompt is running)."""
     try:
-        from prompt_toolkit.application.current import get_app_or_none  # start-up: prompt_toolkit only when a menu is drawn
+        from prompt_toolkit.application.current import get_app_or_none  # start-up: only while a menu runs
 
         app = get_app_or_none()
         if app is not None:
