@@ -152,6 +152,15 @@ class TestMontrer:
             "--code « penal » inconnu : choisissez parmi travail, securite_sociale, rural, action_sociale, "
             "fonction_publique\n"))
 
+    @pytest.mark.parametrize("article", ["", "  ", "-", "."])
+    def test_no_article_asks_for_one(self, capsys: pytest.CaptureFixture[str], article: str) -> None:
+        assert cli(capsys, "lois", "montrer", article, "--codes", str(CODES)) == (2, "", (
+            "indiquez le numéro d'un article, par exemple : pdp-nav lois montrer R4624-29\n"))
+
+    def test_a_hostile_article_is_echoed_harmless(self, capsys: pytest.CaptureFixture[str]) -> None:
+        code, _, err = cli(capsys, "lois", "montrer", "R1\x1b[2J" + "x" * 300, "--codes", str(CODES))
+        assert code == 2 and "\x1b" not in err and "\\x1b" in err and "x" * 100 not in err
+
 
 OLD = """\
 # the catalogue (a comment that must stay)

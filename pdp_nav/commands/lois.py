@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from ..errors import ExitCode, UsageError, display_path
+from ..errors import ExitCode, UsageError, display_path, shown
 from ..ui.help_fr import Command, Group
 from .common import Output, TreeDir, choice, emit, today
 
@@ -80,6 +80,8 @@ def montrer(
     from ..laws.codes import article_text
 
     num = article.strip().replace(" ", "").replace(".", "").upper()
+    if not any(c.isalnum() for c in num):
+        raise UsageError("indiquez le numéro d'un article, par exemple : pdp-nav lois montrer R4624-29")
     if code is not None:
         choice(code, tuple(CODES), "--code")
     codes = _codes(codes_dir, (code,) if code else None)
@@ -89,7 +91,7 @@ def montrer(
     holders = [(c, a) for c in codes.values() if (a := c.article(num)) is not None]
     if not holders:
         where = f"le {codes[code].version}" if code else ", ".join(c.version for c in codes.values())
-        raise UsageError(f"article « {article} » introuvable dans {where} : vérifiez le numéro (par exemple R4624-29)")
+        raise UsageError(f"article « {shown(article)} » introuvable dans {where} : vérifiez le numéro (par exemple R4624-29)")
     if len(holders) > 1:
         raise UsageError(f"l'article {num} existe dans plusieurs codes : précisez --code "
                          + " ou --code ".join(c.key for c, _ in holders))
