@@ -8,9 +8,9 @@ import pytest
 
 from pdp_nav.core.engine import replay
 from pdp_nav.content.load import load_tree
-from pdp_nav.scenarios.cases.coverage import compare_paths
-from pdp_nav.scenarios.cases.report import scenario_yaml
-from pdp_nav.scenarios.cases.cases import parse, run
+from pdp_nav.scenarios.coverage import compare_paths
+from pdp_nav.scenarios.report import scenario_yaml
+from pdp_nav.scenarios.cases import parse, run
 from pdp_nav.content.yamlio import parse_yaml
 
 from .helpers import ARBRE, CATALOGUE, OVERLAY, write_tree

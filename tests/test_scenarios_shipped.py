@@ -40,7 +40,7 @@ def test_installed_command_checks_the_shipped_suite() -> None:
 def test_a_wrong_expectation_fails_with_a_readable_diff(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A shipped scenario whose expected outcome is changed: exit 1 and the exact difference."""
     from pdp_nav.content.load import load_tree
-    from pdp_nav.scenarios.cases.cases import read
+    from pdp_nav.scenarios.cases import read
 
     tree = load_tree(TREES)
     scenario = next((s for s in map(read, SHIPPED) if s.expect.outcome and not s.departement), None)
