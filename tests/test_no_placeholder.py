@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from pdp_nav.cli import main
-from pdp_nav.core.engine import cited_questions, iter_paths, replay
+from pdp_nav.core.engine import fit_mask, replay, walk
 from pdp_nav.export.html import build_html
 from pdp_nav.content.load import load_tree
 from pdp_nav.views.summary import result_dict, result_markdown, result_text, summary_text
@@ -53,23 +53,30 @@ def covering_answers(tree) -> list[dict[str, str]]:  # noqa: ANN001 - a Tree
     """Answers of a few paths that, together, reach every outcome and show every dispositif with
     each of its contacts (conditional ones included), ignoring which département is set.
 
-    Which dispositifs fit and which contacts they show depend only on the answers to the cited
-    questions, so paths are grouped by those answers and each group is examined once.
+    Which dispositifs fit is read from the one eligibility rule (``engine.fit_mask``, territory
+    aside, memoised on the answers each condition cites); contacts are looked at on a path only
+    for the dispositifs that fit there and still have a pair (dispositif, contact) not shown.
+    The walk stops once every pair that the catalogue lists has been shown, else it goes
+    through every path.
     """
-    cited = tuple(cited_questions(tree))
+    dispositifs = list(tree.dispositifs.values())
+    pairs = [{(d.id, cid) for cid in ("", *tree.contacts_of(d))} for d in dispositifs]
     wanted: dict[tuple[str, ...], dict[str, str]] = {}
-    groups: set[tuple] = set()
-    for path in iter_paths(tree):
-        answers = path.answers
-        wanted.setdefault(("outcome", path.outcome.id), answers)
-        key = tuple(map(answers.get, cited))
-        if key in groups:
-            continue
-        groups.add(key)
-        for did, d in tree.dispositifs.items():
-            if d.when.matches(answers):
+    done = 0  # the dispositifs whose every pair is in wanted, as bits
+    possible = len(tree.outcomes) + sum(map(len, pairs))
+    for _, answers, outcome in walk(tree):
+        if ("outcome", outcome.id) not in wanted:
+            wanted[("outcome", outcome.id)] = dict(answers)
+        mask = fit_mask(tree, answers) & ~done
+        for i, d in enumerate(dispositifs):
+            if mask >> i & 1:
                 for cid in ("", *tree.contacts_of(d, answers)):
-                    wanted.setdefault((did, cid), answers)
+                    if (d.id, cid) not in wanted:
+                        wanted[(d.id, cid)] = dict(answers)
+                if pairs[i] <= wanted.keys():
+                    done |= 1 << i
+        if len(wanted) == possible:
+            break
     return list({tuple(a.items()): a for a in wanted.values()}.values())
 
 
