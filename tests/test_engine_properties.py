@@ -74,6 +74,7 @@ def load(files: dict):
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(trees(), st.lists(st.integers(0, 2), max_size=10))
 def test_random_walks_keep_invariants(files: dict, picks: list[int]) -> None:
@@ -97,6 +98,7 @@ def test_random_walks_keep_invariants(files: dict, picks: list[int]) -> None:
         assert state.result().proposals                    # every complete path proposes something
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(trees())
 def test_every_path_of_a_valid_tree_proposes_a_dispositif(files: dict) -> None:
