@@ -59,8 +59,10 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.Temp
     Each test has its own cache directory, holding a copy of the shipped tree's entry
     (:func:`shipped_cache`), except the tests marked ``cold_cache``, which start from an empty one.
     """
+    # COLUMNS and LINES: pytest-xdist's workers set them (80×24), and Rich would take them over
+    # the size of the terminal a test opens
     for var in ("PDP_NAV_DEPARTEMENT", "PDP_NAV_ARBRE", "PDP_NAV_DEBUG", "ACCESSIBLE", "NO_COLOR",
-                "PDP_NAV_NO_CACHE", "PDP_NAV_CACHE_DIR"):
+                "PDP_NAV_NO_CACHE", "PDP_NAV_CACHE_DIR", "COLUMNS", "LINES"):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("PDP_NAV_TODAY", "2026-11-29")
     cache_home = tmp_path_factory.mktemp("cache")
