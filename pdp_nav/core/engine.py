@@ -300,28 +300,39 @@ def proposed(tree: Tree, answers: Mapping[str, str],
              outcome: Outcome) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The ids and the contact ids :func:`evaluate` would give, in order, without explanations.
 
-    Which dispositifs fit comes from :func:`fit_mask` (memoised per condition); their order and
-    contacts are memoised on that set, the outcome's order and the answers the conditional
-    contacts read: the paths of an export share a few hundred of them (issue #7), even when
-    every question is cited somewhere and no two paths have the same cited answers.
+    Conditions only look at the answers to the questions they cite, so the result is memoised
+    on those answers, for each outcome that sets an order: the paths of an export share most
+    of them (issue #7). When every question is cited somewhere, few paths share those answers;
+    the result is then also memoised on what it is made of: the dispositifs that fit
+    (:func:`fit_mask`, itself memoised per condition), the outcome's order and the answers the
+    conditional contacts read, which thousands of paths share.
     """
     memo = tree.memo.get("proposed")
     if memo is None:
         nodes = dict.fromkeys(a.node for d in tree.dispositifs.values() for _, c in d.contact_when for a in c.atoms())
-        memo = tree.memo["proposed"] = (tuple(nodes), {})
-    nodes, table = memo  # type: ignore[misc]
-    mask = fit_mask(tree, answers) & place_mask(tree)
-    key = (mask, outcome.id if outcome.first else "", *map(answers.get, nodes))
-    found = table.get(key)
-    if found is None:
+        memo = tree.memo["proposed"] = (tuple(cited_questions(tree)), {}, tuple(nodes), {})
+    cited, table, nodes, made = memo  # type: ignore[misc]
+    key = tuple(map(answers.get, cited))
+    ordered = table.get(key)
+    if ordered is None:
         if len(table) >= _PROPOSED_MEMO:
             table.clear()
-        ids = tuple(did for i, did in enumerate(tree.dispositifs) if mask >> i & 1)
-        if outcome.first:
-            rank = {did: i for i, did in enumerate(outcome.first)}
-            ids = tuple(sorted(ids, key=lambda did: rank.get(did, len(rank))))
-        contacts = tuple(_contact_uses(tree, (tree.dispositifs[did] for did in ids), answers))
-        found = table[key] = (ids, contacts)
+        ordered = table[key] = {}
+    order = outcome.id if outcome.first else ""
+    found = ordered.get(order)
+    if found is None:
+        mask = fit_mask(tree, answers) & place_mask(tree)
+        parts = (mask, order, *map(answers.get, nodes))
+        found = made.get(parts)
+        if found is None:
+            if len(made) >= _PROPOSED_MEMO:
+                made.clear()
+            ids = tuple(did for i, did in enumerate(tree.dispositifs) if mask >> i & 1)
+            if outcome.first:
+                rank = {did: i for i, did in enumerate(outcome.first)}
+                ids = tuple(sorted(ids, key=lambda did: rank.get(did, len(rank))))
+            found = made[parts] = (ids, tuple(_contact_uses(tree, (tree.dispositifs[did] for did in ids), answers)))
+        ordered[order] = found
     return found
 
 
