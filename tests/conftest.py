@@ -2,22 +2,82 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
+import shutil
 from pathlib import Path
 
 import pytest
 
-from .helpers import write_tree
+from .helpers import SHIPPED, write_tree
+
+
+@pytest.fixture(scope="session")
+def shipped_cache(tmp_path_factory: pytest.TempPathFactory) -> Path | None:
+    """A read-only cache entry of the shipped tree, made once by a cold load (checked: schema, lint).
+
+    A cold load of trees/ costs seconds (YAML, JSON Schema, lint of every path); each test
+    starts with its own cache directory, so without this every test that loads the shipped
+    tree would pay it again. The entry is made once per run, shared by the pytest-xdist
+    workers (under a lock), and copied into each test's cache directory by :func:`_isolated_env`.
+    None while trees/ is not all there.
+    """
+    if not all((SHIPPED / name).is_file() for name in ("arbre.yaml", "catalogue.yaml", "contacts.yaml")):
+        return None
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # the directory of this run, above each worker's own
+    seed = shared / "shipped-cache"
+    with open(shared / "shipped-cache.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (seed / "pdp-nav").is_dir():
+            with pytest.MonkeyPatch.context() as env:
+                for var in ("PDP_NAV_NO_CACHE", "PDP_NAV_CACHE_DIR"):
+                    env.delenv(var, raising=False)
+                env.setenv("XDG_CACHE_HOME", str(seed / "making"))
+                from pdp_nav.content import cache
+                from pdp_nav.content.load import load_tree
+
+                from pdp_nav.errors import PdpNavError
+
+                try:
+                    load_tree(SHIPPED)
+                except PdpNavError:
+                    return None  # an invalid tree: the tests that load it say why
+                made = cache.entry_path(SHIPPED)
+                assert made is not None and made.is_file(), "the shipped tree was not cached"
+                made.chmod(0o400)
+                (seed / "making" / "pdp-nav").rename(seed / "pdp-nav")
+    return seed / "pdp-nav"
 
 
 @pytest.fixture(autouse=True)
-def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
-    """Tests never read the user's config/cache nor a département set in the environment."""
+def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory,
+                  request: pytest.FixtureRequest) -> None:
+    """Tests never read the user's config/cache nor a département set in the environment.
+
+    Each test has its own cache directory, holding a copy of the shipped tree's entry
+    (:func:`shipped_cache`), except the tests marked ``cold_cache``, which start from an empty one.
+    """
+    # COLUMNS and LINES: pytest-xdist's workers set them (80×24), and Rich would take them over
+    # the size of the terminal a test opens
     for var in ("PDP_NAV_DEPARTEMENT", "PDP_NAV_ARBRE", "PDP_NAV_DEBUG", "ACCESSIBLE", "NO_COLOR",
-                "PDP_NAV_NO_CACHE", "PDP_NAV_CACHE_DIR"):
+                "PDP_NAV_NO_CACHE", "PDP_NAV_CACHE_DIR", "COLUMNS", "LINES"):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("PDP_NAV_TODAY", "2026-11-29")
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
+    cache_home = tmp_path_factory.mktemp("cache")
+    if request.node.get_closest_marker("cold_cache") is None:
+        seed = request.getfixturevalue("shipped_cache")
+        if seed is not None:
+            shutil.copytree(seed, cache_home / "pdp-nav", copy_function=_copy_writable)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache_home))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("config")))
+
+
+def _copy_writable(source: str, target: str) -> None:
+    """A private copy (0600, as the cache writes them) of a read-only seed entry."""
+    shutil.copyfile(source, target)
+    os.chmod(target, 0o600)
 
 
 @pytest.fixture

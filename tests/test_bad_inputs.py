@@ -345,6 +345,7 @@ def _run_many(args: list[str], count: int, cwd: Path) -> list[subprocess.Complet
     return [subprocess.CompletedProcess(p.args, p.wait(timeout=120), *p.communicate()) for p in procs]
 
 
+@pytest.mark.slow
 def test_concurrent_runs_share_the_cache_safely(here: Path) -> None:
     """Runs started together on a cold cache, while another writer keeps damaging the entry:
     every run answers right, and the entry ends up sound."""

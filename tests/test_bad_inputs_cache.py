@@ -25,6 +25,8 @@ from pdp_nav.errors import InputError
 from .helpers import OVERLAY, write, write_tree
 from .test_bad_inputs import ANSWERS, READ_ERROR, cli, here  # noqa: F401 - `here` is a fixture
 
+pytestmark = pytest.mark.cold_cache  # the cache's own tests: no entry seeded (conftest)
+
 RUN = ("run", "-a", "a.yaml", "--arbre", "tree", "-f", "json")
 NOT_A_FILE = "c'est {}, pas un fichier ordinaire : indiquez un fichier"
 TOO_BIG = "fichier trop volumineux (plus de 1 Mo ; maximum 1 Mo) : est-ce bien un fichier pdp-nav ? Vérifiez le chemin"

@@ -16,6 +16,8 @@ from pdp_nav.errors import TreeInvalidError
 
 from .helpers import CATALOGUE, OVERLAY, write, write_tree
 
+pytestmark = pytest.mark.cold_cache  # the cache's own tests: no entry seeded (conftest)
+
 
 @pytest.fixture
 def cache_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:

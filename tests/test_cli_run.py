@@ -295,28 +295,61 @@ def test_unknown_departement(tree_dir: Path, tmp_path: Path, capsys: pytest.Capt
         "2A, 2B ou de 971 à 976 (ex. 56, 056, 2a, 974), ou un nom (ex. morbihan, « Côtes-d'Armor »)\n"))
 
 
+@pytest.mark.slow
 def test_every_path_of_the_shipped_tree(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Every root-to-outcome path of trees/ replays as an answers file and proposes a dispositif.
 
-    All paths go through the same resolution as `run` (answers.resolve); an evenly spread
-    sample of them also goes through the whole command line, JSON output included.
+    Why it fails if any path breaks it, without building the full result of each of the 10^5:
+    - every line an answers file of a path can hold (« question: option », one per option of
+      each question) is read back as itself by the YAML reader;
+    - every path goes through the same resolution as `run` (answers.resolve) and must end at
+      its outcome;
+    - what `run` proposes is exactly what the one eligibility rule (engine.fitting, as the bits
+      of fit_mask & place_mask) gives, which is computed for every path and must not be empty.
+      That equality is checked on a sample holding a path of every outcome, a path proposing
+      each dispositif and one path in 97: the full result there, and the conditions evaluated
+      one by one (no memo), each equal to engine.fitting;
+    - an evenly spread sample of 40 paths also goes through the whole command line, JSON
+      output included.
     """
     from pdp_nav.content.answers import resolve
     from pdp_nav.content.yamlio import parse_yaml
+    from pdp_nav.core.engine import available_here, fit_mask, fitting, place_mask, walk
 
     trees = shipped_tree_or_skip()
     tree = load_tree(trees)
+    for question in tree.questions.values():
+        for option in question.options:
+            line = f"{question.id}: {option.id}\n"
+            assert parse_yaml(line, "p.yaml").data == {question.id: option.id}, line
+    doc = parse_yaml("", "p.yaml")
+    here = place_mask(tree)
+    count, sample, outcomes, proposed = 0, [], set(), 0
+    for _, answers, outcome in walk(tree):
+        state = resolve(tree, answers, doc)
+        assert state.outcome is outcome, answers
+        fit = fit_mask(tree, answers) & here  # the bits of engine.fitting
+        assert fit, answers
+        if fit & ~proposed or outcome.id not in outcomes or count % 97 == 0:
+            outcomes.add(outcome.id)
+            proposed |= fit
+            sample.append((dict(answers), outcome))
+        count += 1
+    assert count == sum(1 for _ in iter_paths(tree)) > 100_000
+    assert outcomes == set(tree.outcomes) and proposed == here
+    for answers, outcome in sample:
+        result = resolve(tree, answers, doc).result()
+        fit = fitting(tree, answers)
+        assert result.outcome is outcome and result.proposals, answers
+        assert sorted(result.dispositif_ids) == sorted(fit), answers
+        assert fit == tuple(did for did, d in tree.dispositifs.items()
+                            if available_here(tree, d) and d.when.matches(answers)), answers
     paths = list(iter_paths(tree))
-    assert paths
     step = max(1, len(paths) // 40)
-    for n, path in enumerate(paths):
-        text = "".join(f"{q}: {o}\n" for q, o in path.answers.items())
-        if n % step:
-            state = resolve(tree, path.answers, parse_yaml(text, "p.yaml"))
-            assert state.outcome is path.outcome and state.result().proposals, path.answers
-            continue
+    for n in range(0, len(paths), step):
+        path = paths[n]
         answers = tmp_path / f"p{n}.yaml"
-        answers.write_text(text, encoding="utf-8")
+        answers.write_text("".join(f"{q}: {o}\n" for q, o in path.answers.items()), encoding="utf-8")
         code, out, err = run(capsys, "-a", str(answers), "--arbre", str(trees), "-f", "json")
         assert (code, err) == (0, ""), (path.answers, err)
         data = json.loads(out)

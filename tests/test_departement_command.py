@@ -51,6 +51,7 @@ class TestCreer:
         assert "# Où chercher : https://www.monparcourshandicap.gouv.fr" in text
         assert '- {kind: telephone, value: "À COMPLÉTER (numéro à l\'usage des professionnels' in text
 
+    @pytest.mark.slow
     def test_the_new_overlay_is_valid_and_validate_lists_it(self, shipped_copy: Path, capsys) -> None:
         """An overlay just created: validate passes, its fields to fill are warnings with their line."""
         cli(capsys, "departement", "creer", "75", "--arbre", str(shipped_copy))

@@ -6,6 +6,7 @@ import tempfile
 from pathlib import Path
 
 import yaml
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -74,6 +75,7 @@ def load(files: dict):
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(trees(), st.lists(st.integers(0, 2), max_size=10))
 def test_random_walks_keep_invariants(files: dict, picks: list[int]) -> None:
@@ -97,6 +99,7 @@ def test_random_walks_keep_invariants(files: dict, picks: list[int]) -> None:
         assert state.result().proposals                    # every complete path proposes something
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(trees())
 def test_every_path_of_a_valid_tree_proposes_a_dispositif(files: dict) -> None:

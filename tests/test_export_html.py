@@ -149,6 +149,7 @@ class TestPage:
 
 
 @needs_chromium
+@pytest.mark.slow
 class TestInChromium:
     @staticmethod
     def python_results(tree, every: int = 1) -> list[dict]:

@@ -97,11 +97,20 @@ class TestFormats:
         if files:
             assert {c for r in records for c in r["contacts"]} >= {"spst-bis", "cap-emploi"}
 
-    def test_fast_json_is_the_records_for_every_selection(self, tmp_path: Path) -> None:
+    @pytest.mark.slow
+    def test_fast_json_is_the_records_for_every_selection(self, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
         """json_records (cached fragments, shared prefixes) encodes exactly what records() gives.
 
         Every start node and every first answer, including one that leads straight to an outcome
-        (``--phase en_poste``) and the shipped tree's 103,950 paths when it is there.
+        (``--phase en_poste``) and the shipped tree's 103,950 paths when it is there. Each record
+        is compared whole, as text: the fast line must be the compact JSON of the record.
+
+        Both functions encode the same selected paths (``iter_selected``): they are computed once
+        per selection and handed to both, and the ids proposed on a path are memoised on the
+        answers the conditions cite (what ``engine.proposed`` depends on), so that the selections
+        of the shipped tree that share paths (the root, each first answer) compute them once.
+        Every path of every selection is still encoded by both and compared.
         """
         trees = [load_tree(write_tree(tmp_path / "mini", overlays={"56": OVERLAY}), "56"),
                  load_tree(write_tree(tmp_path / "cond", catalogue=CONDITIONAL_CONTACTS + LOCAL_DISPOSITIFS,
@@ -109,13 +118,34 @@ class TestFormats:
         shipped = Path(__file__).resolve().parent.parent / "trees"
         if (shipped / "arbre.yaml").is_file():
             trees.append(load_tree(shipped))
-        for tree in trees:
-            selections = [export_paths.select(tree, start=node) for node in [*tree.questions, *tree.outcomes]]
-            selections += [export_paths.select(tree, phase=o.id) for o in tree.questions[tree.root].options]
-            for sel in selections:
-                fast = [json.loads(r) for r in export_paths.json_records(tree, sel)]
-                assert fast == list(export_paths.records(tree, sel)), sel
-                assert fast, sel
+        proposed, iter_selected = export_paths.proposed, export_paths.iter_selected
+        known: dict[tuple[int, tuple[str | None, ...]], tuple[tuple[str, ...], tuple[str, ...]]] = {}
+
+        def memoised(tree, answers, outcome):  # noqa: ANN001, ANN202 - engine.proposed's
+            key = (id(outcome), tuple(map(answers.get, cited)))
+            found = known.get(key)
+            if found is None:
+                found = known[key] = proposed(tree, answers, outcome)
+            return found
+
+        leaves: dict[export_paths.Selection, list[export_paths.Leaf]] = {}
+        with monkeypatch.context() as patch:
+            patch.setattr(export_paths, "proposed", memoised)
+            patch.setattr(export_paths, "iter_selected", lambda tree, sel: iter(leaves[sel]))
+            for tree in trees:
+                known.clear()
+                cited = tuple(export_paths.cited_questions(tree))
+                selections = [export_paths.select(tree, start=node) for node in [*tree.questions, *tree.outcomes]]
+                selections += [export_paths.select(tree, phase=o.id) for o in tree.questions[tree.root].options]
+                for sel in selections:
+                    leaves.clear()
+                    leaves[sel] = list(iter_selected(tree, sel))
+                    assert leaves[sel], sel
+                    count = 0
+                    for count, (fast, record) in enumerate(zip(export_paths.json_records(tree, sel),
+                                                               export_paths.records(tree, sel), strict=True), 1):
+                        assert fast == export_paths._dumps(record), sel
+                    assert count == len(leaves[sel])
         assert [r["answers"] for r in export_paths.records(trees[0], export_paths.select(trees[0], phase="en_poste"))
                 ] == [{"phase": "en_poste"}]
 

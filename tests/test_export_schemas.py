@@ -80,6 +80,7 @@ def test_validate_json_follows_validation_schema(tmp_path: Path, capsys: pytest.
 class TestShippedTree:
     """The real content of trees/: its exports follow the published schemas."""
 
+    @pytest.mark.slow
     def test_paths_catalogue_and_page_data(self) -> None:
         shipped = shipped_tree_or_skip()
         departements = sorted(p.stem for p in (shipped / "departements").glob("*.yaml"))

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from pdp_nav.cli import main
-from pdp_nav.core.engine import cited_questions, iter_paths, replay
+from pdp_nav.core.engine import fit_mask, replay, walk
 from pdp_nav.export.html import build_html
 from pdp_nav.content.load import load_tree
 from pdp_nav.views.summary import result_dict, result_markdown, result_text, summary_text
@@ -53,26 +53,49 @@ def covering_answers(tree) -> list[dict[str, str]]:  # noqa: ANN001 - a Tree
     """Answers of a few paths that, together, reach every outcome and show every dispositif with
     each of its contacts (conditional ones included), ignoring which département is set.
 
-    Which dispositifs fit and which contacts they show depend only on the answers to the cited
-    questions, so paths are grouped by those answers and each group is examined once.
+    Which dispositifs fit is read from the one eligibility rule (``engine.fit_mask``, territory
+    aside, memoised on the answers each condition cites); contacts are looked at on a path only
+    for the dispositifs that fit there and still have a pair (dispositif, contact) not shown.
+    The walk stops once every pair that the catalogue lists has been shown, else it goes
+    through every path; then the fewest of the paths found that still show every pair are kept.
     """
-    cited = tuple(cited_questions(tree))
+    dispositifs = list(tree.dispositifs.values())
+    pairs = [{(d.id, cid) for cid in ("", *tree.contacts_of(d))} for d in dispositifs]
     wanted: dict[tuple[str, ...], dict[str, str]] = {}
-    groups: set[tuple] = set()
-    for path in iter_paths(tree):
-        answers = path.answers
-        wanted.setdefault(("outcome", path.outcome.id), answers)
-        key = tuple(map(answers.get, cited))
-        if key in groups:
-            continue
-        groups.add(key)
-        for did, d in tree.dispositifs.items():
-            if d.when.matches(answers):
+    done = 0  # the dispositifs whose every pair is in wanted, as bits
+    possible = len(tree.outcomes) + sum(map(len, pairs))
+    for _, answers, outcome in walk(tree):
+        if ("outcome", outcome.id) not in wanted:
+            wanted[("outcome", outcome.id)] = dict(answers)
+        mask = fit_mask(tree, answers) & ~done
+        for i, d in enumerate(dispositifs):
+            if mask >> i & 1:
                 for cid in ("", *tree.contacts_of(d, answers)):
-                    wanted.setdefault((did, cid), answers)
-    return list({tuple(a.items()): a for a in wanted.values()}.values())
+                    if (d.id, cid) not in wanted:
+                        wanted[(d.id, cid)] = dict(answers)
+                if pairs[i] <= wanted.keys():
+                    done |= 1 << i
+        if len(wanted) == possible:
+            break
+    # fewest of these paths that still show every pair (greedy): each is rendered in every format
+    covers = {}
+    for key, answers in wanted.items():
+        covers.setdefault(tuple(answers.items()), set()).add(key)
+    for answers in map(dict, covers):
+        outcome = replay(tree, answers)[0].outcome
+        mask = fit_mask(tree, answers)
+        covers[tuple(answers.items())] |= {("outcome", outcome.id)} | {
+            (d.id, cid) for i, d in enumerate(dispositifs) if mask >> i & 1
+            for cid in ("", *tree.contacts_of(d, answers))}
+    chosen, left = [], set(wanted)
+    while left:
+        best = max(covers, key=lambda a: len(covers[a] & left))
+        chosen.append(dict(best))
+        left -= covers.pop(best)
+    return chosen
 
 
+@pytest.mark.slow
 def test_no_placeholder_on_any_path(trees: Path) -> None:
     """Every path, with no département, every shipped overlay and an overlay left entirely unfilled.
 
@@ -105,6 +128,7 @@ def test_no_placeholder_on_any_path(trees: Path) -> None:
         assert local <= shown, departement
 
 
+@pytest.mark.slow
 def test_unfilled_overlay_keeps_the_national_channels(trees: Path) -> None:
     """An unfilled local contact shows the national channel and directory instead, tagged with its département."""
     national, local = load_tree(trees).contacts["cpam"], load_tree(trees, "75").contacts["cpam"]

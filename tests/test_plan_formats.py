@@ -121,6 +121,7 @@ def test_printed_html_summary_has_the_plan_on_page_one(tmp_path: Path, scenario:
     assert "Fiches des dispositifs" not in one and text(2).startswith("Fiches des dispositifs")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("departement", [None, "22", "29", "35", "56"])
 def test_text_summary_fits_a_medical_file(departement: str | None) -> None:
     """Every reference case: the .txt summary has at most 60 lines of at most 100 characters, and

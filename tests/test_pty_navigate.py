@@ -13,7 +13,7 @@ from .helpers import OVERLAY, write_tree
 from .terminal import (ANSI, CTRL_C, CTRL_D, DOWN, ENTER, LEFT, MENU_HINT, PDP_NAV, TIMEOUT, Session,
                        needs_pdp_nav)
 
-pytestmark = needs_pdp_nav
+pytestmark = [needs_pdp_nav, pytest.mark.slow]  # a real terminal: seconds per test
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from .helpers import SCENARIO, write_scenario, write_tree
 from .terminal import ANSI, CTRL_C, DOWN, ENTER, LEFT, Session, needs_pdp_nav, spaced
 from .test_scenarios import WRONG
 
-pytestmark = needs_pdp_nav
+pytestmark = [needs_pdp_nav, pytest.mark.slow]  # a real terminal: seconds per test
 
 
 class Pty(Session):

@@ -371,6 +371,7 @@ def test_json_format(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
     assert data["problems"][0]["line"] == line_of(arbre, "nulle_part")
 
 
+@pytest.mark.slow
 def test_shipped_tree_is_valid(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     """`pdp-nav validate trees/` exits 0 on the shipped content, checked against the real date
     (the shipped cards are dated when they were last checked, after the tests' fixed "today")."""

@@ -91,7 +91,8 @@ def montrer(
     holders = [(c, a) for c in codes.values() if (a := c.article(num)) is not None]
     if not holders:
         where = f"le {codes[code].version}" if code else ", ".join(c.version for c in codes.values())
-        raise UsageError(f"article « {shown(article)} » introuvable dans {where} : vérifiez le numéro (par exemple R4624-29)")
+        raise UsageError(f"article « {shown(article)} » introuvable dans {where} : "
+                         "vérifiez le numéro (par exemple R4624-29)")
     if len(holders) > 1:
         raise UsageError(f"l'article {num} existe dans plusieurs codes : précisez --code "
                          + " ou --code ".join(c.key for c, _ in holders))

@@ -304,32 +304,41 @@ def proposed(tree: Tree, answers: Mapping[str, str],
              outcome: Outcome) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The ids and the contact ids :func:`evaluate` would give, in order, without explanations.
 
-    Conditions only look at the answers to the questions they cite, so which dispositifs
-    fit is memoised on those answers, with their order and contacts for each outcome that
-    sets an order: the paths of an export share most of them (issue #7).
+    Conditions only look at the answers to the questions they cite, so the result is memoised
+    on those answers, for each outcome that sets an order: the paths of an export share most
+    of them (issue #7). When every question is cited somewhere, few paths share those answers;
+    the result is then also memoised on what it is made of: the dispositifs that fit
+    (:func:`fit_mask`, itself memoised per condition), the outcome's order and the answers the
+    conditional contacts read, which thousands of paths share.
     """
     memo = tree.memo.get("proposed")
     if memo is None:
-        table: dict[tuple[str | None, ...], Any] = {}
-        memo = tree.memo["proposed"] = (tuple(cited_questions(tree)), table)
-    cited, table = memo
+        read = dict.fromkeys(a.node for d in tree.dispositifs.values() for _, c in d.contact_when for a in c.atoms())
+        table: dict[tuple[str | None, ...], dict[str, tuple[tuple[str, ...], tuple[str, ...]]]] = {}
+        made: dict[tuple[Any, ...], tuple[tuple[str, ...], tuple[str, ...]]] = {}
+        memo = tree.memo["proposed"] = (tuple(cited_questions(tree)), table, tuple(read), made)
+    cited, table, nodes, made = memo
     key = tuple(map(answers.get, cited))
-    entry = table.get(key)
-    if entry is None:
+    ordered = table.get(key)
+    if ordered is None:
         if len(table) >= _PROPOSED_MEMO:
             table.clear()
-        by_outcome: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
-        entry = table[key] = (fitting(tree, answers), by_outcome)
-    fit, ordered = entry
+        ordered = table[key] = {}
     order = outcome.id if outcome.first else ""
     found = ordered.get(order)
     if found is None:
-        ids = fit
-        if outcome.first:
-            rank = {did: i for i, did in enumerate(outcome.first)}
-            ids = tuple(sorted(fit, key=lambda did: rank.get(did, len(rank))))
-        contacts = tuple(_contact_uses(tree, (tree.dispositifs[did] for did in ids), answers))
-        found = ordered[order] = (ids, contacts)
+        mask = fit_mask(tree, answers) & place_mask(tree)
+        parts = (mask, order, *map(answers.get, nodes))
+        found = made.get(parts)
+        if found is None:
+            if len(made) >= _PROPOSED_MEMO:
+                made.clear()
+            ids = tuple(did for i, did in enumerate(tree.dispositifs) if mask >> i & 1)
+            if outcome.first:
+                rank = {did: i for i, did in enumerate(outcome.first)}
+                ids = tuple(sorted(ids, key=lambda did: rank.get(did, len(rank))))
+            found = made[parts] = (ids, tuple(_contact_uses(tree, (tree.dispositifs[did] for did in ids), answers)))
+        ordered[order] = found
     return found
 
 
