@@ -83,8 +83,12 @@ def entry_path(tree_dir: Path) -> Path | None:
     directory = cache_dir()
     if directory is None:
         return None
-    slot = hashlib.sha256(str(tree_dir.resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:32]
-    return directory / f"pdp-nav-{slot}.cache"
+    return directory / f"pdp-nav-{slot(tree_dir)[:32]}.cache"
+
+
+def slot(path: Path) -> str:
+    """The name part of the entry made from ``path``: predictable, hence :func:`safe_dir` and :func:`write_entry`."""
+    return hashlib.sha256(str(path.resolve()).encode("utf-8", "surrogateescape")).hexdigest()
 
 
 _warned: set[str] = set()
@@ -170,11 +174,8 @@ def load(tree_dir: Path) -> tuple[Sources, Tree] | None:
     digests = _digests(tree_dir)
     if digests is None:
         return None
-    try:
-        raw = read_bounded(path, MAX_ENTRY, follow=False)  # neither a link, nor a FIFO, nor a device
-    except InputError:
-        return None
-    payload = _decode(raw, _key(digests))
+    body = read_entry(path, MAGIC, FORMAT, MAX_ENTRY)
+    payload = None if body is None else _decode(body, _key(digests))
     if payload is None:
         return None
 
@@ -187,14 +188,38 @@ def load(tree_dir: Path) -> tuple[Sources, Tree] | None:
     return None
 
 
-def _decode(raw: bytes, key: str) -> dict[str, Any] | None:
-    """The payload of an entry if its header, checksum and key are right."""
-    header, _, body = raw.partition(b"\n")
-    parts = header.split(b" ")
-    if len(parts) != 3 or parts[0] != MAGIC or parts[1] != str(FORMAT).encode():
+def read_entry(path: Path, magic: bytes, version: int, limit: int) -> bytes | None:
+    """The body of the entry at ``path``, or None: absent, not a regular file (a link, a FIFO, a
+    device), larger than ``limit``, of another kind or version, truncated or damaged.
+
+    The caller has checked the directory (:func:`safe_dir`).
+    """
+    try:
+        raw = read_bounded(path, limit, follow=False)
+    except InputError:
         return None
-    if hashlib.sha256(body).hexdigest().encode() != parts[2]:
-        return None  # truncated or damaged
+    header, _, body = raw.partition(b"\n")
+    return body if header == _header(magic, version, body) else None
+
+
+def store_entry(path: Path, magic: bytes, version: int, body: bytes, limit: int) -> bool:
+    """Write an entry that :func:`read_entry` reads back; False when the directory cannot take it."""
+    if len(body) > limit or not safe_dir(path.parent, create=True):
+        return False
+    try:
+        write_entry(path, _header(magic, version, body) + b"\n" + body)
+    except OSError:
+        return False  # read-only or full: the entry is simply made again next time
+    return True
+
+
+def _header(magic: bytes, version: int, body: bytes) -> bytes:
+    """What an entry starts with: its kind, its format version and the checksum of its body."""
+    return b" ".join((magic, str(version).encode(), hashlib.sha256(body).hexdigest().encode()))
+
+
+def _decode(body: bytes, key: str) -> dict[str, Any] | None:
+    """The payload of an entry's body if its key is right."""
     try:
         payload = json.loads(body)
     except ValueError:
@@ -301,14 +326,8 @@ def store(tree_dir: Path, sources: Sources) -> None:
         body = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), default=_iso).encode()
     except (TypeError, ValueError, RecursionError):
         return  # data JSON cannot hold: no cache for this tree
-    if len(body) > MAX_ENTRY or not safe_dir(path.parent, create=True):
-        return
-    header = b" ".join((MAGIC, str(FORMAT).encode(), hashlib.sha256(body).hexdigest().encode()))
-    try:
-        write_entry(path, header + b"\n" + body)
-    except OSError:
-        return  # read-only or full cache directory: the tree is simply read again next time
-    _prune(path.parent)
+    if store_entry(path, MAGIC, FORMAT, body, MAX_ENTRY):
+        _prune(path.parent)
 
 
 def write_entry(path: Path, content: bytes) -> None:

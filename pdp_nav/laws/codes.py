@@ -22,10 +22,9 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..content.cache import cache_dir, safe_dir, write_entry
+from ..content.cache import cache_dir, read_entry, safe_dir, slot, store_entry
 from ..core.legal import CODES
 from ..errors import InputError, Location, Problem, display_path
-from ..system.reading import read_bounded
 
 PACKAGE = "@socialgouv/legi-data"
 PINNED = "2.513.0"
@@ -358,20 +357,13 @@ def _entry(path: Path) -> Path | None:
     directory = _index_dir()
     if directory is None:
         return None
-    slot = hashlib.sha256(str(path.resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:24]
-    return directory / f"legi-{slot}.index"
+    return directory / f"legi-{slot(path)[:24]}.index"
 
 
 def _load_index(entry: Path, stamp: str) -> dict[str, Any] | None:
     """The cached payload for ``stamp``, or None (absent, stale, damaged, malformed, unsafe)."""
-    if not safe_dir(entry.parent, create=False):
-        return None
-    try:
-        raw = read_bounded(entry, MAX_INDEX, follow=False)
-    except InputError:
-        return None
-    header, _, body = raw.partition(b"\n")
-    if header != b" ".join((MAGIC, str(INDEX_FORMAT).encode(), hashlib.sha256(body).hexdigest().encode())):
+    body = read_entry(entry, MAGIC, INDEX_FORMAT, MAX_INDEX) if safe_dir(entry.parent, create=False) else None
+    if body is None:
         return None
     try:
         payload = json.loads(body)
@@ -425,13 +417,7 @@ def _iso(text: str) -> bool:
 def _store_index(entry: Path, payload: dict[str, Any]) -> None:
     """Write the entry; silently nothing when the cache directory cannot take it."""
     body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
-    if len(body) > MAX_INDEX or not safe_dir(entry.parent, create=True):
-        return
-    header = b" ".join((MAGIC, str(INDEX_FORMAT).encode(), hashlib.sha256(body).hexdigest().encode()))
-    try:
-        write_entry(entry, header + b"\n" + body)
-    except OSError:
-        return  # read-only or full: the code is scanned again next time
+    store_entry(entry, MAGIC, INDEX_FORMAT, body, MAX_INDEX)  # if it cannot, the code is scanned again next time
 
 
 def read_code(key: str, path: Path, fresh: bool = False) -> Code:
