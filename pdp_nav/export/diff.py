@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..core.engine import available_here, fit_mask, iter_paths, place_mask, proposed_ids, walk
+from ..core.engine import available_here, iter_paths, proposed_ids, walk
 from ..core.legal import label
 from ..core.model import Dispositif, Outcome, Tree
 from ..views.summary import tree_dict
@@ -100,21 +100,9 @@ def _questions(old: Tree, new: Tree) -> dict[str, Any]:
 
 
 def _result(tree: Tree, answers: dict[str, str], outcome: Outcome) -> dict[str, Any]:
-    return {"outcome": outcome.id, "dispositifs": list(_proposed_ids(tree, answers, outcome))}
-
-
-def _proposed_ids(tree: Tree, answers: dict[str, str], outcome: Outcome) -> tuple[str, ...]:
-    """:func:`proposed_ids`, memoised on which dispositifs fit (as bits) and the outcome's order.
-
-    The engine's memo is keyed on every cited answer and also works out the contacts; a diff
-    of thousands of changed paths only needs the ids, and few distinct sets of them exist.
-    """
-    memo: dict[tuple[int, str], tuple[str, ...]] = tree.memo.setdefault("diff-ids", {})
-    key = (fit_mask(tree, answers) & place_mask(tree), outcome.id if outcome.first else "")
-    ids = memo.get(key)
-    if ids is None:
-        ids = memo[key] = proposed_ids(tree, answers, outcome)
-    return ids
+    """A path's result: the engine memoises it on which dispositifs fit, so the few distinct
+    sets of a diff of thousands of changed paths are each ordered once (:func:`proposed_ids`)."""
+    return {"outcome": outcome.id, "dispositifs": list(proposed_ids(tree, answers, outcome))}
 
 
 def _suspects(old: Tree, new: Tree) -> tuple[str, ...] | None:
