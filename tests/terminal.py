@@ -6,11 +6,13 @@ import io
 import os
 import re
 import shutil
+import signal
 import sys
 from pathlib import Path
 
 import pexpect
 import pytest
+
 
 def _installed() -> str | None:
     """The ``pdp-nav`` of the Python running the tests (a venv's), else the one on PATH."""
@@ -27,6 +29,15 @@ ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][0-9A-B]|\r")
 HINT = r"aide\)"
 """End of the hint of a tree question: the menu is drawn and reads keys."""
 MENU_HINT = r"Entrée pour valider\)"
+
+
+def terminal_signals() -> None:
+    """In the child: Ctrl-C as in a terminal, even when the tests run in a background job.
+
+    A shell without job control starts ``cmd &`` with SIGINT ignored, and the child inherits it:
+    ``input()`` would then never see the Ctrl-C a test types (prompt_toolkit reads it as a key).
+    """
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def spaced(text: str) -> str:
@@ -50,7 +61,7 @@ class Session:
                 full_env[key] = value
         self.log = io.StringIO()
         self.child = pexpect.spawn(PDP_NAV, args, cwd=str(cwd), env=full_env, dimensions=(height, width),
-                                   encoding="utf-8", timeout=TIMEOUT)
+                                   encoding="utf-8", timeout=TIMEOUT, preexec_fn=terminal_signals)
         self.child.logfile_read = self.log
         self.size = (height, width)
 

@@ -19,7 +19,7 @@ from pdp_nav.system import process
 from pdp_nav.cli import main
 
 from .helpers import big_dag_tree, write, write_tree
-from .terminal import DOWN, ENTER, PDP_NAV, Session, needs_pdp_nav
+from .terminal import DOWN, ENTER, PDP_NAV, Session, needs_pdp_nav, terminal_signals
 
 pytestmark = needs_pdp_nav
 ANSWERS = "phase: reprise\nrqth: oui\n"
@@ -64,7 +64,7 @@ def test_latin1_navigate_reaches_the_result(tmp_path: Path, tree_dir: Path) -> N
     """The whole navigation under a Latin-1 locale: questions, result, « Quitter », exit 0."""
     env = {**os.environ, "TERM": "xterm", "PYTHONIOENCODING": "latin-1", "NO_COLOR": "1", "PROMPT_TOOLKIT_NO_CPR": "1"}
     child = pexpect.spawn(PDP_NAV, ["navigate", "--arbre", str(tree_dir)], env=env, cwd=str(tmp_path),
-                          dimensions=(24, 100), timeout=15)  # bytes: the output is Latin-1
+                          dimensions=(24, 100), timeout=15, preexec_fn=terminal_signals)  # bytes: the output is Latin-1
     for question, keys in (("Question 1", "2\r"), ("Question 2", "\x1b[B\r"), ("Question 3", "o")):
         child.expect_exact(question.encode())
         child.expect(rb"aide\)")

@@ -23,6 +23,7 @@ from pdp_nav.content.load import load_tree
 
 from .helpers import (CONDITIONAL_CONTACTS, CONDITIONAL_CONTACTS_CONTACTS, LOCAL_DISPOSITIFS, OVERLAY, big_dag_tree,
                       invoke, output_validator, write_tree)
+from .terminal import terminal_signals
 
 ALL = [  # the six paths of helpers.ARBRE, depth first: answers, outcome, dispositifs, contacts
     ({"phase": "en_poste"}, "en_poste_prevention", ["visite-demande"], ["spst"]),
@@ -34,11 +35,6 @@ ALL = [  # the six paths of helpers.ARBRE, depth first: answers, outcome, dispos
      ["cap-emploi", "spst"]),
     ({"phase": "reprise", "rqth": "non"}, "synthese", ["visite-reprise"], ["spst"]),
 ]
-
-
-def default_sigint() -> None:
-    """In the child: Ctrl-C as in a terminal, even when the tests run in a background job."""
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def paths(capsys: pytest.CaptureFixture[str], tree: Path, *args: str) -> tuple[int, str, str]:
@@ -303,7 +299,7 @@ class TestOutputFile:
         tree = big_dag_tree(tmp_path, 6, 10)  # a million paths: still writing when interrupted
         target = tmp_path / "big.jsonl"
         proc = subprocess.Popen([sys.executable, "-m", "pdp_nav", "paths", "--arbre", str(tree), "-o", str(target)],
-                                stderr=subprocess.PIPE, text=True, encoding="utf-8", preexec_fn=default_sigint)
+                                stderr=subprocess.PIPE, text=True, encoding="utf-8", preexec_fn=terminal_signals)
         try:
             deadline = time.monotonic() + 60
             while not any(p.name.startswith(".big.jsonl.") for p in tmp_path.iterdir()):
