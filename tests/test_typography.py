@@ -75,6 +75,12 @@ class TestWrapping:
         long = "anticonstitutionnellement x"
         assert [long[a:b] for a, b in spans(long, 10)] == ["anticonstitutionnellement", "x"]
 
+    def test_a_phone_label_stays_with_its_number(self) -> None:
+        """« Tél. » never ends a line and leaves « 3646 » to the next one (a contact line of the plan)."""
+        line = "Assurance Maladie service social · Tél. 3646 · actions 2, 3"
+        assert wrap(line, 39) == ["Assurance Maladie service social\u00a0·", "Tél.\u00a03646\u00a0· actions 2, 3"]
+        assert french("Tél. 3646") == "Tél.\u00a03646" and french("Autel. x") == "Autel. x"
+
     def test_fit_cuts_at_a_word(self) -> None:
         assert fit("Aide — Quelle est l'origine de l'arrêt ?", 25) == "Aide — Quelle est…"
         assert fit("court", 25) == "court"

@@ -15,17 +15,19 @@ from typing import Any
 
 NBSP = "\u00a0"
 _BEFORE = re.compile(r" ([?:;!»·›])")
-_AFTER = re.compile(r"« ")
+_AFTER = re.compile(r"(«|\bTél\.) ")
+"""After « and after the « Tél. » of a contact line: a line never ends with « Tél. » alone."""
 
 
 def french(text: str) -> str:
     """French typography: a non-breaking space before « ? : ; ! », inside « » and before the
-    « · » or « › » that separate the parts of a line, so no line starts with them (URLs such as
+    « · » or « › » that separate the parts of a line, so no line starts with them, and after
+    « Tél. », so that a line never ends with it and leaves its number to the next (URLs such as
     ``https://`` keep their colon: it has no space before it).
 
     The result has the length of ``text``: character offsets (styles in a Rich text) still hold.
     """
-    return _AFTER.sub("«" + NBSP, _BEFORE.sub(NBSP + r"\1", text))
+    return _AFTER.sub(r"\1" + NBSP, _BEFORE.sub(NBSP + r"\1", text))
 
 
 @functools.lru_cache(maxsize=4096)
