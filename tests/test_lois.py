@@ -60,7 +60,8 @@ def expected_report(tree: Path, today_repealed: bool) -> str:
                      "plus en vigueur (abrogé depuis le 01/01/2027) : citez le texte qui le remplace")
     else:
         lines.append(f"{where}:{repeal}:13: avertissement : dispositif « cap-emploi-maintien » : C. trav., art. "
-                     "L6323-17-2 sera abrogé le 01/01/2027 : prévoyez le texte qui le remplace")
+                     "L6323-17-2 sera abrogé le 01/01/2027 : prévoyez le texte qui le remplace, ou signalez la date "
+                     "sur la fiche (« until: 2027-01-01 »)")
     errors, warnings = (2, 1) if today_repealed else (1, 2)
     lines.append(f"6 article(s) vérifié(s) dans {ALL_CODES} : {errors} erreur(s), {warnings} avertissement(s) ; "
                  "1 référence(s) hors de ces codes non vérifiée(s) (décrets, lois, autres codes).")
@@ -114,6 +115,138 @@ class TestVerifier:
             ".: aucun code trouvé (fichiers data/LEGITEXT….json du paquet @socialgouv/legi-data) : "
             "téléchargez-les avec « scripts/fetch-codes » (npm pack @socialgouv/legi-data@2.513.0) ou indiquez "
             "le dossier du paquet avec --codes DOSSIER\n"))
+
+
+VALID_V2 = (CATALOGUE.replace("format_version: 1", "format_version: 2")
+            .replace('legal: ["C. trav., art. R4624-34"]', "legal: [{code: travail, article: R4624-56}]")
+            .replace('legal: ["C. trav., art. L4624-2-4", "C. trav., art. R4624-29"]',
+                     "legal: [{code: travail, article: L4624-2-4}, {code: travail, article: R4624-29}]")
+            .replace('legal: ["C. trav., art. R4624-31"]', "legal: [{code: travail, article: R4624-31}]")
+            .replace('legal: ["C. trav., art. L5214-3-1"]', "legal: [{code: travail, article: L5212-13}]"))
+"""A format-2 catalogue citing only articles of the fixture that are in force, changed before « checked »."""
+
+
+def with_until(until: str, article: str = "L6323-17-2") -> str:
+    """VALID_V2 where « cap-emploi-maintien » cites ``article`` with ``until``."""
+    return VALID_V2.replace("{code: travail, article: L5212-13}",
+                            f"{{code: travail, article: {article}, until: {until}}}")
+
+
+class TestUntil:
+    """« until » on a reference: the card says the article ends that day, and the check holds it to that date.
+
+    L6323-17-2 is ``ABROGE_DIFF`` in the fixture, in force until 01/01/2027; R4624-56 has no end date.
+    """
+
+    @staticmethod
+    def findings(tmp_path: Path, catalogue: str, today: str, codes: Path = CODES) -> list[str]:
+        import datetime as dt
+
+        from pdp_nav.laws.citations import check_citations
+        from pdp_nav.laws.codes import read_codes
+
+        report = check_citations(write_tree(tmp_path, catalogue=catalogue), read_codes(codes),
+                                 dt.date.fromisoformat(today))
+        assert report.checked == 5
+        return [f"{f.problem.severity.value} {f.problem.rule}: {f.problem.message}" for f in report.findings]
+
+    @pytest.mark.parametrize("today", ["2026-11-29", "2026-12-31"])
+    def test_no_warning_before_the_date(self, tmp_path: Path, today: str) -> None:
+        """Without « until » the same article warns (TestVerifier); with it, the card says it: nothing to say."""
+        assert self.findings(tmp_path, with_until("2027-01-01"), today) == []
+
+    @pytest.mark.parametrize("today", ["2027-01-01", "2031-06-30"])
+    def test_a_warning_not_an_error_after_the_date(self, tmp_path: Path, today: str) -> None:
+        assert self.findings(tmp_path, with_until("2027-01-01"), today) == [
+            "avertissement repealed-announced: dispositif « cap-emploi-maintien » : C. trav., art. L6323-17-2 est "
+            "abrogé depuis le 01/01/2027 ; la fiche le signale : remplacez la citation dès que le texte qui le "
+            "remplace est connu"]
+
+    def test_the_calendar_alone_does_not_fail_the_command(self, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+        """After the date, « lois verifier » still exits 0 on a card that announces the repeal."""
+        monkeypatch.setenv("PDP_NAV_TODAY", "2027-02-01")
+        catalogue = with_until("2027-01-01")
+        tree = write_tree(tmp_path, catalogue=catalogue)
+        assert cli(capsys, "lois", "verifier", "--arbre", str(tree), "--codes", str(CODES)) == (0, (
+            f"tree/catalogue.yaml:{line_of(catalogue, 'until:')}:13: avertissement : dispositif "
+            "« cap-emploi-maintien » : C. trav., art. L6323-17-2 est abrogé depuis le 01/01/2027 ; la fiche le "
+            "signale : remplacez la citation dès que le texte qui le remplace est connu\n"
+            f"5 article(s) vérifié(s) dans {ALL_CODES} : 0 erreur(s), 1 avertissement(s) ; 0 référence(s) hors de "
+            "ces codes non vérifiée(s) (décrets, lois, autres codes).\n"), "")
+
+    @pytest.mark.parametrize("today", ["2026-11-29", "2028-06-01"])
+    def test_another_date_is_an_error(self, tmp_path: Path, today: str) -> None:
+        assert self.findings(tmp_path, with_until("2028-01-01"), today) == [
+            "erreur wrong-until: dispositif « cap-emploi-maintien » : la fiche dit C. trav., art. L6323-17-2 abrogé "
+            f"à compter du 01/01/2028 (« until ») mais le {TRAVAIL} le donne abrogé à compter du 01/01/2027 : "
+            "écrivez « until: 2027-01-01 »"]
+
+    def test_an_article_without_end_date_is_an_error(self, tmp_path: Path) -> None:
+        assert self.findings(tmp_path, with_until("2027-01-01", "R4624-56"), "2026-11-29") == [
+            "erreur wrong-until: dispositif « cap-emploi-maintien » : la fiche dit C. trav., art. R4624-56 abrogé "
+            f"à compter du 01/01/2027 (« until ») mais le {TRAVAIL} n'indique aucune date d'abrogation : "
+            "retirez « until »"]
+
+    def test_once_the_codes_say_repealed(self, tmp_path: Path) -> None:
+        """A later package gives the article ``ABROGE`` with the same end date: still the announced repeal."""
+        root = json.loads(TRAVAIL_FILE.read_bytes())
+        stack = [root]
+        while stack:
+            node = stack.pop()
+            if node.get("type") == "article" and node["data"]["num"] == "L6323-17-2":
+                assert node["data"]["etat"] == "ABROGE_DIFF"
+                node["data"]["etat"] = "ABROGE"
+            stack.extend(node.get("children", ()))
+        later = tmp_path / "later"
+        (later / "data").mkdir(parents=True)
+        (later / "data" / TRAVAIL_FILE.name).write_text(json.dumps(root, ensure_ascii=False), encoding="utf-8")
+        assert [f.split(":")[0] for f in self.findings(tmp_path, with_until("2027-01-01"), "2027-02-01", later)] \
+            == ["avertissement repealed-announced"]
+        assert [f.split(":")[0] for f in self.findings(tmp_path, VALID_V2.replace("L5212-13", "L6323-17-2"),
+                                                       "2027-02-01", later)] == ["erreur repealed"]
+
+    def test_every_output_shows_it(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        """Card, text, Markdown, HTML summary, Rich, JSON (with « until » in ISO, in its schema), catalogue, page."""
+        import io
+
+        from rich.console import Console
+
+        from pdp_nav.core.engine import replay
+        from pdp_nav.export.html import page_data
+        from pdp_nav.ui.render import print_result
+        from pdp_nav.views.printable import result_html
+        from pdp_nav.views.summary import result_dict, result_markdown, result_text
+
+        shown = "C. trav., art. L6323-17-2 (abrogé à compter du 1er janvier 2027)"
+        tree_dir = write_tree(tmp_path, catalogue=with_until("2027-01-01"))
+        tree = load_tree(tree_dir)
+        result = replay(tree, {"phase": "reprise", "rqth": "oui"})[0].result()
+        rich = Console(file=io.StringIO(), width=200, color_system=None)
+        print_result(result, rich, detail=True)
+        for text in (result_text(result, width=200, detail=True), result_markdown(result, detail=True),
+                     result_html(result), rich.file.getvalue()):  # type: ignore[attr-defined]
+            assert shown in text.replace("\u00a0", " ")
+        ref = {"label": shown, "url": "https://www.legifrance.gouv.fr/search/code?tab_selection=code&query="
+               "Code+du+travail+L6323-17-2", "code": "travail", "article": "L6323-17-2", "until": "2027-01-01"}
+        data = result_dict(result)
+        output_validator("result").validate(data)
+        (cap,) = [d for d in data["dispositifs"] if d["id"] == "cap-emploi-maintien"]
+        assert (cap["legal"], cap["legal_refs"]) == ([shown], [ref])
+        page = json.loads(json.dumps(page_data(tree)))
+        output_validator("page-data").validate(page)
+        assert [d["legal_refs"] for d in page["dispositifs"] if d["id"] == "cap-emploi-maintien"] == [[ref]]
+        code, out, _ = cli(capsys, "catalogue", "--arbre", str(tree_dir))
+        output_validator("catalogue").validate(json.loads(out))
+        refs = [d["legal_refs"] for d in json.loads(out)["dispositifs"] if d["legal"] == [shown]]
+        assert (code, refs) == (0, [[ref]])
+
+    def test_convertir_keeps_it(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        """Adding the Légifrance id rewrites the reference with « until » kept, in ISO, before the id."""
+        path = write(tmp_path / "catalogue.yaml", with_until("2027-01-01"))
+        assert cli(capsys, "lois", "convertir", str(path), "--codes", str(CODES))[0] == 0
+        assert ("    legal:\n      - {code: travail, article: L6323-17-2, until: 2027-01-01, "
+                "legiarti: LEGIARTI000047452262}\n" in path.read_text(encoding="utf-8"))
 
 
 def test_lois_alone_says_what_to_type(capsys: pytest.CaptureFixture[str]) -> None:
@@ -255,6 +388,22 @@ class TestReferences:
         (title,) = parse_citation("Pas de base légale propre identifiée (organisation locale)")
         assert (title.title, link(title)) == ("Pas de base légale propre identifiée (organisation locale)", "")
 
+    def test_until_in_the_label_and_the_data(self) -> None:
+        """« until » reads from text or a date, shows after the note, and goes back out in ISO."""
+        import datetime as dt
+
+        from pdp_nav.core.legal import from_data, ref_data
+
+        (ref,) = from_data({"code": "travail", "article": "L6323-17-2", "until": "2027-01-01", "note": "ancienneté"})
+        assert ref.until == dt.date(2027, 1, 1)
+        assert from_data({"code": "travail", "article": "L6323-17-2", "until": dt.date(2027, 1, 1),
+                          "note": "ancienneté"}) == (ref,)
+        assert label(ref) == "C. trav., art. L6323-17-2 (ancienneté) (abrogé à compter du 1er janvier 2027)"
+        assert ref_data(ref) == {"code": "travail", "article": "L6323-17-2", "note": "ancienneté",
+                                 "until": "2027-01-01"}
+        (later,) = from_data({"code": "securite_sociale", "article": "L323-3", "until": "2028-03-15"})
+        assert label(later) == "CSS, art. L323-3 (abrogé à compter du 15 mars 2028)"
+
 
 BAD_V2 = [
     ('legal: ["C. trav., art. R4624-31"]', 'legal: ["C. trav., art. R4624-31"]', 13,
@@ -274,10 +423,20 @@ BAD_V2 = [
      "le dispositif « visite-reprise » : référence légale n° 1 : une référence légale est soit un article, soit "
      "un texte, soit un titre : écrivez {code: travail, article: R4624-29}, {text: decret, number: \"2022-372\", "
      "date: 2022-03-16} ou {title: \"…\"} (ici : code, title ensemble)"),
+    ('legal: ["C. trav., art. R4624-31"]', "legal: [{code: travail, article: R4624-31, until: 2027-13-01}]", 48,
+     "le dispositif « visite-reprise » : référence légale n° 1 : date d'abrogation « 2027-13-01 » invalide : "
+     "écrivez « until: » avec la date AAAA-MM-JJ à compter de laquelle l'article n'est plus en vigueur"),
+    ('legal: ["C. trav., art. R4624-31"]', "legal: [{code: travail, article: R4624-31, until: bientôt}]", 48,
+     "le dispositif « visite-reprise » : référence légale n° 1 : date d'abrogation « bientôt » invalide : "
+     "écrivez « until: » avec la date AAAA-MM-JJ à compter de laquelle l'article n'est plus en vigueur"),
+    ('legal: ["C. trav., art. R4624-31"]', 'legal: [{text: loi, number: "2025-989", until: 2027-01-01}]', 45,
+     "le dispositif « visite-reprise » : référence légale n° 1 : « until » ne s'emploie qu'avec un article d'un "
+     "code ({code: travail, article: …, until: AAAA-MM-JJ})"),
 ]
 
 
-@pytest.mark.parametrize(("old", "new", "column", "message"), BAD_V2, ids=["string", "code", "article", "key", "kinds"])
+@pytest.mark.parametrize(("old", "new", "column", "message"), BAD_V2,
+                         ids=["string", "code", "article", "key", "kinds", "until-day", "until-text", "until-on-text"])
 def test_bad_reference_in_format_2(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                    old: str, new: str, column: int, message: str) -> None:
     """Each mistake in a structured reference: exit 1, the French message at file:line:column."""

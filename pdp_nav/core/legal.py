@@ -27,8 +27,10 @@ CODES = {
 """Code key -> (abbreviation in labels, full name, Légifrance id of the code)."""
 TEXTS = {"decret": "Décret", "loi": "Loi", "ordonnance": "Ordonnance", "arrete": "Arrêté",
          "circulaire": "Circulaire", "instruction": "Instruction"}
-KEYS = ("code", "article", "to", "detail", "text", "number", "date", "title", "note", "legiarti", "url")
+KEYS = ("code", "article", "to", "detail", "text", "number", "date", "title", "note", "until", "legiarti", "url")
 """Keys of a reference, in the order they are written."""
+DATES = ("date", "until")
+"""Keys of a reference whose value is a date."""
 ARTICLE = r"(?:[LRD]\*?\d+(?:-\d+)*|[LRD]\*?\.\s?\d+(?:-\d+)*)"
 LEGIFRANCE = "https://www.legifrance.gouv.fr"
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
@@ -45,7 +47,8 @@ def french_date(day: dt.date) -> str:
 
 
 def label(ref: LegalRef) -> str:
-    """The reference as a French citation: « C. trav., art. R4624-29 », « Décret n° 2022-372 du 16 mars 2022 »."""
+    """The reference as a French citation: « C. trav., art. R4624-29 », « Décret n° 2022-372 du 16 mars 2022 »,
+    « C. trav., art. L6323-17-2 (abrogé à compter du 1er janvier 2027) »."""
     if ref.code:
         text = f"{CODES[ref.code][0]}, art. {ref.article}" + (f" à {ref.to}" if ref.to else "")
     elif ref.text:
@@ -54,7 +57,9 @@ def label(ref: LegalRef) -> str:
     else:
         text = ref.title
     text += f" {ref.detail}" if ref.detail else ""
-    return text + (f" ({ref.note})" if ref.note else "")
+    text += f" ({ref.note})" if ref.note else ""
+    # worded to stay true on both sides of the date: the card is not rewritten on that day
+    return text + (f" (abrogé à compter du {french_date(ref.until)})" if ref.until else "")
 
 
 def link(ref: LegalRef) -> str:
@@ -90,8 +95,9 @@ def markdown_link(ref: LegalRef, escape: Callable[[str], str]) -> str:
 def ref_data(ref: LegalRef) -> dict[str, Any]:
     """The reference as plain data (the YAML form), only the keys that are set; dates in ISO."""
     data = {k: getattr(ref, k) for k in KEYS if getattr(ref, k)}
-    if ref.date:
-        data["date"] = ref.date.isoformat()
+    for key in DATES:
+        if key in data:
+            data[key] = data[key].isoformat()
     return data
 
 
@@ -106,11 +112,11 @@ def from_data(item: Any) -> tuple[LegalRef, ...]:
     """One schema-valid item of ``legal:``: a mapping (format 2) or a string (format 1)."""
     if isinstance(item, str):
         return parse_citation(item)
-    fields = {k: str(v) for k, v in item.items() if k != "date"}
-    date = item.get("date")
-    if date is not None and not isinstance(date, dt.date):
-        date = dt.date.fromisoformat(str(date))
-    return (LegalRef(**fields, date=date),)
+    fields: dict[str, Any] = {k: str(v) for k, v in item.items() if k not in DATES}
+    for key in DATES:
+        day = item.get(key)
+        fields[key] = day if day is None or isinstance(day, dt.date) else dt.date.fromisoformat(str(day))
+    return (LegalRef(**fields),)
 
 
 _CODE_PREFIXES = {"c. trav.": "travail", "css": "securite_sociale", "c. séc. soc.": "securite_sociale",
@@ -228,6 +234,11 @@ def _field_problem(item: dict[str, Any], kind: str) -> tuple[tuple[str, ...], st
          f"numéro de texte « {item.get('number')} » invalide : écrivez-le entre guillemets, par exemple \"2022-372\""),
         ("date", _is_date(item.get("date", "2000-01-01")),
          f"date « {item.get('date')} » invalide : écrivez-la AAAA-MM-JJ"),
+        ("until", kind == "code" or "until" not in item,
+         "« until » ne s'emploie qu'avec un article d'un code ({code: travail, article: …, until: AAAA-MM-JJ})"),
+        ("until", _is_date(item.get("until", "2000-01-01")),
+         f"date d'abrogation « {item.get('until')} » invalide : écrivez « until: » avec la date AAAA-MM-JJ "
+         "à compter de laquelle l'article n'est plus en vigueur"),
         ("legiarti", re.fullmatch(r"LEGIARTI\d{12}", str(item.get("legiarti", "LEGIARTI000000000000"))) is not None,
          f"identifiant Légifrance « {item.get('legiarti')} » invalide : LEGIARTI suivi de 12 chiffres"),
         ("url", str(item.get("url", "https://")).startswith(("http://", "https://")),

@@ -86,6 +86,8 @@ class LegalRef:
     """Part of the article (« 4° », « et suivants »), shown right after it."""
     note: str = ""
     """Why it is cited, shown in brackets."""
+    until: dt.date | None = None
+    """The day the cited article stops being in force (a repeal already published); the label says so."""
     legiarti: str = ""
     """Légifrance id of the article (``LEGIARTI…``), for a direct link; filled by ``lois convertir``."""
     url: str = ""

@@ -3,6 +3,10 @@
 An article that does not exist or is no longer in force is an error; one whose current version
 started after the dispositif's ``checked`` date (the text changed since someone read it), one
 that will be repealed, and a stored Légifrance id that is not the article's, are warnings.
+
+A reference with ``until`` (the card says the article ends that day) must give the article's
+end date, or it is an error; with it, no warning before the date and a warning, not an error,
+after it: the calendar alone never fails the check of a card that already says so.
 """
 
 from __future__ import annotations
@@ -57,14 +61,26 @@ def _article_problems(ref: LegalRef, num: str, code: Code, checked: dt.date,
             f"{name} n'existe pas dans le {code.version} : corrigez le numéro "
             "(« pdp-nav lois montrer » affiche un article)")
         return
+    if ref.until is not None and ref.until != article.end:
+        yield Severity.ERROR, "wrong-until", (
+            f"la fiche dit {name} abrogé à compter du {_fr(ref.until)} (« until ») mais le {code.version} "
+            + (f"le donne abrogé à compter du {_fr(article.end)} : écrivez « until: {article.end.isoformat()} »"
+               if article.end else "n'indique aucune date d'abrogation : retirez « until »"))
+        return
     if article.repealed(today):
         when = f" depuis le {_fr(article.end)}" if article.end else ""
+        if ref.until is not None:  # the repeal the card announces (until is the article's end date)
+            yield Severity.WARNING, "repealed-announced", (
+                f"{name} est abrogé{when} ; la fiche le signale : remplacez la citation dès que le texte qui "
+                "le remplace est connu")
+            return
         yield Severity.ERROR, "repealed", (
             f"{name} n'est plus en vigueur (abrogé{when}) : citez le texte qui le remplace")
         return
-    if article.end is not None:
+    if article.end is not None and ref.until is None:
         yield Severity.WARNING, "repeal-ahead", (
-            f"{name} sera abrogé le {_fr(article.end)} : prévoyez le texte qui le remplace")
+            f"{name} sera abrogé le {_fr(article.end)} : prévoyez le texte qui le remplace, ou signalez la date "
+            f"sur la fiche (« until: {article.end.isoformat()} »)")
     if article.start > checked:
         yield Severity.WARNING, "changed", (
             f"{name} a changé le {_fr(article.start)}, après la vérification du {_fr(checked)} : relisez-le "

@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from ..core.legal import KEYS, from_data, label
+from ..core.legal import DATES, KEYS, from_data, label
 from ..core.model import LegalRef
 from ..errors import InputError, Location, Problem, display_path
 from ..system.atomic import write_atomic
@@ -39,7 +39,7 @@ _PLAIN = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
 
 
 def _scalar(key: str, value: Any) -> str:
-    if key == "date":
+    if key in DATES:
         return value.isoformat()
     text = str(value)
     return text if key in ("code", "article", "to", "text", "legiarti") and _PLAIN.fullmatch(text) \
