@@ -148,10 +148,10 @@ class TestCards:
             assert all(len(line) == width for line in lines[1:-1]), "\n".join(lines)
             assert not [line for line in lines if BADLY_SPACED.search(line)], "\n".join(lines)
             source = " ".join([f"12. {c.name}", c.why_title, c.why, "Qui contacter", *c.contacts,
-                               *(f"{label} {value}" for label, value in c.fields),
-                               *(f"{name} <{url}>" for name, url in c.legal)])
+                               *(f"{f.label} {f.text}" for f in c.fields),
+                               *(f"{name} <{url}>" for f in c.fields for name, url in f.links)])
             known = set(words(source)) | {"…"}
-            column = width - 4 - max(len(label) for label, _ in (*c.fields, (c.why_title, ""))) - 1
+            column = width - 4 - max(len(label) for label in (*(f.label for f in c.fields), c.why_title)) - 1
             folded = [w for w in known if len(w) > column]  # an address longer than the column is folded
             shown = words(re.sub(r"[│╭╮╰╯─]", " ", "\n".join(lines)))
             cut = [w for w in shown if w not in known and not any(w in f for f in folded)

@@ -17,7 +17,7 @@ from typing import Any
 
 from .. import __version__
 from ..core.model import PlanSpec, Tree
-from ..views.plan import card
+from ..views.plan import Field, card
 from ..views.summary import NOTICE, contact_dict, dispositif_dict
 from . import FORMAT_VERSION
 from .catalogue import condition_data
@@ -42,10 +42,15 @@ def page_data(tree: Tree, generated: dt.date | None = None) -> dict[str, Any]:
         "dispositifs": [{**dispositif_dict(tree, d), "confidence_label": d.confidence.label,
                          "when": condition_data(d.when),
                          "contact_when": [{"id": cid, "when": condition_data(c)} for cid, c in d.contact_when],
-                         "plan": _plan_data(d.plan_spec()), "card": [list(f) for f in card(tree, d).fields]}
+                         "plan": _plan_data(d.plan_spec()), "card": [_field(f) for f in card(tree, d).fields]}
                         for d in tree.dispositifs.values()],
         "contacts": [contact_dict(c) for c in tree.contacts.values()],
     }
+
+
+def _field(field: Field) -> list[Any]:
+    """[label, text], and [[label, link], …] third when the field is a list of links (page.js)."""
+    return [field.label, field.text, [list(item) for item in field.links]] if field.links else [field.label, field.text]
 
 
 def _plan_data(spec: PlanSpec) -> dict[str, Any]:

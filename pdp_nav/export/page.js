@@ -134,14 +134,10 @@
 
   function card(p, n) {
     var d = p.dispositif, dl = el("dl", {});
-    d.card.forEach(function (f) { /* the fields of plan.card, in its order; articles as Légifrance links */
-      if (f[0] === "Base légale" && d.legal_refs) {
-        field(dl, f[0], list(d.legal_refs.map(function (r) {
-          return r.url && /^https?:\/\//.test(r.url) ? link(r.url, r.label) : r.label;
-        })));
-      } else {
-        field(dl, f[0], f[1]);
-      }
+    d.card.forEach(function (f) { /* the fields of plan.card, in its order; a list of links one a line */
+      field(dl, f[0], f[2] ? list(f[2].map(function (r) {
+        return r[1] && /^https?:\/\//.test(r[1]) ? link(r[1], r[0]) : r[0];
+      })) : f[1]);
     });
     var why = p.reasons.map(function (r) { return describe(r, true); });
     field(dl, "Pourquoi", why.length ? list(why) : "proposé dans toutes les situations");

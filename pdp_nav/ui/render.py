@@ -16,7 +16,7 @@ from rich.text import Text
 from ..core.engine import Result
 from ..errors import Problem
 from ..system.textsafe import printable
-from ..views.plan import LEGAL, TO_CONFIRM, Card, Plan, meta_line, plan_lines, result_cards, result_plan
+from ..views.plan import TO_CONFIRM, Card, Plan, meta_line, plan_lines, result_cards, result_plan
 from ..views.typography import fit, french, spans
 from ..views.wording import NOTICE
 
@@ -81,10 +81,10 @@ def console(stderr: bool = False) -> Console:
                    file=sys.stderr if stderr else sys.stdout)
 
 
-def _legal(card: Card) -> Text:
+def _links(links: tuple[tuple[str, str], ...]) -> Text:
     """One reference a line, its Légifrance link written out (and clickable where the terminal can)."""
     text = Text()
-    for n, (name, url) in enumerate(card.legal):
+    for n, (name, url) in enumerate(links):
         text.append(("\n" if n else "") + printable(name), style=f"link {url}" if url else "")
         if url:
             text.append(f" <{url}>", style=f"dim link {url}")
@@ -103,11 +103,9 @@ class CardView:
         grid = Table.grid(padding=(0, 1))
         grid.add_column(style="bold", no_wrap=True)
         grid.add_column(ratio=1, overflow="fold")  # long addresses are folded, never cut
-        for label, value in card.fields:
-            if label == LEGAL and card.legal:
-                grid.add_row(label, Prose(_legal(card)))
-            else:
-                grid.add_row(label, prose(value, "bold yellow" if label == "À confirmer" else ""))
+        for field in card.fields:
+            grid.add_row(field.label, Prose(_links(field.links)) if field.links
+                         else prose(field.text, "bold yellow" if field.warning else ""))
         if card.why:
             grid.add_row(card.why_title, prose(card.why, "italic"))
         if card.contacts:

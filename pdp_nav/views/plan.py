@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..core.engine import Result
 from ..core.legal import label, link, text_with_link
@@ -100,20 +100,31 @@ LEGAL = "Base légale"
 """The label of the legal references in a card."""
 
 
+class Field(NamedTuple):
+    """One field of a card. Renderers read these attributes; none of them tests a label."""
+
+    label: str
+    text: str
+    """The whole field as plain text (links written out in angle brackets)."""
+    links: tuple[tuple[str, str], ...] = ()
+    """For a list of references: (label, link or "") of each, for the outputs that make links
+    and show one a line (the legal references, issue #16)."""
+    warning: bool = False
+    """Something to confirm: the terminal highlights it."""
+
+
 @dataclass(frozen=True, slots=True)
 class Card:
     """Everything about one dispositif: the only list of card fields."""
 
     id: str
     name: str
-    fields: tuple[tuple[str, str], ...]
-    """(label, text) in display order, « À confirmer » included when something is uncertain."""
+    fields: tuple[Field, ...]
+    """In display order, « À confirmer » included when something is uncertain."""
     why_title: str
     why: str
     contacts: tuple[str, ...]
     """« Organisme : how to reach it », the SPST itself left out."""
-    legal: tuple[tuple[str, str], ...] = ()
-    """(label, Légifrance link) of each legal reference, for the outputs that make links (issue #16)."""
 
 
 def key_message(outcome: Outcome) -> str:
@@ -196,22 +207,22 @@ def card(tree: Tree, d: Dispositif, *, answers: Mapping[str, str] | None = None,
     """The card of ``d``: its fields, the reasons (``why``; None outside a result) and its
     contacts for ``answers`` (all of them without)."""
     sources = "; ".join(s.title + (f" ({s.url})" if s.url else "") for s in d.sources)
-    fields = [("Ce que c'est", d.summary), ("Pour qui", d.for_whom), ("Durée et conditions", d.conditions),
-              ("Qui décide", d.decides), ("Prochaine étape", d.next_step)]
+    fields = [Field("Ce que c'est", d.summary), Field("Pour qui", d.for_whom),
+              Field("Durée et conditions", d.conditions), Field("Qui décide", d.decides),
+              Field("Prochaine étape", d.next_step)]
     if note := confidence_note(d):
-        fields.append(("À confirmer", note))
-    fields += [(LEGAL, "; ".join(text_with_link(r) for r in d.legal)),
-               ("Sources", f"{sources} (vérifié le {d.checked.strftime('%d/%m/%Y')})")]
+        fields.append(Field("À confirmer", note, warning=True))
+    fields += [Field(LEGAL, "; ".join(text_with_link(r) for r in d.legal), tuple((label(r), link(r)) for r in d.legal)),
+               Field("Sources", f"{sources} (vérifié le {d.checked.strftime('%d/%m/%Y')})")]
     contacts = tuple(f"{contact_name(tree, c)} : {reach(tree, c) or tree.contacts[c].description}"
                      for c in (tree.contacts_of(d, answers) if answers is not None else d.contacts)
                      if c in tree.contacts and c != SELF)
-    legal = tuple((label(r), link(r)) for r in d.legal)
     if why is None:
-        return Card(d.id, d.name, tuple(fields), "", "", contacts, legal)
+        return Card(d.id, d.name, tuple(fields), "", "", contacts)
     if proposed:
         return Card(d.id, d.name, tuple(fields), "Pourquoi", " ; ".join(why) or "proposé dans toutes les situations",
-                    contacts, legal)
-    return Card(d.id, d.name, tuple(fields), "Pourquoi il n'est pas proposé", " ; ".join(why), contacts, legal)
+                    contacts)
+    return Card(d.id, d.name, tuple(fields), "Pourquoi il n'est pas proposé", " ; ".join(why), contacts)
 
 
 def result_cards(result: Result) -> tuple[Card, ...]:

@@ -18,7 +18,7 @@ from typing import Any
 from ..core.engine import Result
 from ..errors import UsageError, display_path
 from ..system.atomic import write_atomic
-from .plan import LEGAL, Card, meta_line, result_cards, result_plan
+from .plan import Card, meta_line, result_cards, result_plan
 from .summary import NOTICE, result_dict, result_markdown, summary_text
 
 FORMATS = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html", ".json": "json",
@@ -104,14 +104,14 @@ def _linked(text: str) -> str:
     return "".join(out) + _e(text[last:])
 
 
-def _legal(card: Card) -> str:
-    """Each legal reference as a link to its Légifrance page (issue #16)."""
-    return "; ".join(f'<a href="{_e(url)}">{_e(label)}</a>' if url else _e(label) for label, url in card.legal)
+def _links(links: tuple[tuple[str, str], ...]) -> str:
+    """Each reference as a link to its page (the legal references: Légifrance, issue #16)."""
+    return "; ".join(f'<a href="{_e(url)}">{_e(label)}</a>' if url else _e(label) for label, url in links)
 
 
 def _card(number: int, card: Card) -> str:
-    rows = "".join(f"<dt>{_e(label)}</dt><dd>{_legal(card) if label == LEGAL else _linked(text)}</dd>"
-                   for label, text in card.fields)
+    rows = "".join(f"<dt>{_e(f.label)}</dt><dd>{_links(f.links) if f.links else _linked(f.text)}</dd>"
+                   for f in card.fields)
     rows += f"<dt>{_e(card.why_title)}</dt><dd>{_e(card.why)}</dd>"
     if card.contacts:
         rows += "<dt>Qui contacter</dt><dd>" + "<br>".join(_linked(c) for c in card.contacts) + "</dd>"

@@ -15,7 +15,7 @@ from ..core.engine import Result
 from ..core.legal import json_data, label
 from ..core.model import Contact, Dispositif, Tree
 from ..system.textsafe import printable
-from .plan import LEGAL, Card, meta_line, plan_dict, plan_lines, result_cards, result_plan
+from .plan import Card, meta_line, plan_dict, plan_lines, result_cards, result_plan
 from .wording import (  # noqa: F401 (re-exported: the wording of every output)
     NOTICE,
     _md,
@@ -137,24 +137,24 @@ def result_markdown(result: Result, *, generated: dt.datetime | None = None, det
         lines += ["", "## Fiches des dispositifs"]
         for n, c in enumerate(result_cards(result), 1):
             lines += ["", f"### {n}. {_md(c.name)}", ""]
-            lines += [f"- **{label}** : {_legal_md(c) if label == LEGAL else _md(text)}" for label, text in c.fields]
+            lines += [f"- **{f.label}** : {_links_md(f.links) if f.links else _md(f.text)}" for f in c.fields]
             lines.append(f"- **{c.why_title}** : {_md(c.why)}")
     return "\n".join(lines) + "\n"
 
 
-def _legal_md(card: Card) -> str:
-    """Each legal reference as a Markdown link to its Légifrance page (issue #16)."""
-    return "; ".join(f"[{_md(label)}]({url})" if url else _md(label) for label, url in card.legal)
+def _links_md(links: tuple[tuple[str, str], ...]) -> str:
+    """Each reference as a Markdown link to its page (the legal references: Légifrance, issue #16)."""
+    return "; ".join(f"[{_md(label)}]({url})" if url else _md(label) for label, url in links)
 
 
 def card_lines(card: Card, number: int | None = None) -> list[str]:
     """A card as plain lines (accessible mode, ``--detail`` in a pipe, ``fiche``), not wrapped."""
     lines = [f"Dispositif {number} : {card.name}" if number else f"Dispositif : {card.name}"]
-    for field, text in card.fields:
-        if field == LEGAL and card.legal:  # one reference a line, its Légifrance link after it
-            lines += [f"  {field} :", *(f"    {name} <{url}>" if url else f"    {name}" for name, url in card.legal)]
+    for f in card.fields:
+        if f.links:  # one reference a line, its link after it
+            lines += [f"  {f.label} :", *(f"    {name} <{url}>" if url else f"    {name}" for name, url in f.links)]
         else:
-            lines.append(f"  {field} : {text}")
+            lines.append(f"  {f.label} : {f.text}")
     if card.why:
         lines.append(f"  {card.why_title} : {card.why}")
     if card.contacts:
