@@ -6,7 +6,7 @@ import datetime as dt
 import difflib
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ..core.departements import code
@@ -98,24 +98,20 @@ def _references(tree: Tree, src: Sources) -> list[Problem]:
         what = "est une issue, pas une question" if tree.root in tree.outcomes else "n'existe pas"
         problems.append(Problem(src.loc("arbre", "tree", "root"), (
             f"la racine « {tree.root} » {what}{_hint(tree.root, tree.questions)}"), rule="dangling-root"))
-    for qid, q in tree.questions.items():
-        for i, o in enumerate(q.options):
-            if o.next not in nodes:
-                problems.append(Problem(src.loc("arbre", "questions", qid, "options", i, "next"), (
-                    f"l'option « {o.id} » renvoie vers le nœud « {o.next} » qui n'existe pas"
-                    f"{_hint(o.next, nodes)}"), rule="dangling-next"))
-    for oid, outcome in tree.outcomes.items():
-        for i, did in enumerate(outcome.first):
-            if did not in tree.dispositifs:
-                problems.append(Problem(src.loc("arbre", "outcomes", oid, "first", i), (
-                    f"l'issue « {oid} » cite le dispositif « {did} » qui n'existe pas dans le catalogue"
-                    f"{_hint(did, tree.dispositifs)}"), rule="dangling-dispositif"))
+    # (where, who cites, the id cited, the ids that exist, where they are, rule)
+    cited: list[tuple[tuple[Any, ...], str, str, Mapping[str, Any], str, str]] = [
+        *((("arbre", "questions", qid, "options", i, "next"), f"l'option « {o.id} » renvoie vers le nœud",
+           o.next, nodes, "", "dangling-next") for qid, q in tree.questions.items() for i, o in enumerate(q.options)),
+        *((("arbre", "outcomes", oid, "first", i), f"l'issue « {oid} » cite le dispositif", did, tree.dispositifs,
+           " dans le catalogue", "dangling-dispositif")
+          for oid, outcome in tree.outcomes.items() for i, did in enumerate(outcome.first)),
+        *((("catalogue", "dispositifs", did, "contacts", i), f"le dispositif « {did} » cite le contact", cid,
+           tree.contacts, " dans contacts.yaml", "dangling-contact")
+          for did, d in tree.dispositifs.items() for i, cid in enumerate(d.contacts)),
+    ]
+    problems += [Problem(src.loc(*where), f"{who} « {target} » qui n'existe pas{place}{_hint(target, known)}",
+                         rule=rule) for where, who, target, known, place, rule in cited if target not in known]
     for did, d in tree.dispositifs.items():
-        for i, cid in enumerate(d.contacts):
-            if cid not in tree.contacts:
-                problems.append(Problem(src.loc("catalogue", "dispositifs", did, "contacts", i), (
-                    f"le dispositif « {did} » cite le contact « {cid} » qui n'existe pas dans contacts.yaml"
-                    f"{_hint(cid, tree.contacts)}"), rule="dangling-contact"))
         for atom in d.when.atoms():
             problems += _atom_problems(tree, src, did, atom)
         for condition in (*(c for _, c in d.contact_when), *(case.condition for case in d.plan_spec().cases)):
