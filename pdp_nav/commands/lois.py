@@ -50,8 +50,9 @@ def verifier(
 ) -> int:
     """Vérifie chaque article cité par le catalogue dans les codes consolidés.
 
-    Signale un article inexistant ou abrogé (code de sortie 1), et en avertissement un article
-    modifié depuis la date « checked » du dispositif ou bientôt abrogé (code 0).
+    Signale un article inexistant ou abrogé, ou une date « until » qui n'est pas celle des codes
+    (code de sortie 1), et en avertissement un article modifié depuis la date « checked » du
+    dispositif, ou bientôt abrogé sans que sa référence le dise par « until » (code 0).
     """
     choice(fmt, ("text", "json"), "--format")
     from ..content.files import default_tree_dir  # start-up: a command imports only what it runs
