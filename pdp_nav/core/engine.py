@@ -117,9 +117,7 @@ class Navigation:
             raise NavigationError("le parcours est terminé : revenez en arrière pour changer une réponse")
         option = question.option(option_id)
         if option is None:
-            valid = ", ".join(o.id for o in question.options)
-            raise NavigationError(
-                f"la question « {question.id} » n'a pas d'option « {option_id} » (options : {valid})")
+            raise _unknown_option(question, option_id)
         return Navigation(self.tree, (*self.steps, Step(question, option)))
 
     def back(self, count: int = 1) -> Navigation:
@@ -159,6 +157,11 @@ class Navigation:
         return evaluate(self.tree, self.steps, outcome)
 
 
+def _unknown_option(question: Question, option_id: str) -> NavigationError:
+    valid = ", ".join(o.id for o in question.options)
+    return NavigationError(f"la question « {question.id} » n'a pas d'option « {option_id} » (options : {valid})")
+
+
 def follow(state: Navigation, answers: Mapping[str, str]) -> tuple[Navigation, dict[str, str]]:
     """Answer from ``state`` with ``answers`` (question id -> option id) as far as they go.
 
@@ -170,8 +173,19 @@ def follow(state: Navigation, answers: Mapping[str, str]) -> tuple[Navigation, d
         NavigationError: an answer names an option its question does not have.
     """
     pending = dict(answers)
-    while (question := state.question) is not None and question.id in pending:
-        state = state.answer(pending.pop(question.id))
+    tree, steps = state.tree, list(state.steps)
+    node = state.current_id
+    # the moves of :meth:`Navigation.answer`, without a state built at each step (replaying every
+    # path of a tree is ~2 times faster)
+    while (question := tree.questions.get(node)) is not None and question.id in pending:
+        option_id = pending.pop(question.id)
+        option = question.option(option_id)
+        if option is None:
+            raise _unknown_option(question, option_id)
+        steps.append(Step(question, option))
+        node = option.next
+    if len(steps) != len(state.steps):
+        state = Navigation(tree, tuple(steps))
     return state, pending
 
 
