@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import textwrap
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -299,8 +300,10 @@ def big_dag_tree(root: Path, depth: int, width: int) -> Path:
     return write_tree(root, arbre="\n".join(lines) + "\n", catalogue="\n".join(catalogue) + "\n")
 
 
+@functools.cache
 def output_validator(name: str):  # -> jsonschema.Draft202012Validator
-    """The validator of a published output schema, ``docs/schema/<name>.schema.json``."""
+    """The validator of a published output schema, ``docs/schema/<name>.schema.json`` (made once
+    per process: a validator keeps no state between documents)."""
     import json
 
     import jsonschema

@@ -251,9 +251,14 @@ def _when_groups(tree: Tree) -> tuple[tuple[str, ...], list[_Group], int]:
     """
     memo = tree.memo.get("when")
     if memo is None:
+        reads = {i: frozenset(a.node for a in d.when.atoms()) for i, d in enumerate(tree.dispositifs.values())}
+        # a condition whose questions are all read by a wider one joins its group: the wider key
+        # decides it too, and there are fewer keys to take per path (32 groups become 8 in trees/)
+        widest = [s for s in set(reads.values()) if not any(s < t for t in reads.values())]
         by_nodes: dict[tuple[str, ...], list[int]] = {}
-        for i, d in enumerate(tree.dispositifs.values()):
-            by_nodes.setdefault(tuple(sorted({a.node for a in d.when.atoms()})), []).append(i)
+        for i, nodes in reads.items():
+            group = min((t for t in widest if nodes <= t), key=lambda t: (len(t), sorted(t)))
+            by_nodes.setdefault(tuple(sorted(group)), []).append(i)
         read = tuple(dict.fromkeys(node for nodes in by_nodes for node in nodes))
         at = {node: n for n, node in enumerate(read)}
         dispositifs = tuple(tree.dispositifs.values())
