@@ -11,8 +11,8 @@ from pdp_nav.cli import main
 from pdp_nav.core.engine import iter_paths
 from pdp_nav.content.load import load_tree
 
-from .helpers import (CATALOGUE, LOCAL_DISPOSITIFS, OVERLAY, output_validator, path_classes, shipped_tree_or_skip, write,
-                      write_tree)
+from .helpers import (CATALOGUE, LOCAL_DISPOSITIFS, OVERLAY, output_validator, path_classes, shipped_tree_or_skip,
+                      write, write_tree)
 from .terminal import ANSI, Session, needs_pdp_nav
 
 TREES = Path(__file__).resolve().parent.parent / "trees"
@@ -328,7 +328,7 @@ def test_every_path_of_the_shipped_tree(tmp_path: Path, capsys: pytest.CaptureFi
             assert parse_yaml(line, "p.yaml").data == {question.id: option.id}, line
     doc = parse_yaml("", "p.yaml")
     count = 0
-    for count, (_, answers, outcome) in enumerate(walk(tree), 1):
+    for count, (_, answers, outcome) in enumerate(walk(tree), 1):  # noqa: B007 - the count is read after
         assert resolve(tree, answers, doc).outcome is outcome, answers
     table = path_classes(tree)
     here = place_mask(tree)
