@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import textwrap
 from pathlib import Path
+from typing import Any, NamedTuple
 
 ARBRE = """\
 format_version: 1
@@ -298,8 +300,10 @@ def big_dag_tree(root: Path, depth: int, width: int) -> Path:
     return write_tree(root, arbre="\n".join(lines) + "\n", catalogue="\n".join(catalogue) + "\n")
 
 
+@functools.cache
 def output_validator(name: str):  # -> jsonschema.Draft202012Validator
-    """The validator of a published output schema, ``docs/schema/<name>.schema.json``."""
+    """The validator of a published output schema, ``docs/schema/<name>.schema.json`` (made once
+    per process: a validator keeps no state between documents)."""
     import json
 
     import jsonschema
@@ -317,3 +321,57 @@ def invoke(capsys, *args: object) -> tuple[int, str, str]:
     code = main([str(a) for a in args])
     out, err = capsys.readouterr()
     return code, out, err
+
+
+class PathClasses(NamedTuple):
+    """Every root-to-outcome path of a tree, grouped by what its result is made of (:func:`path_classes`)."""
+
+    nodes: tuple[str, ...]
+    """The questions read beside eligibility: by conditional contacts and by plan cases."""
+    classes: dict[tuple[Any, ...], tuple[dict[str, str], int]]
+    """(outcome id, ``engine.fit_mask`` of the answers, answers to :attr:`nodes`) -> the answers
+    of the first path of that class (depth first) and the number of paths in it."""
+    sample: tuple[tuple[dict[str, str], tuple[Any, ...]], ...]
+    """One path in 97 (the first included), with the key of its class: to check the grouping."""
+    count: int
+    """The number of paths."""
+
+
+_CLASSES: dict[str, PathClasses] = {}
+
+
+def path_classes(tree) -> PathClasses:  # noqa: ANN001 - a Tree
+    """The paths of ``tree`` grouped by class (see :class:`PathClasses`), walked once per process.
+
+    What a path's result holds — its outcome, the dispositifs proposed in any département (the
+    ones that fit, territory aside, kept if available there), their contacts (conditional ones
+    read :attr:`PathClasses.nodes`), the plan (plan cases read them too) — depends only on its
+    class, so a property of the result checked on one path of each class holds for every path.
+    The grouping depends on the routing and the catalogue's conditions only, the same with every
+    overlay: the walk is shared by the département variants of a tree (memoised on them).
+    """
+    from pdp_nav.core.engine import fit_mask, walk
+
+    nodes = tuple(dict.fromkeys(
+        a.node for d in tree.dispositifs.values()
+        for cond in (*(c for _, c in d.contact_when), *(case.condition for case in d.plan_spec().cases))
+        for a in cond.atoms()))
+    structure = repr((tree.root, tree.questions, tree.outcomes,
+                      [(d.when, d.contact_when, d.plan_spec().cases) for d in tree.dispositifs.values()]))
+    found = _CLASSES.get(structure)
+    if found is None:
+        first: dict[tuple[Any, ...], dict[str, str]] = {}
+        counts: dict[tuple[Any, ...], int] = {}
+        sample = []
+        count = 0
+        for count, (_, answers, outcome) in enumerate(walk(tree), 1):
+            key = (outcome.id, fit_mask(tree, answers), *map(answers.get, nodes))
+            if key in counts:
+                counts[key] += 1
+            else:
+                first[key], counts[key] = dict(answers), 1
+            if count % 97 == 1:
+                sample.append((dict(answers), key))
+        found = _CLASSES[structure] = PathClasses(
+            nodes, {key: (answers, counts[key]) for key, answers in first.items()}, tuple(sample), count)
+    return found

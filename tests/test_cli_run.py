@@ -11,7 +11,8 @@ from pdp_nav.cli import main
 from pdp_nav.core.engine import iter_paths
 from pdp_nav.content.load import load_tree
 
-from .helpers import CATALOGUE, LOCAL_DISPOSITIFS, OVERLAY, output_validator, shipped_tree_or_skip, write, write_tree
+from .helpers import (CATALOGUE, LOCAL_DISPOSITIFS, OVERLAY, output_validator, path_classes, shipped_tree_or_skip,
+                      write, write_tree)
 from .terminal import ANSI, Session, needs_pdp_nav
 
 TREES = Path(__file__).resolve().parent.parent / "trees"
@@ -305,16 +306,19 @@ def test_every_path_of_the_shipped_tree(tmp_path: Path, capsys: pytest.CaptureFi
     - every path goes through the same resolution as `run` (answers.resolve) and must end at
       its outcome;
     - what `run` proposes is exactly what the one eligibility rule (engine.fitting, as the bits
-      of fit_mask & place_mask) gives, which is computed for every path and must not be empty.
-      That equality is checked on a sample holding a path of every outcome, a path proposing
-      each dispositif and one path in 97: the full result there, and the conditions evaluated
-      one by one (no memo), each equal to engine.fitting;
+      of fit_mask & place_mask) gives, which must not be empty. Every path is in one class of
+      ``helpers.path_classes``, whose key holds that fit_mask (computed for every path by the
+      walk): no class empty means no path empty. The equality is checked on a sample holding a
+      class of every outcome, a class proposing each dispositif and one class in 97: the full
+      result there, and the conditions evaluated one by one (no memo), each equal to
+      engine.fitting; and the grouping on one path in 97 (its full result, and the conditions one
+      by one, equal to its class's bits);
     - an evenly spread sample of 40 paths also goes through the whole command line, JSON
       output included.
     """
     from pdp_nav.content.answers import resolve
     from pdp_nav.content.yamlio import parse_yaml
-    from pdp_nav.core.engine import available_here, fit_mask, fitting, place_mask, walk
+    from pdp_nav.core.engine import available_here, fitting, place_mask, walk
 
     trees = shipped_tree_or_skip()
     tree = load_tree(trees)
@@ -323,28 +327,38 @@ def test_every_path_of_the_shipped_tree(tmp_path: Path, capsys: pytest.CaptureFi
             line = f"{question.id}: {option.id}\n"
             assert parse_yaml(line, "p.yaml").data == {question.id: option.id}, line
     doc = parse_yaml("", "p.yaml")
+    count = 0
+    for count, (_, answers, outcome) in enumerate(walk(tree), 1):  # noqa: B007 - the count is read after
+        assert resolve(tree, answers, doc).outcome is outcome, answers
+    table = path_classes(tree)
     here = place_mask(tree)
-    count, sample, outcomes, proposed = 0, [], set(), 0
-    for _, answers, outcome in walk(tree):
-        state = resolve(tree, answers, doc)
-        assert state.outcome is outcome, answers
-        fit = fit_mask(tree, answers) & here  # the bits of engine.fitting
+
+    def one_by_one(answers: dict[str, str]) -> tuple[str, ...]:
+        return tuple(did for did, d in tree.dispositifs.items() if available_here(tree, d) and d.when.matches(answers))
+
+    sample, outcomes, proposed = [], set(), 0
+    for n, ((oid, fit, *_), (answers, _)) in enumerate(table.classes.items()):
+        fit &= here  # the bits of engine.fitting
         assert fit, answers
-        if fit & ~proposed or outcome.id not in outcomes or count % 97 == 0:
-            outcomes.add(outcome.id)
+        if fit & ~proposed or oid not in outcomes or n % 97 == 0:
+            outcomes.add(oid)
             proposed |= fit
-            sample.append((dict(answers), outcome))
-        count += 1
-    assert count == sum(1 for _ in iter_paths(tree)) > 100_000
+            sample.append((answers, tree.outcomes[oid]))
+    paths = list(iter_paths(tree))
+    assert count == table.count == len(paths) > 100_000
     assert outcomes == set(tree.outcomes) and proposed == here
     for answers, outcome in sample:
         result = resolve(tree, answers, doc).result()
         fit = fitting(tree, answers)
         assert result.outcome is outcome and result.proposals, answers
         assert sorted(result.dispositif_ids) == sorted(fit), answers
-        assert fit == tuple(did for did, d in tree.dispositifs.items()
-                            if available_here(tree, d) and d.when.matches(answers)), answers
-    paths = list(iter_paths(tree))
+        assert fit == one_by_one(answers), answers
+    for answers, (oid, fit, *_) in table.sample:  # paths, each in the class the walk gave it
+        fit &= here
+        assert fitting(tree, answers) == one_by_one(answers) == tuple(
+            did for i, did in enumerate(tree.dispositifs) if fit >> i & 1), answers
+        result = resolve(tree, answers, doc).result()
+        assert result.outcome.id == oid and sorted(result.dispositif_ids) == sorted(one_by_one(answers)), answers
     step = max(1, len(paths) // 40)
     for n in range(0, len(paths), step):
         path = paths[n]

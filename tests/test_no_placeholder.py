@@ -12,24 +12,40 @@ from pathlib import Path
 import pytest
 
 from pdp_nav.cli import main
-from pdp_nav.core.engine import fit_mask, replay, walk
+from pdp_nav.core.engine import available_here, replay
 from pdp_nav.export.html import build_html
 from pdp_nav.content.load import load_tree
 from pdp_nav.views.summary import result_dict, result_markdown, result_text, summary_text
 from pdp_nav.views.printable import result_html
 
-from .helpers import shipped_tree_or_skip
+from .helpers import path_classes, shipped_tree_or_skip
 
 NOW = dt.datetime(2026, 11, 23, 10, 0)
 
 
 @pytest.fixture(scope="module")
-def trees(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The shipped tree, plus a 75 overlay just made by `departement creer`: every field unfilled."""
+def trees(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The shipped tree, plus a 75 overlay just made by `departement creer`: every field unfilled.
+
+    With the cache directory the tests of this module share (the copy is a new tree for the
+    cache: each cold load checks it whole, lint walking its 10^5 paths, so it is done once).
+    """
     target = tmp_path_factory.mktemp("placeholders") / "trees"
+    cache_home = tmp_path_factory.mktemp("placeholders-cache")
     shutil.copytree(shipped_tree_or_skip(), target, ignore=shutil.ignore_patterns("scenarios"))
-    assert main(["departement", "creer", "75", "--arbre", str(target)]) == 0
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("XDG_CACHE_HOME", str(cache_home))
+        assert main(["departement", "creer", "75", "--arbre", str(target)]) == 0
+        load_tree(target)  # cached for the tests below
     assert "À COMPLÉTER" in (target / "departements" / "75.yaml").read_text(encoding="utf-8")
+    return target, cache_home
+
+
+@pytest.fixture
+def placeholders(trees: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The tree of :func:`trees`, read from the module's cache directory."""
+    target, cache_home = trees
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache_home))
     return target
 
 
@@ -49,69 +65,87 @@ def outputs(result) -> str:  # noqa: ANN001 - an engine Result
                       json.dumps(result_dict(result, generated=NOW), ensure_ascii=False)))
 
 
-def covering_answers(tree) -> list[dict[str, str]]:  # noqa: ANN001 - a Tree
+def covering_answers(tree, national=None) -> list[dict[str, str]]:  # noqa: ANN001 - Trees
     """Answers of a few paths that, together, reach every outcome and show every dispositif with
     each of its contacts (conditional ones included), ignoring which département is set.
 
-    Which dispositifs fit is read from the one eligibility rule (``engine.fit_mask``, territory
-    aside, memoised on the answers each condition cites); contacts are looked at on a path only
-    for the dispositifs that fit there and still have a pair (dispositif, contact) not shown.
-    The walk stops once every pair that the catalogue lists has been shown, else it goes
-    through every path; then the fewest of the paths found that still show every pair are kept.
+    With ``national`` (the same tree without its overlay), only what ``tree``'s overlay changes:
+    every contact it changes (with some dispositif), each local contact it adds to a dispositif
+    (with that dispositif), each local dispositif available there with each of its contacts,
+    and at least one path.
+
+    Every path is in one class of ``helpers.path_classes``: its outcome, the dispositifs that fit
+    (territory aside: ``engine.fit_mask``, the one eligibility rule) and the answers conditional
+    contacts read are those of the class, so the classes show every (outcome) and (dispositif,
+    contact) pair any path shows. Paths are chosen greedily for the most pairs not yet shown per
+    card to draw (each is rendered in every format, and the cards are most of the cost).
     """
     dispositifs = list(tree.dispositifs.values())
-    pairs = [{(d.id, cid) for cid in ("", *tree.contacts_of(d))} for d in dispositifs]
-    wanted: dict[tuple[str, ...], dict[str, str]] = {}
-    done = 0  # the dispositifs whose every pair is in wanted, as bits
-    possible = len(tree.outcomes) + sum(map(len, pairs))
-    for _, answers, outcome in walk(tree):
-        if ("outcome", outcome.id) not in wanted:
-            wanted[("outcome", outcome.id)] = dict(answers)
-        mask = fit_mask(tree, answers) & ~done
-        for i, d in enumerate(dispositifs):
-            if mask >> i & 1:
-                for cid in ("", *tree.contacts_of(d, answers)):
-                    if (d.id, cid) not in wanted:
-                        wanted[(d.id, cid)] = dict(answers)
-                if pairs[i] <= wanted.keys():
-                    done |= 1 << i
-        if len(wanted) == possible:
-            break
-    # fewest of these paths that still show every pair (greedy): each is rendered in every format
-    covers = {}
-    for key, answers in wanted.items():
-        covers.setdefault(tuple(answers.items()), set()).add(key)
-    for answers in map(dict, covers):
-        outcome = replay(tree, answers)[0].outcome
-        mask = fit_mask(tree, answers)
-        covers[tuple(answers.items())] |= {("outcome", outcome.id)} | {
-            (d.id, cid) for i, d in enumerate(dispositifs) if mask >> i & 1
-            for cid in ("", *tree.contacts_of(d, answers))}
-    chosen, left = [], set(wanted)
+    changed = {cid for cid, c in tree.contacts.items() if national is not None and national.contacts.get(cid) != c}
+    reads = [tuple(dict.fromkeys(a.node for _, c in d.contact_when for a in c.atoms())) for d in dispositifs]
+    known: dict[tuple, frozenset] = {}
+
+    def pairs(i: int, answers: dict[str, str]) -> frozenset:
+        """What dispositif ``i`` shows on ``answers``: it depends on the answers its contacts read."""
+        key = (i, *map(answers.get, reads[i]))
+        found = known.get(key)
+        if found is None:
+            d = dispositifs[i]
+            if national is None:
+                found = frozenset((d.id, cid) for cid in ("", *tree.contacts_of(d, answers)))
+            elif not available_here(tree, d):
+                found = frozenset()
+            else:
+                local = tree.local_contacts.get(d.id, ())
+                found = frozenset((*((d.id, cid) for cid in ("", *tree.contacts_of(d, answers))
+                                     if d.departements or cid in local),
+                                   *(("contact", cid) for cid in tree.contacts_of(d, answers) if cid in changed)))
+            known[key] = found
+        return found
+
+    bits = {}
+    shows: dict[frozenset, tuple[dict[str, str], int]] = {}
+    for (oid, fit, *_), (answers, _) in path_classes(tree).classes.items():
+        here = bits.get(fit)
+        if here is None:
+            here = bits[fit] = [i for i in range(len(dispositifs)) if fit >> i & 1]
+        keys = frozenset({("outcome", oid) if national is None else ("a path",)}).union(
+            *(pairs(i, answers) for i in here))
+        if keys not in shows or len(here) < shows[keys][1]:
+            shows[keys] = (answers, len(here))
+    chosen, left = [], set().union(*shows)
     while left:
-        best = max(covers, key=lambda a: len(covers[a] & left))
-        chosen.append(dict(best))
-        left -= covers.pop(best)
+        best = max(shows, key=lambda keys: len(keys & left) / (shows[keys][1] + 3))  # 3: the plan and the rest
+        chosen.append(shows[best][0])
+        left -= best
     return chosen
 
 
 @pytest.mark.slow
-def test_no_placeholder_on_any_path(trees: Path) -> None:
+def test_no_placeholder_on_any_path(placeholders: Path) -> None:
     """Every path, with no département, every shipped overlay and an overlay left entirely unfilled.
 
-    Why this covers every output of the 28,704 paths × 6 départements without rendering each:
+    Why this covers every output of the 103,950 paths × 6 départements without rendering each:
     every output builds its contact rows from ``tree.contacts`` (the overlay already applied)
     and its cards from the catalogue. So (1) every field of every contact of each loaded tree is
-    checked: any contact any path shows is one of them; (2) a set of paths that together reach
-    every outcome and show every dispositif with each of its contacts (conditional ones
-    included; an overlay adds its local contacts to a dispositif whatever the answers) is
-    rendered in every format — terminal, accessible text, Markdown, HTML summary, JSON — so each
-    renderer meets every card and contact it can show; (3) the HTML export holds the whole tree.
+    checked: any contact any path shows is one of them; (2) without a département, a set of
+    paths that together reach every outcome and show every dispositif with each of its contacts
+    (conditional ones included) is rendered in every format — terminal, accessible text,
+    Markdown, HTML summary, JSON — so each renderer meets every card and contact it can show;
+    with a département, an overlay changes only contacts (their fields, and local contacts it
+    adds to a dispositif whatever the answers) and which local dispositifs are available: a set
+    of paths that shows every contact the overlay changes (a contact is drawn from its fields
+    alone, whichever card lists it), each local contact with the dispositif it is added to, and
+    every local dispositif available there with its contacts, is rendered in every format
+    (:func:`covering_answers` with ``national``); the rest is drawn from the same data as
+    without a département;
+    (3) the HTML export holds the whole tree.
     """
+    trees = placeholders
     national = load_tree(trees)
-    sample = covering_answers(national)
     for departement in (None, "22", "29", "35", "56", "75"):
         tree = load_tree(trees, departement)
+        sample = covering_answers(tree, None if departement is None else national)
         for contact in tree.contacts.values():
             fields = [contact.name, contact.description] + [f"{c.value} {c.note}" for c in contact.channels]
             assert not [f for f in fields if "COMPLÉTER" in f.upper()], contact
@@ -129,7 +163,7 @@ def test_no_placeholder_on_any_path(trees: Path) -> None:
 
 
 @pytest.mark.slow
-def test_unfilled_overlay_keeps_the_national_channels(trees: Path) -> None:
+def test_unfilled_overlay_keeps_the_national_channels(placeholders: Path) -> None:
     """An unfilled local contact shows the national channel and directory instead, tagged with its département."""
-    national, local = load_tree(trees).contacts["cpam"], load_tree(trees, "75").contacts["cpam"]
+    national, local = load_tree(placeholders).contacts["cpam"], load_tree(placeholders, "75").contacts["cpam"]
     assert dataclasses.replace(local, departement="") == national and local.departement == "75"

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from pdp_nav.core.engine import available_here, iter_leaves, iter_paths, proposed_ids
+from pdp_nav.core.engine import available_here, place_mask, proposed_ids, replay
 from pdp_nav.content.files import data_dir
 from pdp_nav.content.load import load_tree
 from pdp_nav.views.plan import build_plan, plan_lines
+
+from .helpers import path_classes
 
 SHIPPED = data_dir()
 OVERLAYS = [None, *sorted(p.stem for p in (SHIPPED / "departements").glob("*.yaml"))]
@@ -22,50 +24,6 @@ def plan_inputs(tree):
             for did, d in tree.dispositifs.items()}
 
 
-def leaves(tree):
-    """Every path as (answers, outcome, dispositifs that fit in the outcome's order), fast.
-
-    Conditions are grouped by the questions they read, and each group's result is memoised on
-    the answers to those questions (as ``engine.fit_mask`` does). Siblings (:func:`iter_leaves`)
-    share their prefix, so the groups that do not read the last question are looked up once for
-    all of them. The test compares the result with the engine and with the conditions evaluated
-    one by one.
-    """
-    dispositifs = [d for d in tree.dispositifs.values() if available_here(tree, d)]
-    by_nodes: dict[tuple[str, ...], list[int]] = {}
-    for i, d in enumerate(dispositifs):
-        by_nodes.setdefault(tuple(sorted({a.node for a in d.when.atoms()})), []).append(i)
-    groups = [(nodes, members, {}) for nodes, members in by_nodes.items()]
-
-    def bits(group, answers):  # noqa: ANN001, ANN202
-        nodes, members, known = group
-        key = tuple(map(answers.get, nodes))
-        found = known.get(key)
-        if found is None:
-            found = known[key] = sum(1 << i for i in members if dispositifs[i].when.matches(answers))
-        return found
-
-    prefix, base, shared, reading, ordered = None, {}, 0, [], {}
-    for head, (question, option), outcome in iter_leaves(tree):
-        if head is not prefix:
-            prefix, base = head, {q.id: o.id for q, o in head}
-            reading = [g for g in groups if question.id in g[0]]
-            shared = 0
-            for g in groups:
-                if question.id not in g[0]:
-                    shared |= bits(g, base)
-        answers = {**base, question.id: option.id}
-        mask = shared
-        for g in reading:
-            mask |= bits(g, answers)
-        ids = ordered.get((mask, outcome.id))
-        if ids is None:
-            rank = {did: i for i, did in enumerate(outcome.first)}
-            fit = [d.id for i, d in enumerate(dispositifs) if mask >> i & 1]
-            ids = ordered[(mask, outcome.id)] = tuple(sorted(fit, key=lambda did: rank.get(did, len(rank))))
-        yield answers, outcome, ids
-
-
 def words(lines):
     """The words of plan lines as a reader sees them (non-breaking spaces count as spaces)."""
     return " ".join(lines).replace("\u00a0", " ").split()
@@ -78,6 +36,18 @@ def one_by_one(tree, answers, outcome):
     return tuple(sorted(fit, key=lambda did: rank.get(did, len(rank))))
 
 
+def in_order(tree, mask, outcome):
+    """The ids of the dispositifs of ``mask`` (bits in catalogue order), in the outcome's order."""
+    rank = {did: i for i, did in enumerate(outcome.first)}
+    fit = [did for i, did in enumerate(tree.dispositifs) if mask >> i & 1]
+    return tuple(sorted(fit, key=lambda did: rank.get(did, len(rank))))
+
+
+CHECKED_PLANS: set = set()
+"""Plans already drawn and checked, by value: plan_lines depends on nothing else, and the
+départements share most of their plans."""
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("departement", OVERLAYS)
 def test_every_path_fits_on_one_screen(departement):
@@ -85,16 +55,26 @@ def test_every_path_fits_on_one_screen(departement):
     and at 60 columns it cuts no word; it never shows a placeholder, nor sends the doctor to the
     occupational health service.
 
-    A plan depends only on the outcome, the dispositifs that fit and, for each, the answers its
-    plan line reads (:func:`plan_inputs`): paths that agree on those share one plan, which is
-    built and drawn once, so every path's plan is checked. Which dispositifs fit (:func:`leaves`)
-    is compared with the engine's (``proposed_ids``) and with the conditions evaluated one by
-    one (:func:`one_by_one`) on one path in 97 and on a path of every outcome and dispositif.
+    Why every path is covered: a plan depends only on the outcome, the dispositifs proposed and,
+    for each, the answers its plan line reads (:func:`plan_inputs`). Every path is in one class
+    of ``helpers.path_classes`` (outcome, dispositifs that fit territory aside, answers read by
+    conditional contacts and plan cases), which fixes all three: one path per class gives the
+    plan of every path of its class, and each distinct plan is drawn and checked once (a plan
+    checked for another département is the same value, drawn the same). The dispositifs of a
+    class are compared with the engine's (``proposed_ids``) and with the conditions evaluated
+    one by one (:func:`one_by_one`) on a class in 97 and a class of every outcome and
+    dispositif; the grouping itself on one path in 97 (the class the walk put it in).
     """
     tree = load_tree(SHIPPED, departement)
+    table = path_classes(tree)
     cited = plan_inputs(tree)
-    plans, lines_of, checked, read_by = {}, {}, set(), {}
-    for n, (answers, outcome, ids) in enumerate(leaves(tree)):
+    here = place_mask(tree)
+    plans, distinct, checked, read_by, ordered = {}, set(), set(), {}, {}
+    for n, ((oid, fit, *_), (answers, _)) in enumerate(table.classes.items()):
+        outcome = tree.outcomes[oid]
+        ids = ordered.get((oid, fit))
+        if ids is None:
+            ids = ordered[(oid, fit)] = in_order(tree, fit & here, outcome)
         if n % 97 == 0 or not checked.issuperset((outcome.id, *ids)):
             checked.update((outcome.id, *ids))
             assert ids == proposed_ids(tree, answers, outcome) == one_by_one(tree, answers, outcome), answers
@@ -104,11 +84,17 @@ def test_every_path_fits_on_one_screen(departement):
         key = (outcome.id, ids, *map(answers.get, nodes))
         if key not in plans:
             plan = plans[key] = build_plan(tree, outcome, ids, answers)
-            if plan not in lines_of:
-                lines = lines_of[plan] = plan_lines(plan, 80)
+            distinct.add(plan)
+            before = len(CHECKED_PLANS)
+            CHECKED_PLANS.add(plan)  # a plan hashes its whole content: once, not once to look and once to add
+            if len(CHECKED_PLANS) > before:
+                lines = plan_lines(plan, 80)
                 assert len(lines) <= 40 and max(map(len, lines)) <= 80, (answers, "\n".join(lines))
                 narrow = plan_lines(plan, 60)  # issue #13, point 8: the same words at 60 columns, none cut
                 assert max(map(len, narrow)) <= 60 and words(narrow) == words(lines), "\n".join(narrow)
                 assert not any(line[:1] in "?:;!»·" for line in narrow if line), "\n".join(narrow)
                 assert not any("À COMPLÉTER" in line or "SPST) de l'employeur" in line for line in lines), lines
-    assert n + 1 == sum(1 for _ in iter_paths(tree)) and len(lines_of) > 100
+    for answers, (oid, fit, *_) in table.sample:  # paths, each in the class the walk gave it
+        outcome = replay(tree, answers)[0].outcome
+        assert outcome.id == oid and one_by_one(tree, answers, outcome) == in_order(tree, fit & here, outcome), answers
+    assert sum(count for _, count in table.classes.values()) == table.count > 100_000 and len(distinct) > 100

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import io
 import json
@@ -27,9 +28,15 @@ CASES = [("04-arret-maladie-8mois-cancer-general.yaml", None), ("08-arret-lombal
          ("27-exploitant-arret-adaptation-rqth.yaml", None), ("34-fonctionnaire-reprise-reclassement-ppr.yaml", None)]
 
 
+@functools.cache
+def shipped(departement: str | None):
+    """The shipped tree with ``departement``'s overlay, loaded once per process (a Tree is immutable)."""
+    return load_tree(SHIPPED, departement)
+
+
 def result_of(scenario: str, departement: str | None):
     given, doc, base = read_answers(SHIPPED / "scenarios" / scenario)
-    return resolve(load_tree(SHIPPED, departement), given, doc, base).result()
+    return resolve(shipped(departement), given, doc, base).result()
 
 
 def flat(text: str) -> str:

@@ -40,7 +40,10 @@ class Question:
     options: tuple[Option, ...]
 
     def option(self, option_id: str) -> Option | None:
-        return next((o for o in self.options if o.id == option_id), None)
+        for o in self.options:  # a loop, not next() over a generator: asked for every step of every path
+            if o.id == option_id:
+                return o
+        return None
 
 
 @dataclass(frozen=True, slots=True)
