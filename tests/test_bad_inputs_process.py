@@ -2,8 +2,7 @@
 cannot encode French, output files that are inputs, read-only or of another format, symbolic link
 loops, closed or full standard streams, a reader that goes away, SIGTERM and SIGHUP, TERM=dumb.
 Each case: the exact French message and the exit code, on the installed ``pdp-nav`` wherever the
-process matters (locale, streams, signals, terminal); the output-file decisions run in process, with
-two of them on the installed command as well."""
+process matters (locale, streams, signals, terminal); most output-file decisions run in process."""
 
 from __future__ import annotations
 
@@ -116,13 +115,22 @@ OUTPUT_CASES = {  # the shell commands that set the case up, the command, its ex
 }
 
 
-def check_output_file_case(here: Path, case: str, run) -> None:
-    """Set the case up, ``run(command)`` → (exit code, stderr); the message, and no input nor ``.tmp`` touched."""
+INSTALLED = ("output is the answers file", "read-only file")
+"""Cases run on the installed command (exit code and stderr as a shell sees them); the others run in
+process: what they check is pdp-nav's own decision and message, not the process around it."""
+
+
+@pytest.mark.parametrize("case", OUTPUT_CASES)
+def test_output_file_cases(here: Path, case: str, capsys: pytest.CaptureFixture[str]) -> None:
     setup, command, code, message = OUTPUT_CASES[case]
     before = {p.name: p.read_bytes() for p in [here / "a.yaml", *(here / "tree").iterdir()] if p.is_file()}
     if setup:
         subprocess.run(["sh", "-c", setup], cwd=here, check=True)
-    returncode, stderr = run(command)
+    if case in INSTALLED:
+        done = shell(f"pdp-nav {command}", here)
+        returncode, stderr = done.returncode, done.stderr
+    else:
+        returncode, stderr = main(command.split()), capsys.readouterr().err
     assert returncode == code, stderr
     if message is None:  # the reading side's own French message: only no crash is ours
         assert stderr.startswith("loop") and "Erreur interne" not in stderr, stderr
@@ -131,26 +139,6 @@ def check_output_file_case(here: Path, case: str, run) -> None:
     after = {p.name: p.read_bytes() for p in [here / "a.yaml", *(here / "tree").iterdir()] if p.is_file()}
     assert after == before
     assert not [p for p in here.iterdir() if p.name.endswith(".tmp")]
-
-
-@pytest.mark.parametrize("case", OUTPUT_CASES)
-def test_output_file_cases(here: Path, case: str, capsys: pytest.CaptureFixture[str]) -> None:
-    """In process: what is checked is pdp-nav's own decision and message, not the process around it."""
-    def run(command: str) -> tuple[int, str]:
-        code = main(command.split())
-        return code, capsys.readouterr().err
-
-    check_output_file_case(here, case, run)
-
-
-@pytest.mark.parametrize("case", ["output is the answers file", "read-only file"])
-def test_output_file_cases_on_the_installed_pdp_nav(here: Path, case: str) -> None:
-    """The same through the installed command: its exit code and its stderr as a shell sees them."""
-    def run(command: str) -> tuple[int, str]:
-        done = shell(f"pdp-nav {command}", here)
-        return done.returncode, done.stderr
-
-    check_output_file_case(here, case, run)
 
 
 @pytest.mark.parametrize("mode", [0o600, 0o640, 0o755])
