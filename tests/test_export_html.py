@@ -169,7 +169,8 @@ class Browser:
             assert "exceptionDetails" not in found, found
             return found["result"]["value"]
         finally:
-            self.send("Target.disposeBrowserContext", browserContextId=context)
+            if self.process.poll() is None:  # else the assertion above says what happened
+                self.send("Target.disposeBrowserContext", browserContextId=context)
             self._events.clear()
 
     def close(self) -> None:
