@@ -12,6 +12,7 @@ import select
 import shutil
 import subprocess
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -150,28 +151,48 @@ class Browser:
             assert chunk, f"Chromium ended (code {self.process.poll()}) during {what}"
             self._buffer += chunk
 
-    def dom(self, page: Path, fragment: str) -> str:
-        """The DOM of ``page`` + ``fragment`` once loaded and, for a test hook, once the hook wrote its output."""
+    def open(self, page: Path, fragment: str) -> Callable[[], str]:
+        """Start loading ``page`` + ``fragment``; the function returned waits for it and gives its DOM.
+
+        The DOM is read once the page has loaded and, for a test hook, once the hook wrote its output
+        (the browser's back button is asynchronous). Meanwhile the test may compute what it expects.
+        """
         context = self.send("Target.createBrowserContext")["browserContextId"]
+        session = None
+
+        def finish() -> str:
+            try:
+                assert session is not None
+                self._next(lambda m: m.get("method") == "Page.loadEventFired" and m.get("sessionId") == session,
+                           120, "loading " + fragment)
+                hook = "true" if fragment.startswith("#pdp-test-") else "false"
+                script = ("new Promise(function (done) { (function wait() {"
+                          f" if (!{hook} || document.getElementById('pdp-test-output'))"
+                          " setTimeout(function () { done(document.documentElement.outerHTML); }, 0);"
+                          " else setTimeout(wait, 5); })(); })")
+                found = self.send("Runtime.evaluate", session, expression=script, awaitPromise=True,
+                                  returnByValue=True)
+                assert "exceptionDetails" not in found, found
+                return found["result"]["value"]
+            finally:
+                if self.process.poll() is None:  # else the assertion above says what happened
+                    self.send("Target.disposeBrowserContext", browserContextId=context)
+                self._events = [e for e in self._events if e.get("sessionId") not in (None, session)]
+
         try:
             target = self.send("Target.createTarget", url="about:blank", browserContextId=context)["targetId"]
             session = self.send("Target.attachToTarget", targetId=target, flatten=True)["sessionId"]
             self.send("Page.enable", session)
             self.send("Page.navigate", session, url=page.as_uri() + fragment)
-            self._next(lambda m: m.get("method") == "Page.loadEventFired" and m.get("sessionId") == session,
-                       120, "loading " + fragment)
-            hook = "true" if fragment.startswith("#pdp-test-") else "false"
-            script = ("new Promise(function (done) { (function wait() {"
-                      f" if (!{hook} || document.getElementById('pdp-test-output'))"
-                      " setTimeout(function () { done(document.documentElement.outerHTML); }, 0);"
-                      " else setTimeout(wait, 5); })(); })")
-            found = self.send("Runtime.evaluate", session, expression=script, awaitPromise=True, returnByValue=True)
-            assert "exceptionDetails" not in found, found
-            return found["result"]["value"]
-        finally:
-            if self.process.poll() is None:  # else the assertion above says what happened
+        except BaseException:
+            if self.process.poll() is None:
                 self.send("Target.disposeBrowserContext", browserContextId=context)
-            self._events.clear()
+            raise
+        return finish
+
+    def dom(self, page: Path, fragment: str) -> str:
+        """The DOM of ``page`` + ``fragment`` after it ran (see :meth:`open`)."""
+        return self.open(page, fragment)()
 
     def close(self) -> None:
         try:
@@ -189,21 +210,26 @@ class Browser:
 
 @pytest.fixture(scope="module")
 def chromium(tmp_path_factory: pytest.TempPathFactory):
-    """``chromium(page, fragment)``: the DOM after the page ran in headless Chromium (no network, fresh profile).
+    """``chromium(page, fragment)``: the DOM after the page ran in headless Chromium (no network, fresh
+    profile); ``chromium.open(page, fragment)`` starts it and returns the function that waits for that DOM.
 
     One browser per module (and per xdist worker), started on first use.
     """
-    browser: Browser | None = None
+    class Pages:
+        browser: Browser | None = None
 
-    def dom(page: Path, fragment: str) -> str:
-        nonlocal browser
-        if browser is None:
-            browser = Browser(tmp_path_factory.mktemp("chromium"))
-        return browser.dom(page, fragment)
+        def open(self, page: Path, fragment: str) -> Callable[[], str]:
+            if self.browser is None:
+                self.browser = Browser(tmp_path_factory.mktemp("chromium"))
+            return self.browser.open(page, fragment)
 
-    yield dom
-    if browser is not None:
-        browser.close()
+        def __call__(self, page: Path, fragment: str) -> str:
+            return self.open(page, fragment)()
+
+    pages = Pages()
+    yield pages
+    if pages.browser is not None:
+        pages.browser.close()
 
 
 def hook_output(dom: str):
@@ -295,8 +321,9 @@ class TestInChromium:
         tree = load_tree(shipped_tree_or_skip(), "29")
         page = tmp_path / "page.html"
         page.write_text(build_html(tree), encoding="utf-8")
-        from_js = hook_output(chromium(page, "#pdp-test-every=97"))
+        in_chromium = chromium.open(page, "#pdp-test-every=97")  # the browser computes while Python does
         expected = self.python_results(tree, 97)
+        from_js = hook_output(in_chromium())
         assert len(expected) > 250 and from_js == expected
 
     @pytest.mark.parametrize("departement", [None, "56"])
