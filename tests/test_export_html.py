@@ -166,8 +166,9 @@ class Browser:
                 self._next(lambda m: m.get("method") == "Page.loadEventFired" and m.get("sessionId") == session,
                            120, "loading " + fragment)
                 hook = "true" if fragment.startswith("#pdp-test-") else "false"
-                script = ("new Promise(function (done) { (function wait() {"
-                          f" if (!{hook} || document.getElementById('pdp-test-output'))"
+                # a hook that never writes (a broken page) fails the test after 20 s, on hook_output
+                script = ("new Promise(function (done) { var start = Date.now(); (function wait() {"
+                          f" if (!{hook} || document.getElementById('pdp-test-output') || Date.now() - start > 20000)"
                           " setTimeout(function () { done(document.documentElement.outerHTML); }, 0);"
                           " else setTimeout(wait, 5); })(); })")
                 found = self.send("Runtime.evaluate", session, expression=script, awaitPromise=True,
