@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import functools
 import re
 import subprocess
 import sys
@@ -65,7 +66,8 @@ def _is_type_checking(node: ast.AST) -> bool:
         or (isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"))
 
 
-def _imports(name: str) -> list[tuple[str, int, bool]]:
+@functools.cache  # several tests read the same imports: each module is parsed once per run
+def _imports(name: str) -> tuple[tuple[str, int, bool], ...]:
     """(imported module, line, inside a function) for every import of ``name`` run at some point."""
     path = MODULES[name]
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
@@ -90,7 +92,7 @@ def _imports(name: str) -> list[tuple[str, int, bool]]:
             visit(child, inner)
 
     visit(ast.parse(path.read_text(encoding="utf-8")), False)
-    return found
+    return tuple(found)
 
 
 def _part(module: str) -> str:

@@ -1,7 +1,8 @@
 """A hostile process environment never crashes pdp-nav (issue #11, points 4, 8, 9, 12): a locale that
 cannot encode French, output files that are inputs, read-only or of another format, symbolic link
 loops, closed or full standard streams, a reader that goes away, SIGTERM and SIGHUP, TERM=dumb.
-Each case: the exact French message and the exit code, on the installed ``pdp-nav``."""
+Each case: the exact French message and the exit code, on the installed ``pdp-nav`` wherever the
+process matters (locale, streams, signals, terminal); most output-file decisions run in process."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from pdp_nav.system import process
 from pdp_nav.cli import main
 
 from .helpers import big_dag_tree, write, write_tree
-from .terminal import DOWN, ENTER, PDP_NAV, Session, needs_pdp_nav, terminal_signals
+from .terminal import DOWN, ENTER, PDP_NAV, Child, Session, needs_pdp_nav, terminal_signals
 
 pytestmark = needs_pdp_nav
 ANSWERS = "phase: reprise\nrqth: oui\n"
@@ -63,7 +64,7 @@ def test_what_the_locale_cannot_encode_is_transliterated() -> None:
 def test_latin1_navigate_reaches_the_result(tmp_path: Path, tree_dir: Path) -> None:
     """The whole navigation under a Latin-1 locale: questions, result, « Quitter », exit 0."""
     env = {**os.environ, "TERM": "xterm", "PYTHONIOENCODING": "latin-1", "NO_COLOR": "1", "PROMPT_TOOLKIT_NO_CPR": "1"}
-    child = pexpect.spawn(PDP_NAV, ["navigate", "--arbre", str(tree_dir)], env=env, cwd=str(tmp_path),
+    child = Child(PDP_NAV, ["navigate", "--arbre", str(tree_dir)], env=env, cwd=str(tmp_path),
                           dimensions=(24, 100), timeout=15, preexec_fn=terminal_signals)  # bytes: the output is Latin-1
     for question, keys in (("Question 1", "2\r"), ("Question 2", "\x1b[B\r"), ("Question 3", "o")):
         child.expect_exact(question.encode())
@@ -79,51 +80,62 @@ def test_latin1_navigate_reaches_the_result(tmp_path: Path, tree_dir: Path) -> N
 
 
 # -- output files --------------------------------------------------------------------------------
-OUTPUT_CASES = {
+OUTPUT_CASES = {  # the shell commands that set the case up, the command, its exit code and message
     "output is the answers file": (
-        "pdp-nav run -a a.yaml --arbre tree -o a.yaml", 2,
+        "", "run -a a.yaml --arbre tree -o a.yaml", 2,
         "--output a.yaml : ce fichier est une entrée de la commande (a.yaml) et serait écrasé ; "
         "choisissez un autre nom de fichier\n"),
     "output is a tree file": (
-        "pdp-nav catalogue --arbre tree -o tree/catalogue.yaml", 2,
+        "", "catalogue --arbre tree -o tree/catalogue.yaml", 2,
         "--output tree/catalogue.yaml : ce fichier est une entrée de la commande (tree) et serait écrasé ; "
         "choisissez un autre nom de fichier\n"),
     "output through a link to the answers": (
-        "ln -s a.yaml link.yaml && pdp-nav run -a a.yaml --arbre tree -o link.yaml", 2,
+        "ln -s a.yaml link.yaml", "run -a a.yaml --arbre tree -o link.yaml", 2,
         "--output link.yaml : ce fichier est une entrée de la commande (a.yaml) et serait écrasé ; "
         "choisissez un autre nom de fichier\n"),
     "extension says markdown": (
-        "pdp-nav run -a a.yaml --arbre tree -f text -o r.md", 2,
+        "", "run -a a.yaml --arbre tree -f text -o r.md", 2,
         "--output r.md : l'extension .md annonce le format markdown, mais --format text est demandé ; "
         "écrivez --format markdown, ou retirez --format, ou changez l'extension du fichier\n"),
     "read-only file": (
-        "echo old > r.txt && chmod 444 r.txt && pdp-nav run -a a.yaml --arbre tree -o r.txt", 2,
+        "echo old > r.txt && chmod 444 r.txt", "run -a a.yaml --arbre tree -o r.txt", 2,
         "r.txt: impossible d'écrire le fichier (fichier en lecture seule : rendez-le modifiable (chmod u+w) "
         "pour le remplacer)" + NOTHING_LEFT),
     "symbolic link loop as output": (
-        "ln -s loop loop && pdp-nav run -a a.yaml --arbre tree -o loop", 2,
+        "ln -s loop loop", "run -a a.yaml --arbre tree -o loop", 2,
         "loop: impossible d'écrire le fichier (trop de liens symboliques)" + NOTHING_LEFT),
     "symbolic link loop as tree": (
-        "ln -s loop loop && pdp-nav graph --arbre loop", 2,
+        "ln -s loop loop", "graph --arbre loop", 2,
         "--arbre loop : lien symbolique qui boucle sur lui-même ; indiquez le vrai dossier\n"),
     "symbolic link loop to validate": (
-        "ln -s loop loop && pdp-nav validate loop", 2,
+        "ln -s loop loop", "validate loop", 2,
         "DOSSIER loop : lien symbolique qui boucle sur lui-même ; indiquez le vrai dossier\n"),
     "symbolic link loop as answers": (
-        "ln -s loop loop && pdp-nav run -a loop --arbre tree", 2, None),
+        "ln -s loop loop", "run -a loop --arbre tree", 2, None),
 }
 
 
+INSTALLED = ("output is the answers file", "read-only file")
+"""Cases run on the installed command (exit code and stderr as a shell sees them); the others run in
+process: what they check is pdp-nav's own decision and message, not the process around it."""
+
+
 @pytest.mark.parametrize("case", OUTPUT_CASES)
-def test_output_file_cases(here: Path, case: str) -> None:
-    command, code, message = OUTPUT_CASES[case]
+def test_output_file_cases(here: Path, case: str, capsys: pytest.CaptureFixture[str]) -> None:
+    setup, command, code, message = OUTPUT_CASES[case]
     before = {p.name: p.read_bytes() for p in [here / "a.yaml", *(here / "tree").iterdir()] if p.is_file()}
-    done = shell(command, here)
-    assert done.returncode == code, done.stderr
-    if message is None:  # the reading side's own French message: only no crash is ours
-        assert done.stderr.startswith("loop") and "Erreur interne" not in done.stderr, done.stderr
+    if setup:
+        subprocess.run(["sh", "-c", setup], cwd=here, check=True)
+    if case in INSTALLED:
+        done = shell(f"pdp-nav {command}", here)
+        returncode, stderr = done.returncode, done.stderr
     else:
-        assert done.stderr == message
+        returncode, stderr = main(command.split()), capsys.readouterr().err
+    assert returncode == code, stderr
+    if message is None:  # the reading side's own French message: only no crash is ours
+        assert stderr.startswith("loop") and "Erreur interne" not in stderr, stderr
+    else:
+        assert stderr == message
     after = {p.name: p.read_bytes() for p in [here / "a.yaml", *(here / "tree").iterdir()] if p.is_file()}
     assert after == before
     assert not [p for p in here.iterdir() if p.name.endswith(".tmp")]

@@ -3,11 +3,16 @@ JavaScript must give exactly the results (and reasons) of the Python engine on e
 
 from __future__ import annotations
 
+import fcntl
 import html
 import json
+import os
 import re
+import select
 import shutil
 import subprocess
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -85,16 +90,147 @@ def rich_tree(tmp_path: Path):
     return load_tree(write_tree(tmp_path, catalogue=CATALOGUE + EXTRA, overlays={"56": LOCAL}), "56")
 
 
-def chromium(page: Path, fragment: str, tmp_path: Path) -> str:
-    """The DOM after the page ran in headless Chromium (no network, fresh profile)."""
-    profile = tmp_path / f"profile-{len(list(tmp_path.glob('profile-*')))}"
-    cmd = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-           "--disable-background-networking", "--disable-component-update", "--disable-sync",
-           "--disable-extensions", "--host-resolver-rules=MAP * ~NOTFOUND", f"--user-data-dir={profile}",
-           "--virtual-time-budget=5000",  # lets the browser's back button (asynchronous) run first
-           "--dump-dom", page.as_uri() + fragment]
-    done = subprocess.run(cmd, capture_output=True, timeout=120, check=True)
-    return done.stdout.decode("utf-8")
+class Browser:
+    """One headless Chromium for the whole module, driven over its DevTools pipe.
+
+    A launch costs seconds of CPU; a page costs milliseconds. Each page still starts as with
+    ``--dump-dom`` in a fresh profile: its own browser context (no storage, no history shared)
+    and a new tab, closed after.
+    """
+
+    FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+             "--disable-background-networking", "--disable-component-update", "--disable-sync",
+             "--disable-extensions", "--host-resolver-rules=MAP * ~NOTFOUND", "--remote-debugging-pipe"]
+
+    def __init__(self, profile: Path) -> None:
+        # Chromium reads the commands on its fd 3 and writes the replies on its fd 4 (NUL-separated JSON)
+        commands_in, self._commands = os.pipe()
+        self._replies, replies_out = os.pipe()
+        high = [fcntl.fcntl(fd, fcntl.F_DUPFD, 10) for fd in (commands_in, replies_out)]
+
+        def onto_3_and_4() -> None:
+            os.dup2(high[0], 3)
+            os.dup2(high[1], 4)
+
+        self.process = subprocess.Popen([CHROMIUM, *self.FLAGS, f"--user-data-dir={profile}"],
+                                        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                        stderr=subprocess.DEVNULL, pass_fds=(3, 4), preexec_fn=onto_3_and_4)
+        for fd in (commands_in, replies_out, *high):
+            os.close(fd)
+        self._buffer = b""
+        self._events: list[dict] = []
+        self._id = 0
+
+    def send(self, method: str, session: str | None = None, timeout: float = 120, **params) -> dict:
+        """Send one command and return its result (events met meanwhile are kept)."""
+        self._id += 1
+        message = {"id": self._id, "method": method, "params": params}
+        if session:
+            message["sessionId"] = session
+        os.write(self._commands, json.dumps(message).encode() + b"\0")
+        reply = self._next(lambda m: m.get("id") == self._id, timeout, method)
+        assert "error" not in reply, (method, reply["error"])
+        return reply["result"]
+
+    def _next(self, wanted, timeout: float, what: str) -> dict:
+        for i, message in enumerate(self._events):
+            if wanted(message):
+                return self._events.pop(i)
+        deadline = time.monotonic() + timeout
+        while True:
+            while b"\0" in self._buffer:
+                raw, self._buffer = self._buffer.split(b"\0", 1)
+                message = json.loads(raw)
+                if wanted(message):
+                    return message
+                if "method" in message:
+                    self._events.append(message)
+            left = deadline - time.monotonic()
+            assert left > 0 and select.select([self._replies], [], [], left)[0], f"Chromium: no reply to {what}"
+            chunk = os.read(self._replies, 1 << 20)
+            assert chunk, f"Chromium ended (code {self.process.poll()}) during {what}"
+            self._buffer += chunk
+
+    def open(self, page: Path, fragment: str) -> Callable[[], str]:
+        """Start loading ``page`` + ``fragment``; the function returned waits for it and gives its DOM.
+
+        The DOM is read once the page has loaded and, for a test hook, once the hook wrote its output
+        (the browser's back button is asynchronous). Meanwhile the test may compute what it expects.
+        """
+        context = self.send("Target.createBrowserContext")["browserContextId"]
+        session = None
+
+        def finish() -> str:
+            try:
+                assert session is not None
+                self._next(lambda m: m.get("method") == "Page.loadEventFired" and m.get("sessionId") == session,
+                           120, "loading " + fragment)
+                hook = "true" if fragment.startswith("#pdp-test-") else "false"
+                # a hook that never writes (a broken page) fails the test after 20 s, on hook_output
+                script = ("new Promise(function (done) { var start = Date.now(); (function wait() {"
+                          f" if (!{hook} || document.getElementById('pdp-test-output') || Date.now() - start > 20000)"
+                          " setTimeout(function () { done(document.documentElement.outerHTML); }, 0);"
+                          " else setTimeout(wait, 5); })(); })")
+                found = self.send("Runtime.evaluate", session, expression=script, awaitPromise=True,
+                                  returnByValue=True)
+                assert "exceptionDetails" not in found, found
+                return found["result"]["value"]
+            finally:
+                if self.process.poll() is None:  # else the assertion above says what happened
+                    self.send("Target.disposeBrowserContext", browserContextId=context)
+                self._events = [e for e in self._events if e.get("sessionId") not in (None, session)]
+
+        try:
+            target = self.send("Target.createTarget", url="about:blank", browserContextId=context)["targetId"]
+            session = self.send("Target.attachToTarget", targetId=target, flatten=True)["sessionId"]
+            self.send("Page.enable", session)
+            self.send("Page.navigate", session, url=page.as_uri() + fragment)
+        except BaseException:
+            if self.process.poll() is None:
+                self.send("Target.disposeBrowserContext", browserContextId=context)
+            raise
+        return finish
+
+    def dom(self, page: Path, fragment: str) -> str:
+        """The DOM of ``page`` + ``fragment`` after it ran (see :meth:`open`)."""
+        return self.open(page, fragment)()
+
+    def close(self) -> None:
+        try:
+            self.send("Browser.close", timeout=10)
+        except AssertionError:
+            pass
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        os.close(self._commands)
+        os.close(self._replies)
+
+
+@pytest.fixture(scope="module")
+def chromium(tmp_path_factory: pytest.TempPathFactory):
+    """``chromium(page, fragment)``: the DOM after the page ran in headless Chromium (no network, fresh
+    profile); ``chromium.open(page, fragment)`` starts it and returns the function that waits for that DOM.
+
+    One browser per module (and per xdist worker), started on first use.
+    """
+    class Pages:
+        browser: Browser | None = None
+
+        def open(self, page: Path, fragment: str) -> Callable[[], str]:
+            if self.browser is None:
+                self.browser = Browser(tmp_path_factory.mktemp("chromium"))
+            return self.browser.open(page, fragment)
+
+        def __call__(self, page: Path, fragment: str) -> str:
+            return self.open(page, fragment)()
+
+    pages = Pages()
+    yield pages
+    if pages.browser is not None:
+        pages.browser.close()
 
 
 def hook_output(dom: str):
@@ -172,26 +308,27 @@ class TestInChromium:
             })
         return expected
 
-    def test_javascript_equals_python_on_every_path(self, rich_tree, tmp_path: Path) -> None:
+    def test_javascript_equals_python_on_every_path(self, chromium, rich_tree, tmp_path: Path) -> None:
         """Same paths in the same order; same dispositifs, order, reasons, exclusions and contacts."""
         page = tmp_path / "page.html"
         page.write_text(build_html(rich_tree), encoding="utf-8")
-        from_js = hook_output(chromium(page, "#pdp-test-all", tmp_path))
+        from_js = hook_output(chromium(page, "#pdp-test-all"))
         expected = self.python_results(rich_tree)
         assert len(expected) == 6
         assert from_js == expected
 
-    def test_javascript_equals_python_on_the_shipped_tree(self, tmp_path: Path) -> None:
+    def test_javascript_equals_python_on_the_shipped_tree(self, chromium, tmp_path: Path) -> None:
         """The real content (local dispositifs, conditional contacts), Finistère: one path in 97."""
         tree = load_tree(shipped_tree_or_skip(), "29")
         page = tmp_path / "page.html"
         page.write_text(build_html(tree), encoding="utf-8")
-        from_js = hook_output(chromium(page, "#pdp-test-every=97", tmp_path))
+        in_chromium = chromium.open(page, "#pdp-test-every=97")  # the browser computes while Python does
         expected = self.python_results(tree, 97)
+        from_js = hook_output(in_chromium())
         assert len(expected) > 250 and from_js == expected
 
     @pytest.mark.parametrize("departement", [None, "56"])
-    def test_local_dispositifs_and_conditional_contacts_in_javascript(self, departement: str | None,
+    def test_local_dispositifs_and_conditional_contacts_in_javascript(self, chromium, departement: str | None,
                                                                       tmp_path: Path) -> None:
         """A page made for a département proposes its local dispositifs, and says why not for the others;
         a conditional contact is shown only where its condition holds."""
@@ -199,7 +336,7 @@ class TestInChromium:
                                     contacts=CONDITIONAL_CONTACTS_CONTACTS, overlays={"56": OVERLAY}), departement)
         page = tmp_path / "page.html"
         page.write_text(build_html(tree), encoding="utf-8")
-        from_js = hook_output(chromium(page, "#pdp-test-all", tmp_path))
+        from_js = hook_output(chromium(page, "#pdp-test-all"))
         assert from_js == self.python_results(tree)
         arret = from_js[1]
         assert ("kerpape-bilan" in [d["id"] for d in arret["dispositifs"]]) == (departement == "56")
@@ -208,16 +345,16 @@ class TestInChromium:
         by_answers = {tuple(map(tuple, r["answers"])): [c["id"] for c in r["contacts"]] for r in from_js}
         assert "spst-bis" in by_answers[(("phase", "arret"), ("duree_arret", "plus_30"), ("rqth", "non"))]
         assert "spst-bis" not in by_answers[(("phase", "arret"), ("duree_arret", "plus_30"), ("rqth", "oui"))]
-        dom = chromium(page, "#reponses=phase:arret,duree_arret:plus_30,rqth:non", tmp_path)
+        dom = chromium(page, "#reponses=phase:arret,duree_arret:plus_30,rqth:non")
         card = re.search(r'<article class="card" data-dispositif="visite-pre-reprise">(.*?)</article>', dom).group(1)
         assert card.endswith("<dt>Contacts</dt><dd>Service de prévention et de santé au travail, Cellule PDP du "
                              "SPST</dd></dl>")
 
-    def test_click_through_to_an_outcome(self, rich_tree, tmp_path: Path) -> None:
+    def test_click_through_to_an_outcome(self, chromium, rich_tree, tmp_path: Path) -> None:
         """Real clicks on the answer buttons lead to the cards, the warning and the merged contacts."""
         page = tmp_path / "page.html"
         page.write_text(build_html(rich_tree), encoding="utf-8")
-        dom = chromium(page, "#pdp-test-click=phase:arret,duree_arret:plus_30,rqth:oui", tmp_path)
+        dom = chromium(page, "#pdp-test-click=phase:arret,duree_arret:plus_30,rqth:oui")
         assert hook_output(dom) == ["clic phase:arret", "clic duree_arret:plus_30", "clic rqth:oui",
                                     "adresse #reponses=phase:arret,duree_arret:plus_30,rqth:oui"]
         main_part = section(dom)
@@ -252,35 +389,35 @@ class TestInChromium:
         assert crumbs == ["phase", "duree_arret", "rqth"]
         assert '<button type="button" id="pdp-back">← Retour</button>' in dom
 
-    def test_back_breadcrumb_and_restart(self, rich_tree, tmp_path: Path) -> None:
+    def test_back_breadcrumb_and_restart(self, chromium, rich_tree, tmp_path: Path) -> None:
         """Back undoes one answer; a breadcrumb entry goes back to that question; restart empties all."""
         page = tmp_path / "page.html"
         page.write_text(build_html(rich_tree), encoding="utf-8")
         clicks = "phase:arret,duree_arret:plus_30,back,duree_arret:moins_30,crumb:phase,phase:reprise,rqth:non"
-        dom = chromium(page, "#pdp-test-click=" + clicks, tmp_path)
+        dom = chromium(page, "#pdp-test-click=" + clicks)
         assert hook_output(dom) == [f"clic {c}" for c in clicks.split(",")] + ["adresse #reponses=phase:reprise,rqth:non"]
         assert 'data-outcome="synthese" data-dispositifs="visite-reprise toujours combinaison non-posee"' in dom
         assert re.findall(r'data-crumb="([a-z_]+)"', dom) == ["phase", "rqth"]
-        dom = chromium(page, "#pdp-test-click=phase:en_poste,restart,back", tmp_path)
+        dom = chromium(page, "#pdp-test-click=phase:en_poste,restart,back")
         assert hook_output(dom) == ["clic phase:en_poste", "clic restart", "ERREUR pas de bouton pour back",
                                     "adresse "]
         assert '<section class="question" data-node="phase">' in dom
         assert '<button type="button" id="pdp-back" disabled="">← Retour</button>' in dom
         assert '<nav id="pdp-trail" aria-label="Réponses données" hidden="">' in dom
 
-    def test_browser_back_button_goes_back_one_answer(self, rich_tree, tmp_path: Path) -> None:
+    def test_browser_back_button_goes_back_one_answer(self, chromium, rich_tree, tmp_path: Path) -> None:
         """Each answer is a history entry: the browser's back button undoes them one by one."""
         page = tmp_path / "page.html"
         page.write_text(build_html(rich_tree), encoding="utf-8")
         clicks = "phase:arret,duree_arret:plus_30,rqth:oui,navigateur-retour,navigateur-retour,duree_arret:moins_30"
-        dom = chromium(page, "#pdp-test-click=" + clicks, tmp_path)
+        dom = chromium(page, "#pdp-test-click=" + clicks)
         assert hook_output(dom) == [
             "clic phase:arret", "clic duree_arret:plus_30", "clic rqth:oui", "retour du navigateur",
             "retour du navigateur", "clic duree_arret:moins_30", "adresse #reponses=phase:arret,duree_arret:moins_30"]
         assert '<section class="outcome" data-outcome="arret_court"' in dom
         assert re.findall(r'data-crumb="([a-z_]+)"', dom) == ["phase", "duree_arret"]
 
-    def test_point_to_confirm_on_a_high_rating(self, tmp_path: Path) -> None:
+    def test_point_to_confirm_on_a_high_rating(self, chromium, tmp_path: Path) -> None:
         """The page, like the terminal, shows the point to confirm of a dispositif rated « élevée »."""
         high = '    checked: 2026-11-01\n    confidence: high\n    when:\n      phase: reprise\n'
         assert high in CATALOGUE
@@ -288,36 +425,35 @@ class TestInChromium:
             "confidence: high\n", 'confidence: high\n    to_confirm: "Seuils agricoles : à confirmer auprès de la MSA."\n'))
         page = tmp_path / "page.html"
         page.write_text(build_html(load_tree(write_tree(tmp_path, catalogue=catalogue))), encoding="utf-8")
-        dom = chromium(page, "#reponses=phase:reprise,rqth:non", tmp_path)
+        dom = chromium(page, "#reponses=phase:reprise,rqth:non")
         card = re.search(r'<article class="card" data-dispositif="visite-reprise">(.*?)</article>', dom).group(1)
         assert ("<dt>À confirmer</dt><dd>Point à confirmer — Seuils agricoles : à confirmer auprès de "
                 "la MSA.</dd>") in card
 
-    def test_clicking_an_action_opens_its_card(self, rich_tree, tmp_path: Path) -> None:
+    def test_clicking_an_action_opens_its_card(self, chromium, rich_tree, tmp_path: Path) -> None:
         """The plan's actions are buttons: a click opens that card (and only that one)."""
         page = tmp_path / "page.html"
         page.write_text(build_html(rich_tree), encoding="utf-8")
-        dom = chromium(page, "#pdp-test-click=phase:arret,duree_arret:plus_30,rqth:oui,action:visite-pre-reprise",
-                       tmp_path)
+        dom = chromium(page, "#pdp-test-click=phase:arret,duree_arret:plus_30,rqth:oui,action:visite-pre-reprise")
         assert hook_output(dom)[-2:] == ["clic action:visite-pre-reprise",
                                          "adresse #reponses=phase:arret,duree_arret:plus_30,rqth:oui"]
         opened = re.findall(r'<details class="fiche" id="fiche-([a-z-]+)" open="">', dom)
         assert opened == ["visite-pre-reprise"]
         assert '<details class="fiche" id="fiche-cap-emploi-maintien"><summary>1. Cap emploi — maintien' in dom
 
-    def test_keyboard_digits_choose_an_answer(self, rich_tree, tmp_path: Path) -> None:
+    def test_keyboard_digits_choose_an_answer(self, chromium, rich_tree, tmp_path: Path) -> None:
         """Typing 2 then 1 answers « Pendant l'arrêt » then « 30 jours ou moins »."""
         page = tmp_path / "page.html"
         page.write_text(build_html(rich_tree), encoding="utf-8")
-        dom = chromium(page, "#pdp-test-click=key:2,key:1", tmp_path)
+        dom = chromium(page, "#pdp-test-click=key:2,key:1")
         assert hook_output(dom) == ["touche 2", "touche 1", "adresse #reponses=phase:arret,duree_arret:moins_30"]
         assert '<section class="outcome" data-outcome="arret_court"' in dom
 
-    def test_question_screen_and_link_to_a_situation(self, rich_tree, tmp_path: Path) -> None:
+    def test_question_screen_and_link_to_a_situation(self, chromium, rich_tree, tmp_path: Path) -> None:
         """#reponses=… opens a situation; a question shows its help, options and the questions left."""
         page = tmp_path / "page.html"
         page.write_text(build_html(rich_tree), encoding="utf-8")
-        dom = chromium(page, "#reponses=phase:arret", tmp_path)
+        dom = chromium(page, "#reponses=phase:arret")
         assert section(dom) == (
             '<section class="question" data-node="duree_arret"><p class="progress">Question 2 · encore 1 à 2 '
             'questions, celle-ci comprise</p><h2 tabindex="-1">Depuis combien de temps dure l\'arrêt ?</h2>'
@@ -328,23 +464,23 @@ class TestInChromium:
             'data-question="duree_arret" data-option="plus_30"><span class="key" aria-hidden="true">2</span>'
             '<span class="label">Plus de 30 jours</span></button></div></section>')
 
-    def test_damaged_link_shows_a_message_and_the_first_question(self, rich_tree, tmp_path: Path) -> None:
+    def test_damaged_link_shows_a_message_and_the_first_question(self, chromium, rich_tree, tmp_path: Path) -> None:
         """A #reponses= hash with a bad %-escape: a French message and the tree's start, not a blank page."""
         page = tmp_path / "page.html"
         page.write_text(build_html(rich_tree), encoding="utf-8")
-        dom = chromium(page, "#reponses=phase:arret,%E0", tmp_path)
+        dom = chromium(page, "#reponses=phase:arret,%E0")
         assert ('<p id="pdp-link-notice" class="warning" role="alert">Lien abîmé : les réponses écrites après '
                 '« #reponses= » dans l\'adresse sont illisibles. Reprenez depuis la première question ci-dessous, '
                 'ou recopiez le lien en entier.</p><main id="pdp-main"') in dom
         assert section(dom).startswith('<section class="question" data-node="phase">')
 
-    def test_hostile_text_is_shown_as_text(self, tmp_path: Path) -> None:
+    def test_hostile_text_is_shown_as_text(self, chromium, tmp_path: Path) -> None:
         """A label holding </script> and HTML neither breaks the page nor becomes markup."""
         hostile = '</script><script>document.title=\\"pirate\\"</script><b>gras</b>'
         tree = load_tree(write_tree(tmp_path, arbre=ARBRE.replace('"En poste, sans arrêt"', f'"{hostile}"')))
         page = tmp_path / "page.html"
         page.write_text(build_html(tree), encoding="utf-8")
-        dom = chromium(page, "#pdp-test-click=phase:en_poste", tmp_path)
+        dom = chromium(page, "#pdp-test-click=phase:en_poste")
         assert hook_output(dom) == ["clic phase:en_poste", "adresse #reponses=phase:en_poste"]
         assert "<title>Mini-arbre PDP</title>" in dom
         assert ("<strong>&lt;/script&gt;&lt;script&gt;document.title=\"pirate\"&lt;/script&gt;&lt;b&gt;gras"

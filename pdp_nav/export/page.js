@@ -234,7 +234,7 @@
 
   function selfTest(every) { /* every path, or one in ``every`` (a large tree) */
     return allPaths().filter(function (list, i) { return i % every === 0; }).map(function (list) {
-      var r = evaluate(list, outcomes.get(currentId(list)));
+      var r = evaluate(list, outcomes.get(currentId(list))), plan = engine.plan(list, r);
       return {
         answers: list.map(function (s) { return [s.question, s.option]; }),
         outcome: r.outcome.id,
@@ -245,8 +245,8 @@
           return { id: e.dispositif.id, why_not: e.reasons.map(function (x) { return describe(x, false); }) };
         }),
         contacts: r.contacts.map(function (u) { return { id: u.contact.id, "for": u.dispositifs }; }),
-        plan: engine.plan(list, r).actions.map(function (a) { return [a.number, a.id, a.when, a.line]; })
-          .concat(engine.plan(list, r).contacts.map(function (c) { return c.line; }))
+        plan: plan.actions.map(function (a) { return [a.number, a.id, a.when, a.line]; })
+          .concat(plan.contacts.map(function (c) { return c.line; }))
       };
     });
   }
