@@ -10,13 +10,17 @@ import os
 import signal
 import stat
 import subprocess
+import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import pexpect
 import pytest
 
+from pdp_nav.errors import Terminated
 from pdp_nav.system import process
+from pdp_nav.system.atomic import write_atomic
 from pdp_nav.cli import main
 
 from .helpers import big_dag_tree, write, write_tree
@@ -208,6 +212,31 @@ def test_a_signal_during_paths_output_removes_the_temporary_file(tmp_path: Path,
     assert (proc.returncode, err) == (128 + signum, f"Arrêté par le signal {name} : aucun fichier n'a été "
                                                     "laissé à moitié écrit.\n")
     assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith(".cache")) == ["tree"]
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP])
+def test_a_signal_as_the_temporary_file_is_created_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                   signum: int) -> None:
+    """The worst moment: the signal comes as soon as the temporary file exists, before its name
+    is known to the clean-up. It is held until then, so the file is still removed."""
+    real_mkstemp = tempfile.mkstemp
+
+    def mkstemp(*args: Any, **kwargs: Any) -> tuple[int, str]:
+        made = real_mkstemp(*args, **kwargs)
+        os.kill(os.getpid(), signum)  # its handler runs at once unless the signal is held
+        return made
+
+    def stop(number: int, frame: Any) -> None:
+        raise Terminated(number, signal.Signals(number).name)
+
+    monkeypatch.setattr(tempfile, "mkstemp", mkstemp)
+    previous = signal.signal(signum, stop)
+    try:
+        with pytest.raises(Terminated):
+            write_atomic(tmp_path / "out.txt", "contenu")
+    finally:
+        signal.signal(signum, previous)
+    assert list(tmp_path.iterdir()) == []
 
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
