@@ -18,6 +18,7 @@ from typing import Any
 import pexpect
 import pytest
 
+from pdp_nav.content.cache import write_entry
 from pdp_nav.errors import Terminated
 from pdp_nav.system import process
 from pdp_nav.system.atomic import write_atomic
@@ -215,10 +216,13 @@ def test_a_signal_during_paths_output_removes_the_temporary_file(tmp_path: Path,
 
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP])
+@pytest.mark.parametrize("write", [lambda path: write_atomic(path, "contenu"), lambda path: write_entry(path, b"x")],
+                         ids=["output file", "cache entry"])
 def test_a_signal_as_the_temporary_file_is_created_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                                   signum: int) -> None:
+                                                                   signum: int, write: Any) -> None:
     """The worst moment: the signal comes as soon as the temporary file exists, before its name
-    is known to the clean-up. It is held until then, so the file is still removed."""
+    is known to the clean-up. It is held until then, so the file is still removed (an output
+    file, and an entry of the cache)."""
     real_mkstemp = tempfile.mkstemp
 
     def mkstemp(*args: Any, **kwargs: Any) -> tuple[int, str]:
@@ -233,7 +237,7 @@ def test_a_signal_as_the_temporary_file_is_created_leaves_nothing(tmp_path: Path
     previous = signal.signal(signum, stop)
     try:
         with pytest.raises(Terminated):
-            write_atomic(tmp_path / "out.txt", "contenu")
+            write(tmp_path / "out.txt")
     finally:
         signal.signal(signum, previous)
     assert list(tmp_path.iterdir()) == []

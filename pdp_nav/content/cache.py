@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import __version__
 from ..errors import InputError, PdpNavWarning, display_path
+from ..system.atomic import signals_held
 from ..system.reading import MAX_BYTES, read_bounded
 from ..system.settings import user_dir
 from .build import apply_overlay, build_tree
@@ -336,16 +337,19 @@ def write_entry(path: Path, content: bytes) -> None:
     The temporary file is new (``O_EXCL``, no link followed, mode 0600), and moving it into
     place replaces whatever stood at ``path`` (a link itself, not its target).
     """
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    tmp = ""
     try:
+        with signals_held():  # named before a signal can interrupt: always removed
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         with os.fdopen(fd, "wb") as handle:
             handle.write(content)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
+        if tmp:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
         raise
 
 

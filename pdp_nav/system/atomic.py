@@ -52,7 +52,7 @@ def atomic_open(path: Path, mode: str = "w") -> Iterator[IO[str]]:
         path = Path(os.path.realpath(path))
     tmp = ""
     try:
-        with _signals_held():  # the file is named before a signal can interrupt: always removed
+        with signals_held():  # the file is named before a signal can interrupt: always removed
             fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
         _keep_mode(fd, target)
         with os.fdopen(fd, mode, encoding=None if "b" in mode else "utf-8", newline=None) as handle:
@@ -69,7 +69,7 @@ def atomic_open(path: Path, mode: str = "w") -> Iterator[IO[str]]:
 
 
 @contextlib.contextmanager
-def _signals_held() -> Iterator[None]:
+def signals_held() -> Iterator[None]:
     """Ctrl-C, SIGTERM and SIGHUP wait until the block ends, and are raised there.
 
     Raised between the creation of the temporary file and the assignment of its name, a
