@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import __version__
 from ..errors import InputError, PdpNavWarning, display_path
-from ..system.atomic import signals_held
+from ..system.process import signals_deferred
 from ..system.reading import MAX_BYTES, read_bounded
 from ..system.settings import user_dir
 from .build import apply_overlay, build_tree
@@ -339,7 +339,7 @@ def write_entry(path: Path, content: bytes) -> None:
     """
     tmp = ""
     try:
-        with signals_held():  # named before a signal can interrupt: always removed
+        with signals_deferred():  # named before a signal can interrupt: always removed
             fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         with os.fdopen(fd, "wb") as handle:
             handle.write(content)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import signal
 import stat
 import tempfile
 from collections.abc import Iterator
@@ -12,9 +11,7 @@ from pathlib import Path
 from typing import IO
 
 from ..errors import OutputError, os_reason
-
-_HELD = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
-"""The signals that end a command (Ctrl-C, :data:`pdp_nav.system.process.SIGNALS`)."""
+from .process import signals_deferred
 
 
 @contextlib.contextmanager
@@ -52,7 +49,7 @@ def atomic_open(path: Path, mode: str = "w") -> Iterator[IO[str]]:
         path = Path(os.path.realpath(path))
     tmp = ""
     try:
-        with signals_held():  # the file is named before a signal can interrupt: always removed
+        with signals_deferred():  # the file is named before a signal can interrupt: always removed
             fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
         _keep_mode(fd, target)
         with os.fdopen(fd, mode, encoding=None if "b" in mode else "utf-8", newline=None) as handle:
@@ -66,23 +63,6 @@ def atomic_open(path: Path, mode: str = "w") -> Iterator[IO[str]]:
     except BaseException:
         _remove(tmp)
         raise
-
-
-@contextlib.contextmanager
-def signals_held() -> Iterator[None]:
-    """Ctrl-C, SIGTERM and SIGHUP wait until the block ends, and are raised there.
-
-    Raised between the creation of the temporary file and the assignment of its name, a
-    signal's exception left the file behind (seen once in a thousand runs under load).
-    """
-    if not hasattr(signal, "pthread_sigmask"):  # not POSIX: nothing to hold
-        yield
-        return
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 @contextlib.contextmanager

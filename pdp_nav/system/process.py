@@ -90,6 +90,35 @@ def signals_to(receive: Callable[[Terminated], None]) -> Iterator[None]:
         _receivers.remove(receive)
 
 
+@contextlib.contextmanager
+def signals_deferred() -> Iterator[None]:
+    """Ctrl-C, SIGTERM and SIGHUP that arrive during the block take effect when it ends.
+
+    For the few instructions that create a temporary file and record its name: raised in
+    between, the signal's exception left the file behind. A Python handler of ours records the
+    signal (whichever thread the system delivered it to, Python runs handlers in the main one);
+    at the end the previous handler runs, or the default action is taken. An ignored signal stays
+    ignored; outside the main thread the block runs as it is.
+    """
+    caught: list[int] = []
+    previous: dict[signal.Signals, Any] = {}
+    for signum in (signal.SIGINT, *SIGNALS):
+        with contextlib.suppress(ValueError, OSError):  # ValueError: not the main thread
+            if signal.getsignal(signum) is not signal.SIG_IGN:
+                previous[signum] = signal.signal(signum, lambda number, frame: caught.append(number))
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        if caught:
+            handler = previous[signal.Signals(caught[0])]
+            if callable(handler):
+                handler(caught[0], None)  # raises Terminated, KeyboardInterrupt…
+            else:  # SIG_DFL, or a handler set outside Python: as if it came now
+                os.kill(os.getpid(), caught[0])
+
+
 def _stop(signum: int, frame: Any) -> None:
     stop = Terminated(signum, signal.Signals(signum).name)
     if _receivers:
