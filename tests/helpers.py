@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import gc
 import textwrap
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -301,21 +298,6 @@ def big_dag_tree(root: Path, depth: int, width: int) -> Path:
                       '    sources: ["travail-emploi.gouv.fr"]', "    checked: 2026-11-01",
                       "    confidence: high", f"    when: {when}"]
     return write_tree(root, arbre="\n".join(lines) + "\n", catalogue="\n".join(catalogue) + "\n")
-
-
-@contextlib.contextmanager
-def no_cycle_collection() -> Iterator[None]:
-    """Pause CPython's cyclic garbage collector for an exhaustive test that makes and drops
-    hundreds of thousands of acyclic containers (records, leaves, plans): reference counting
-    frees them, and the collector, started by allocations, would only rescan every live object
-    again and again. It runs again afterwards, and collects then whatever the test left."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 @functools.cache

@@ -22,7 +22,7 @@ from pdp_nav.export import paths as export_paths
 from pdp_nav.content.load import load_tree
 
 from .helpers import (CONDITIONAL_CONTACTS, CONDITIONAL_CONTACTS_CONTACTS, LOCAL_DISPOSITIFS, OVERLAY, big_dag_tree,
-                      invoke, no_cycle_collection, output_validator, write_tree)
+                      invoke, output_validator, write_tree)
 from .terminal import terminal_signals
 
 ALL = [  # the six paths of helpers.ARBRE, depth first: answers, outcome, dispositifs, contacts
@@ -152,7 +152,7 @@ class TestFormats:
                     list(record["outcome"]))
 
         leaves: dict[export_paths.Selection, list[export_paths.Leaf]] = {}
-        with no_cycle_collection(), monkeypatch.context() as patch:
+        with monkeypatch.context() as patch:
             patch.setattr(export_paths, "proposed", memoised)
             patch.setattr(export_paths, "iter_selected", lambda tree, sel: iter(leaves[sel]))
             for tree in trees:
