@@ -107,6 +107,13 @@ class TestFormats:
         answers the conditions cite (what ``engine.proposed`` depends on), so that the selections
         of the shipped tree that share paths (the root, each first answer) compute them once.
         Every path of every selection is still encoded by both and compared.
+
+        A first answer's selection holds the root's paths that start with it, in the same order
+        (depth first), renumbered: each of its records is compared, as a dict, with the root's
+        record renumbered (equal, with the same keys in the same order at every level), and its
+        fast line with the root's text, checked against ``json.dumps`` just before, renumbered.
+        Equal dicts with the same key order have the same JSON, so each fast line is still the
+        compact JSON of its record, without encoding the root's records a second time.
         """
         trees = [load_tree(write_tree(tmp_path / "mini", overlays={"56": OVERLAY}), "56"),
                  load_tree(write_tree(tmp_path / "cond", catalogue=CONDITIONAL_CONTACTS + LOCAL_DISPOSITIFS,
@@ -116,6 +123,9 @@ class TestFormats:
             trees.append(load_tree(shipped))
         proposed, iter_selected = export_paths.proposed, export_paths.iter_selected
         known: dict[tuple[int, tuple[str | None, ...]], tuple[tuple[str, ...], tuple[str, ...]]] = {}
+        # what export_paths._dumps runs (json.dumps with these options), made once and not per record
+        encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+        assert encode(ALL) == export_paths._dumps(ALL)
 
         def memoised(tree, answers, outcome):  # noqa: ANN001, ANN202 - engine.proposed's
             key = (id(outcome), tuple(map(answers.get, cited)))
@@ -124,6 +134,23 @@ class TestFormats:
                 found = known[key] = proposed(tree, answers, outcome)
             return found
 
+        def encoded(tree, sel):  # noqa: ANN001, ANN202
+            """Each (record, its compact JSON) of ``sel``, once its fast line is checked equal to that JSON."""
+            leaves[sel] = list(iter_selected(tree, sel))
+            assert leaves[sel], sel
+            count = 0
+            for count, (fast, record) in enumerate(zip(export_paths.json_records(tree, sel),
+                                                       export_paths.records(tree, sel), strict=True), 1):
+                text = encode(record)
+                assert fast == text, sel
+                yield record, text
+            assert count == len(leaves[sel])
+            del leaves[sel]
+
+        def shape(record):  # noqa: ANN001, ANN202 - the key order at every level
+            return (list(record), list(record["answers"]), [list(s) for s in record["steps"]],
+                    list(record["outcome"]))
+
         leaves: dict[export_paths.Selection, list[export_paths.Leaf]] = {}
         with monkeypatch.context() as patch:
             patch.setattr(export_paths, "proposed", memoised)
@@ -131,17 +158,27 @@ class TestFormats:
             for tree in trees:
                 known.clear()
                 cited = tuple(export_paths.cited_questions(tree))
-                selections = [export_paths.select(tree, start=node) for node in [*tree.questions, *tree.outcomes]]
-                selections += [export_paths.select(tree, phase=o.id) for o in tree.questions[tree.root].options]
-                for sel in selections:
-                    leaves.clear()
+                root = export_paths.select(tree)
+                for sel in [export_paths.select(tree, start=node) for node in [*tree.questions, *tree.outcomes]]:
+                    if sel != root:
+                        for _ in encoded(tree, sel):
+                            pass
+                whole = encoded(tree, root)  # checked while the first answers' selections go through it
+                for option in tree.questions[tree.root].options:
+                    sel = export_paths.select(tree, phase=option.id)
                     leaves[sel] = list(iter_selected(tree, sel))
                     assert leaves[sel], sel
                     count = 0
                     for count, (fast, record) in enumerate(zip(export_paths.json_records(tree, sel),
                                                                export_paths.records(tree, sel), strict=True), 1):
-                        assert fast == export_paths._dumps(record), sel
-                    assert count == len(leaves[sel])
+                        same, text = next(whole)
+                        assert same["answers"][tree.root] == option.id, sel
+                        renumbered = {**same, "index": count}
+                        assert record == renumbered and shape(record) == shape(renumbered), sel
+                        head = f'{{"index":{same["index"]},'
+                        assert text.startswith(head) and fast == f'{{"index":{count},' + text[len(head):], sel
+                    assert count == len(leaves.pop(sel))
+                assert next(whole, None) is None and not leaves  # the root's paths all had their first answer
         assert [r["answers"] for r in export_paths.records(trees[0], export_paths.select(trees[0], phase="en_poste"))
                 ] == [{"phase": "en_poste"}]
 

@@ -109,13 +109,36 @@ def iter_selected(tree: Tree, sel: Selection) -> Iterator[Leaf]:
 
 
 def records(tree: Tree, sel: Selection) -> Iterator[dict[str, Any]]:
-    """One dict per selected path (the ``path`` object of the schemas), lazily."""
+    """One dict per selected path (the ``path`` object of the schemas), lazily.
+
+    Siblings share their prefix (:func:`iter_selected`): its answers and steps are built once
+    for all of them, and each step's dict once per option, shared by the records of the paths
+    through it (read the records, do not change them in place).
+    """
+    made: dict[int, dict[str, str]] = {}
+
+    def step(question: Any, option: Any) -> dict[str, str]:
+        found = made.get(id(option))
+        if found is None:
+            found = made[id(option)] = {"question": question.id, "text": question.text, "answer": option.id,
+                                        "label": option.label}
+        return found
+
+    last_prefix: tuple[Pair, ...] | None = None
+    head_answers: dict[str, str] = {}
+    head_steps: list[dict[str, str]] = []
     for index, (prefix, last, outcome, ids, contacts) in enumerate(iter_selected(tree, sel), 1):
-        steps = prefix if last is None else (*prefix, last)
+        if prefix is not last_prefix:
+            head_answers, head_steps = {q.id: o.id for q, o in prefix}, [step(q, o) for q, o in prefix]
+            last_prefix = prefix
+        if last is None:  # the path ends with its prefix
+            answers, steps = dict(head_answers), list(head_steps)
+        else:
+            answers, steps = {**head_answers, last[0].id: last[1].id}, [*head_steps, step(*last)]
         yield {
             "index": index,
-            "answers": {q.id: o.id for q, o in steps},
-            "steps": [{"question": q.id, "text": q.text, "answer": o.id, "label": o.label} for q, o in steps],
+            "answers": answers,
+            "steps": steps,
             "outcome": {"id": outcome.id, "title": outcome.title},
             "dispositifs": list(ids),
             "contacts": list(contacts),

@@ -8,9 +8,10 @@ content (``plan:`` in the catalogue, see ``trees/README.md``). Pure: no printing
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from ..core.engine import Result
@@ -129,7 +130,12 @@ class Card:
 
 def key_message(outcome: Outcome) -> str:
     """The first sentence of the outcome's text, cut at a word to fit two lines of 80 columns."""
-    first = re.split(r"(?<=[.!?])\s", outcome.text.strip(), maxsplit=1)[0]
+    return _key_message(outcome.text)
+
+
+@functools.lru_cache(maxsize=256)
+def _key_message(text: str) -> str:  # plans of the same outcome repeat it
+    first = re.split(r"(?<=[.!?])\s", text.strip(), maxsplit=1)[0]
     if len(wrap(first, 80)) <= 2:
         return first
     words = first[:HEADLINE].split(" ")
@@ -158,18 +164,57 @@ def _contacts(tree: Tree, d: Dispositif, answers: Mapping[str, str]) -> tuple[st
     return tuple(c for c in tree.contacts_of(d, answers) if c in tree.contacts)
 
 
-def _action(tree: Tree, d: Dispositif, answers: Mapping[str, str]) -> Action:
-    spec = d.plan_spec()
-    when, priority, key_fact = spec.when, spec.priority, spec.key_fact
-    case = next((c for c in spec.cases if c.condition.matches(answers)), None)
-    if case is not None:
-        when, priority = case.when or when, case.priority or priority
-        key_fact = case.key_fact or key_fact
-    contacts = _contacts(tree, d, answers)
-    who = spec.who or ("" if not contacts else "vous (SPST)" if contacts[0] == SELF
-                       else contact_name(tree, contacts[0]))
-    uncertain = d.confidence is not Confidence.HIGH or bool(d.to_confirm)
-    return Action(0, d.id, spec.short, when, priority, key_fact, who, d.confidence, uncertain)
+def _reads(tree: Tree, d: Dispositif) -> tuple[str, ...]:
+    """The questions ``d``'s line of the plan reads beside whether it fits: its conditional
+    contacts and its plan cases (memoised on the tree)."""
+    memo = tree.memo.setdefault("plan-reads", {})
+    found = memo.get(d.id)
+    if found is None:
+        conditions = (*(c for _, c in d.contact_when), *(case.condition for case in d.plan_spec().cases))
+        found = memo[d.id] = tuple(dict.fromkeys(a.node for cond in conditions for a in cond.atoms()))
+    return found
+
+
+def _action(tree: Tree, d: Dispositif, answers: Mapping[str, str]) -> tuple[Action, tuple[str, ...]]:
+    """The action of ``d`` (numbered 0) and its contacts, memoised on the tree by the answers to
+    :func:`_reads`: the only ones they depend on, shared by thousands of paths."""
+    memo = tree.memo.setdefault("plan-actions", {})
+    key = (d.id, *map(answers.get, _reads(tree, d)))
+    found = memo.get(key)
+    if found is None:
+        spec = d.plan_spec()
+        when, priority, key_fact = spec.when, spec.priority, spec.key_fact
+        case = next((c for c in spec.cases if c.condition.matches(answers)), None)
+        if case is not None:
+            when, priority = case.when or when, case.priority or priority
+            key_fact = case.key_fact or key_fact
+        contacts = _contacts(tree, d, answers)
+        who = spec.who or ("" if not contacts else "vous (SPST)" if contacts[0] == SELF
+                           else contact_name(tree, contacts[0]))
+        uncertain = d.confidence is not Confidence.HIGH or bool(d.to_confirm)
+        found = memo[key] = (Action(0, d.id, spec.short, when, priority, key_fact, who, d.confidence, uncertain),
+                             contacts)
+    return found
+
+
+def _numbered(tree: Tree, action: Action, number: int) -> Action:
+    """``action`` (one of :func:`_action`'s, kept by its memo) numbered ``number``, made once."""
+    memo = tree.memo.setdefault("plan-numbered", {})
+    found = memo.get((id(action), number))
+    if found is None:
+        a = action
+        found = memo[(id(a), number)] = Action(number, a.id, a.short, a.when, a.priority, a.key_fact, a.who,
+                                                a.confidence, a.to_confirm)
+    return found
+
+
+def _contact_line(tree: Tree, cid: str, numbers: list[int]) -> ContactLine:
+    memo = tree.memo.setdefault("plan-contacts", {})
+    key = (cid, *numbers)
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = ContactLine(cid, contact_name(tree, cid), reach(tree, cid), tuple(numbers))
+    return found
 
 
 def build_plan(tree: Tree, outcome: Outcome, dispositif_ids: Sequence[str],
@@ -181,20 +226,19 @@ def build_plan(tree: Tree, outcome: Outcome, dispositif_ids: Sequence[str],
     main actions. Depends on nothing else than the arguments (callers may memoise).
     """
     ranked = sorted((_action(tree, tree.dispositifs[did], answers) for did in dispositif_ids),
-                    key=lambda a: a.priority)  # stable: result order among equals
-    main = sorted(ranked[:MAIN], key=lambda a: WHEN.index(a.when))
-    numbered = [replace(a, number=n) for n, a in enumerate((*main, *ranked[MAIN:]), 1)]
-    main_n, others = numbered[:len(main)], tuple(numbered[len(main):])
+                    key=lambda a: a[0].priority)  # stable: result order among equals
+    main = sorted(ranked[:MAIN], key=lambda a: WHEN.index(a[0].when))
+    numbered = [(_numbered(tree, a, n), contacts) for n, (a, contacts) in enumerate((*main, *ranked[MAIN:]), 1)]
+    main_n, others = [a for a, _ in numbered[:len(main)]], tuple(a for a, _ in numbered[len(main):])
     groups = tuple(Group(w, GROUPS[w], tuple(a for a in main_n if a.when == w))
                    for w in WHEN if any(a.when == w for a in main_n))
     uses: dict[str, list[int]] = {}
-    for a in main_n:
-        for cid in _contacts(tree, tree.dispositifs[a.id], answers):
+    for a, contacts in numbered[:len(main)]:
+        for cid in contacts:
             if cid != SELF:
                 uses.setdefault(cid, []).append(a.number)
-    contacts = tuple(ContactLine(cid, contact_name(tree, cid), reach(tree, cid), tuple(ns))
-                     for cid, ns in uses.items())
-    return Plan(outcome.title, key_message(outcome), groups, others, contacts)
+    contacts_lines = tuple(_contact_line(tree, cid, ns) for cid, ns in uses.items())
+    return Plan(outcome.title, key_message(outcome), groups, others, contacts_lines)
 
 
 def result_plan(result: Result) -> Plan:
