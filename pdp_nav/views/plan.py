@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, NamedTuple
 
 from ..core.engine import Result
@@ -197,26 +197,6 @@ def _action(tree: Tree, d: Dispositif, answers: Mapping[str, str]) -> tuple[Acti
     return found
 
 
-def _numbered(tree: Tree, action: Action, number: int) -> Action:
-    """``action`` (one of :func:`_action`'s, kept by its memo) numbered ``number``, made once."""
-    memo = tree.memo.setdefault("plan-numbered", {})
-    found = memo.get((id(action), number))
-    if found is None:
-        a = action
-        found = memo[(id(a), number)] = Action(number, a.id, a.short, a.when, a.priority, a.key_fact, a.who,
-                                                a.confidence, a.to_confirm)
-    return found
-
-
-def _contact_line(tree: Tree, cid: str, numbers: list[int]) -> ContactLine:
-    memo = tree.memo.setdefault("plan-contacts", {})
-    key = (cid, *numbers)
-    found = memo.get(key)
-    if found is None:
-        found = memo[key] = ContactLine(cid, contact_name(tree, cid), reach(tree, cid), tuple(numbers))
-    return found
-
-
 def build_plan(tree: Tree, outcome: Outcome, dispositif_ids: Sequence[str],
                answers: Mapping[str, str]) -> Plan:
     """The plan for ``outcome`` with the proposed ``dispositif_ids`` (in result order).
@@ -228,7 +208,7 @@ def build_plan(tree: Tree, outcome: Outcome, dispositif_ids: Sequence[str],
     ranked = sorted((_action(tree, tree.dispositifs[did], answers) for did in dispositif_ids),
                     key=lambda a: a[0].priority)  # stable: result order among equals
     main = sorted(ranked[:MAIN], key=lambda a: WHEN.index(a[0].when))
-    numbered = [(_numbered(tree, a, n), contacts) for n, (a, contacts) in enumerate((*main, *ranked[MAIN:]), 1)]
+    numbered = [(replace(a, number=n), contacts) for n, (a, contacts) in enumerate((*main, *ranked[MAIN:]), 1)]
     main_n, others = [a for a, _ in numbered[:len(main)]], tuple(a for a, _ in numbered[len(main):])
     groups = tuple(Group(w, GROUPS[w], tuple(a for a in main_n if a.when == w))
                    for w in WHEN if any(a.when == w for a in main_n))
@@ -237,7 +217,8 @@ def build_plan(tree: Tree, outcome: Outcome, dispositif_ids: Sequence[str],
         for cid in contacts:
             if cid != SELF:
                 uses.setdefault(cid, []).append(a.number)
-    contacts_lines = tuple(_contact_line(tree, cid, ns) for cid, ns in uses.items())
+    contacts_lines = tuple(ContactLine(cid, contact_name(tree, cid), reach(tree, cid), tuple(ns))
+                           for cid, ns in uses.items())
     return Plan(outcome.title, key_message(outcome), groups, others, contacts_lines)
 
 
