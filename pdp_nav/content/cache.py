@@ -30,7 +30,6 @@ import json
 import os
 import re
 import stat
-import tempfile
 import warnings
 from dataclasses import fields, is_dataclass
 from pathlib import Path
@@ -38,7 +37,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import __version__
 from ..errors import InputError, PdpNavWarning, display_path
-from ..system.process import signals_deferred
+from ..system.atomic import temporary_beside
 from ..system.reading import MAX_BYTES, read_bounded
 from ..system.settings import user_dir
 from .build import apply_overlay, build_tree
@@ -337,20 +336,12 @@ def write_entry(path: Path, content: bytes) -> None:
     The temporary file is new (``O_EXCL``, no link followed, mode 0600), and moving it into
     place replaces whatever stood at ``path`` (a link itself, not its target).
     """
-    tmp = ""
-    try:
-        with signals_deferred():  # named before a signal can interrupt: always removed
-            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    with temporary_beside(path) as (fd, tmp):
         with os.fdopen(fd, "wb") as handle:
             handle.write(content)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
-    except BaseException:
-        if tmp:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-        raise
 
 
 def _prune(directory: Path) -> None:

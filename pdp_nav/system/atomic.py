@@ -47,21 +47,33 @@ def atomic_open(path: Path, mode: str = "w") -> Iterator[IO[str]]:
         raise OutputError(path, "fichier en lecture seule : rendez-le modifiable (chmod u+w) pour le remplacer")
     if path.is_symlink():
         path = Path(os.path.realpath(path))
+    try:
+        with temporary_beside(path) as (fd, tmp):
+            _keep_mode(fd, target)
+            with os.fdopen(fd, mode, encoding=None if "b" in mode else "utf-8", newline=None) as handle:
+                yield handle
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, path)
+    except OSError as exc:
+        raise OutputError(path, os_reason(exc)) from None
+
+
+@contextlib.contextmanager
+def temporary_beside(path: Path) -> Iterator[tuple[int, str]]:
+    """A new file beside ``path`` (``O_EXCL``, no link followed, mode 0600): its descriptor and
+    name, for the block to fill and move into place. Removed if the block fails, Ctrl-C and
+    SIGTERM included: it is created and named with the signals deferred, so no signal can come
+    between the two."""
     tmp = ""
     try:
-        with signals_deferred():  # the file is named before a signal can interrupt: always removed
+        with signals_deferred():
             fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
-        _keep_mode(fd, target)
-        with os.fdopen(fd, mode, encoding=None if "b" in mode else "utf-8", newline=None) as handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except OSError as exc:
-        _remove(tmp)
-        raise OutputError(path, os_reason(exc)) from None
+        yield fd, tmp
     except BaseException:
-        _remove(tmp)
+        if tmp:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
         raise
 
 
@@ -98,8 +110,3 @@ def _umask() -> int:
     os.umask(mask)
     return mask
 
-
-def _remove(tmp: str) -> None:
-    if tmp:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
