@@ -145,11 +145,18 @@ class Browser:
                     return message
                 if "method" in message:
                     self._events.append(message)
-            left = deadline - time.monotonic()
-            assert left > 0 and select.select([self._replies], [], [], left)[0], f"Chromium: no reply to {what}"
-            chunk = os.read(self._replies, 1 << 20)
-            assert chunk, f"Chromium ended (code {self.process.poll()}) during {what}"
-            self._buffer += chunk
+            # a reply can be tens of MB (a self-test's DOM) and comes in pipe-sized chunks: they are
+            # kept apart until the one that ends a message, so that each byte is scanned and copied once
+            parts = [self._buffer]
+            while True:
+                left = deadline - time.monotonic()
+                assert left > 0 and select.select([self._replies], [], [], left)[0], f"Chromium: no reply to {what}"
+                chunk = os.read(self._replies, 1 << 20)
+                assert chunk, f"Chromium ended (code {self.process.poll()}) during {what}"
+                parts.append(chunk)
+                if b"\0" in chunk:
+                    break
+            self._buffer = b"".join(parts)
 
     def open(self, page: Path, fragment: str) -> Callable[[], str]:
         """Start loading ``page`` + ``fragment``; the function returned waits for it and gives its DOM.
