@@ -6,6 +6,7 @@ import functools
 import os
 import sys
 import warnings
+from typing import cast
 
 import typer
 
@@ -82,11 +83,23 @@ def __getattr__(name: str) -> typer.Typer:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def _app_for(args: list[str]) -> typer.Typer:
-    """Only the commands of the invoked one's module (the root options are all flags)."""
+def _modules_for(args: list[str]) -> tuple[str, ...]:
+    """Only the invoked command's module (the root options are all flags); all of them without one."""
     command = next((a for a in args if not a.startswith("-")), None)
     module = COMMAND_MODULES.get(command or "")
-    return build_app((module,)) if module else build_app()
+    return (module,) if module else MODULES
+
+
+@functools.cache
+def build_command(modules: tuple[str, ...] = MODULES) -> Group:
+    """The Click command of :func:`build_app`, built once per process.
+
+    Building it reads every command's signature (about 10 ms): a program that calls :func:`main`
+    more than once (the tests, a script) pays it once per set of modules.
+    """
+    from typer.main import get_command  # start-up: imported by the first call, inside main's guard
+
+    return cast(Group, get_command(build_app(modules)))  # the app's cls: a Group, whatever the modules
 
 
 ROOT_OPTIONS = frozenset({"--version", "--debug", "--no-cache", "-h", "--help"})
@@ -128,9 +141,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         with process.guarded(), warnings.catch_warnings():
             _show_notices()
-            from typer.main import get_command  # start-up: after the guard that restores the streams
-
-            command = get_command(_app_for(args))
+            command = build_command(_modules_for(args))  # after the guard that restores the streams
             with command.make_context("pdp-nav", args) as ctx:
                 result = command.invoke(ctx)
             sys.stdout.flush()  # a full disk or a closed pipe shows here, not after we are gone
