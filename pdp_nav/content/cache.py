@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import hashlib
 import json
 import os
@@ -129,11 +130,13 @@ def _warn(message: str) -> None:
         warnings.warn(PdpNavWarning(f"{message} ; pdp-nav continue sans cache."), stacklevel=3)
 
 
+@functools.cache
 def _code_stamp() -> list[Any]:
     """Size and date of the code and schemas that decide what a valid tree is.
 
     The version alone is not enough while pdp-nav is being developed (editable install):
-    a changed check must not be bypassed by an entry made by the previous code.
+    a changed check must not be bypassed by an entry made by the previous code. Made once per
+    process: the code a process runs is the code it imported.
     """
 
     package = Path(__file__).resolve().parent.parent  # every module, sub-packages included
@@ -181,7 +184,9 @@ def load(tree_dir: Path) -> tuple[Sources, Tree] | None:
 
     try:
         sources, tree = _rebuild(payload, tree_dir)
-        if all(_sound(t) for t in (tree, *(apply_overlay(tree, doc) for doc in sources.overlays.values()))):
+        trees = (tree, *(apply_overlay(tree, doc) for doc in sources.overlays.values()))
+        seen: set[int] = set()  # what the trees share (an overlay replaces a few objects) is checked once
+        if all(_sound(t, seen) for t in trees):
             return sources, tree
     except Exception:  # noqa: BLE001 - whatever is wrong with an entry, the tree is read afresh
         pass
@@ -245,16 +250,17 @@ def _rebuild(payload: dict[str, Any], tree_dir: Path) -> tuple[Sources, Tree]:
     return sources, build_tree(sources)
 
 
-def _sound(tree: Tree) -> bool:
+def _sound(tree: Tree, seen: set[int]) -> bool:
     """A cheap re-check of a rebuilt tree (linear in its size): what the commands rely on.
 
     The entry's checksum catches damage, not forgery: a forged entry must not make a command
     loop or crash (issue #11). So the fields have their types, every reference leads somewhere
     and the questions lead to outcomes without a cycle. The full checks are for cold loads.
+    ``seen``: see :func:`_typed`.
     """
     from ..core.engine import _postorder  # a question comes after every question it leads to
 
-    if tree.node(tree.root) is None or not _typed(tree):
+    if tree.node(tree.root) is None or not _typed(tree, seen):
         return False
     rank = {qid: i for i, qid in enumerate(_postorder(tree))}
     for qid, question in tree.questions.items():
@@ -276,8 +282,12 @@ _FIELDS: dict[type, tuple[tuple[str, Any], ...]] = {}
 """Per model class: each field, and its type when it is a text, flag, date or tuple of texts."""
 
 
-def _typed(tree: Tree) -> bool:
-    """Every text, flag and date field of the model objects in ``tree`` has its type."""
+def _typed(tree: Tree, seen: set[int]) -> bool:
+    """Every text, flag and date field of the model objects in ``tree`` has its type.
+
+    ``seen`` holds the ids of the model objects and containers already checked, skipped here: the
+    caller keeps every tree it checks alive until it is done, so that no id is reused meanwhile.
+    """
     stack: list[Any] = [tree]
     while stack:
         value = stack.pop()
@@ -285,11 +295,13 @@ def _typed(tree: Tree) -> bool:
         if checks is None and is_dataclass(value):
             checks = _FIELDS[type(value)] = tuple(
                 (f.name, "texts" if f.type == "tuple[str, ...]" else _TYPES.get(str(f.type))) for f in fields(value))
+        if checks is None and not isinstance(value, (tuple, list, dict)):
+            continue
+        if id(value) in seen:
+            continue
+        seen.add(id(value))
         if checks is None:
-            if isinstance(value, (tuple, list)):
-                stack.extend(value)
-            elif isinstance(value, dict):
-                stack.extend(value.values())
+            stack.extend(value.values() if isinstance(value, dict) else value)
             continue
         for name, kind in checks:
             item = getattr(value, name)
