@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import compileall
 import fcntl
 import os
 import shutil
@@ -10,6 +11,19 @@ from pathlib import Path
 import pytest
 
 from .helpers import SHIPPED, write_tree
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Compile pdp_nav's modules once, before the xdist workers start (issue #12).
+
+    The tests start pdp-nav about 120 times (terminals, signals, pipes, Chromium aside). Where
+    PYTHONDONTWRITEBYTECODE is set (this machine and CI set it), nothing writes the bytecode of an
+    editable install, and each of those processes compiled the package again: about 50 ms each.
+    """
+    if not hasattr(config, "workerinput"):
+        import pdp_nav
+
+        compileall.compile_dir(Path(pdp_nav.__file__).parent, quiet=1)
 
 
 @pytest.fixture(scope="session")
