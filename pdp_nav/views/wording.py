@@ -24,7 +24,22 @@ def question_text(tree: Tree, question_id: str) -> str:
 
 
 def describe_reason(tree: Tree, reason: Reason, *, proposed: bool) -> str:
-    """One French line saying how an answer made a dispositif fit, or not."""
+    """One French line saying how an answer made a dispositif fit, or not (memoised on the tree).
+
+    A result explains every dispositif of the catalogue, and the same few hundred reasons come
+    back on every path: an export or a check over many paths words each of them once.
+    """
+    texts = tree.memo.get("reasons")
+    if texts is None:
+        texts = tree.memo["reasons"] = {}
+    key = (reason, proposed)
+    text = texts.get(key)
+    if text is None:
+        text = texts[key] = _describe(tree, reason, proposed)
+    return text
+
+
+def _describe(tree: Tree, reason: Reason, proposed: bool) -> str:
     if reason.node == TERRITORY:
         return territory_text(reason, proposed=proposed)
     question = question_text(tree, reason.node)
