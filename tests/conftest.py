@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from .chromium import Pages
 from .helpers import SHIPPED, write_tree
 
 
@@ -51,7 +52,6 @@ def shipped_cache(tmp_path_factory: pytest.TempPathFactory) -> Path | None:
                 env.setenv("XDG_CACHE_HOME", str(seed / "making"))
                 from pdp_nav.content import cache
                 from pdp_nav.content.load import load_tree
-
                 from pdp_nav.errors import PdpNavError
 
                 try:
@@ -98,3 +98,12 @@ def _copy_writable(source: str, target: str) -> None:
 def tree_dir(tmp_path: Path) -> Path:
     """A valid small tree (see helpers.ARBRE) in a temporary directory."""
     return write_tree(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def chromium(tmp_path_factory: pytest.TempPathFactory):
+    """Headless Chromium (no network, a fresh profile), one per test process, started on first use:
+    see :class:`tests.chromium.Pages`."""
+    pages = Pages(lambda: tmp_path_factory.mktemp("chromium"))
+    yield pages
+    pages.close()

@@ -3,31 +3,31 @@ JavaScript must give exactly the results (and reasons) of the Python engine on e
 
 from __future__ import annotations
 
-import fcntl
 import html
 import json
-import os
 import re
-import select
-import shutil
-import subprocess
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from pdp_nav.cli import main
+from pdp_nav.content.load import load_tree
 from pdp_nav.core.engine import iter_paths, replay
 from pdp_nav.export.html import build_html, script_json
-from pdp_nav.content.load import load_tree
 from pdp_nav.views.summary import result_dict
 
-from .helpers import (ARBRE, CATALOGUE, CONDITIONAL_CONTACTS, CONDITIONAL_CONTACTS_CONTACTS, LOCAL_DISPOSITIFS,
-                      OVERLAY, output_validator, shipped_tree_or_skip, write_tree)
-
-CHROMIUM = next((p for p in map(shutil.which, ("chromium", "chromium-browser", "google-chrome")) if p), None)
-needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="Chromium absent : apt-get install chromium")
+from .chromium import needs_chromium
+from .helpers import (
+    ARBRE,
+    CATALOGUE,
+    CONDITIONAL_CONTACTS,
+    CONDITIONAL_CONTACTS_CONTACTS,
+    LOCAL_DISPOSITIFS,
+    OVERLAY,
+    output_validator,
+    shipped_tree_or_skip,
+    write_tree,
+)
 
 EXTRA = """\
   toujours:
@@ -88,156 +88,6 @@ LOCAL = OVERLAY + """\
 def rich_tree(tmp_path: Path):
     """The helper tree with conditions of every kind and a local contact, overlay 56 applied."""
     return load_tree(write_tree(tmp_path, catalogue=CATALOGUE + EXTRA, overlays={"56": LOCAL}), "56")
-
-
-class Browser:
-    """One headless Chromium for the whole module, driven over its DevTools pipe.
-
-    A launch costs seconds of CPU; a page costs milliseconds. Each page still starts as with
-    ``--dump-dom`` in a fresh profile: its own browser context (no storage, no history shared)
-    and a new tab, closed after.
-    """
-
-    FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-             "--disable-background-networking", "--disable-component-update", "--disable-sync",
-             "--disable-extensions", "--host-resolver-rules=MAP * ~NOTFOUND", "--remote-debugging-pipe"]
-
-    def __init__(self, profile: Path) -> None:
-        # Chromium reads the commands on its fd 3 and writes the replies on its fd 4 (NUL-separated JSON)
-        commands_in, self._commands = os.pipe()
-        self._replies, replies_out = os.pipe()
-        high = [fcntl.fcntl(fd, fcntl.F_DUPFD, 10) for fd in (commands_in, replies_out)]
-
-        def onto_3_and_4() -> None:
-            os.dup2(high[0], 3)
-            os.dup2(high[1], 4)
-
-        self.process = subprocess.Popen([CHROMIUM, *self.FLAGS, f"--user-data-dir={profile}"],
-                                        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                        stderr=subprocess.DEVNULL, pass_fds=(3, 4), preexec_fn=onto_3_and_4)
-        for fd in (commands_in, replies_out, *high):
-            os.close(fd)
-        self._buffer = b""
-        self._events: list[dict] = []
-        self._id = 0
-
-    def send(self, method: str, session: str | None = None, timeout: float = 120, **params) -> dict:
-        """Send one command and return its result (events met meanwhile are kept)."""
-        self._id += 1
-        message = {"id": self._id, "method": method, "params": params}
-        if session:
-            message["sessionId"] = session
-        os.write(self._commands, json.dumps(message).encode() + b"\0")
-        reply = self._next(lambda m: m.get("id") == self._id, timeout, method)
-        assert "error" not in reply, (method, reply["error"])
-        return reply["result"]
-
-    def _next(self, wanted, timeout: float, what: str) -> dict:
-        for i, message in enumerate(self._events):
-            if wanted(message):
-                return self._events.pop(i)
-        deadline = time.monotonic() + timeout
-        while True:
-            while b"\0" in self._buffer:
-                raw, self._buffer = self._buffer.split(b"\0", 1)
-                message = json.loads(raw)
-                if wanted(message):
-                    return message
-                if "method" in message:
-                    self._events.append(message)
-            # a reply can be tens of MB (a self-test's DOM) and comes in pipe-sized chunks: they are
-            # kept apart until the one that ends a message, so that each byte is scanned and copied once
-            parts = [self._buffer]
-            while True:
-                left = deadline - time.monotonic()
-                assert left > 0 and select.select([self._replies], [], [], left)[0], f"Chromium: no reply to {what}"
-                chunk = os.read(self._replies, 1 << 20)
-                assert chunk, f"Chromium ended (code {self.process.poll()}) during {what}"
-                parts.append(chunk)
-                if b"\0" in chunk:
-                    break
-            self._buffer = b"".join(parts)
-
-    def open(self, page: Path, fragment: str) -> Callable[[], str]:
-        """Start loading ``page`` + ``fragment``; the function returned waits for it and gives its DOM.
-
-        The DOM is read once the page has loaded and, for a test hook, once the hook wrote its output
-        (the browser's back button is asynchronous). Meanwhile the test may compute what it expects.
-        """
-        context = self.send("Target.createBrowserContext")["browserContextId"]
-        session = None
-
-        def finish() -> str:
-            try:
-                assert session is not None
-                self._next(lambda m: m.get("method") == "Page.loadEventFired" and m.get("sessionId") == session,
-                           120, "loading " + fragment)
-                hook = "true" if fragment.startswith("#pdp-test-") else "false"
-                # a hook that never writes (a broken page) fails the test after 20 s, on hook_output
-                script = ("new Promise(function (done) { var start = Date.now(); (function wait() {"
-                          f" if (!{hook} || document.getElementById('pdp-test-output') || Date.now() - start > 20000)"
-                          " setTimeout(function () { done(document.documentElement.outerHTML); }, 0);"
-                          " else setTimeout(wait, 5); })(); })")
-                found = self.send("Runtime.evaluate", session, expression=script, awaitPromise=True,
-                                  returnByValue=True)
-                assert "exceptionDetails" not in found, found
-                return found["result"]["value"]
-            finally:
-                if self.process.poll() is None:  # else the assertion above says what happened
-                    self.send("Target.disposeBrowserContext", browserContextId=context)
-                self._events = [e for e in self._events if e.get("sessionId") not in (None, session)]
-
-        try:
-            target = self.send("Target.createTarget", url="about:blank", browserContextId=context)["targetId"]
-            session = self.send("Target.attachToTarget", targetId=target, flatten=True)["sessionId"]
-            self.send("Page.enable", session)
-            self.send("Page.navigate", session, url=page.as_uri() + fragment)
-        except BaseException:
-            if self.process.poll() is None:
-                self.send("Target.disposeBrowserContext", browserContextId=context)
-            raise
-        return finish
-
-    def dom(self, page: Path, fragment: str) -> str:
-        """The DOM of ``page`` + ``fragment`` after it ran (see :meth:`open`)."""
-        return self.open(page, fragment)()
-
-    def close(self) -> None:
-        try:
-            self.send("Browser.close", timeout=10)
-        except AssertionError:
-            pass
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        os.close(self._commands)
-        os.close(self._replies)
-
-
-@pytest.fixture(scope="module")
-def chromium(tmp_path_factory: pytest.TempPathFactory):
-    """``chromium(page, fragment)``: the DOM after the page ran in headless Chromium (no network, fresh
-    profile); ``chromium.open(page, fragment)`` starts it and returns the function that waits for that DOM.
-
-    One browser per module (and per xdist worker), started on first use.
-    """
-    class Pages:
-        browser: Browser | None = None
-
-        def open(self, page: Path, fragment: str) -> Callable[[], str]:
-            if self.browser is None:
-                self.browser = Browser(tmp_path_factory.mktemp("chromium"))
-            return self.browser.open(page, fragment)
-
-        def __call__(self, page: Path, fragment: str) -> str:
-            return self.open(page, fragment)()
-
-    pages = Pages()
-    yield pages
-    if pages.browser is not None:
-        pages.browser.close()
 
 
 def hook_output(dom: str):

@@ -17,11 +17,11 @@ from pdp_nav.content.answers import read_answers, resolve
 from pdp_nav.content.files import data_dir
 from pdp_nav.content.load import load_tree
 from pdp_nav.views.plan import result_plan
-from pdp_nav.views.summary import result_dict, result_markdown, result_text, summary_text
 from pdp_nav.views.printable import result_html
+from pdp_nav.views.summary import result_dict, result_markdown, result_text, summary_text
 from pdp_nav.views.wording import confidence_note
 
-from .test_export_html import CHROMIUM
+from .chromium import CHROMIUM
 
 SHIPPED = data_dir()
 CASES = [("04-arret-maladie-8mois-cancer-general.yaml", None), ("08-arret-lombalgie-4mois-etm-22.yaml", "22"),
@@ -105,16 +105,14 @@ PDFTOTEXT = shutil.which("pdftotext")
 @pytest.mark.skipif(CHROMIUM is None or PDFTOTEXT is None,
                     reason="Chromium et pdftotext absents : apt-get install chromium poppler-utils")
 @pytest.mark.parametrize(("scenario", "departement"), CASES[:2])
-def test_printed_html_summary_has_the_plan_on_page_one(tmp_path: Path, scenario: str,
+def test_printed_html_summary_has_the_plan_on_page_one(chromium, tmp_path: Path, scenario: str,
                                                        departement: str | None) -> None:
     """Printed to A4 by headless Chromium: the whole plan and its contacts on page 1, the cards after."""
     result = result_of(scenario, departement)
     page = tmp_path / "resume.html"
     page.write_text(result_html(result), encoding="utf-8")
     pdf = tmp_path / "resume.pdf"
-    subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                    f"--user-data-dir={tmp_path / 'profile'}", "--no-pdf-header-footer",
-                    f"--print-to-pdf={pdf}", page.as_uri()], capture_output=True, timeout=120, check=True)
+    pdf.write_bytes(chromium.pdf(page))
 
     def text(first: int) -> str:
         done = subprocess.run([PDFTOTEXT, "-f", str(first), "-l", str(first), str(pdf), "-"],
