@@ -229,6 +229,7 @@ def _paths(tree: Tree, src: Sources) -> list[Problem]:
         anywhere |= m
     problems, empty, reached = [], 0, 0
     count = 0
+    lacking_for: dict[int, list[str]] = {}  # paths share their bits: 100,000 paths, 5,000 masks
     # fit: the one eligibility rule (fit_mask), as bits
     for count, (steps, _, outcome, fit) in enumerate(walk_fits(tree), 1):
         if count > MAX_PATHS:
@@ -237,7 +238,9 @@ def _paths(tree: Tree, src: Sources) -> list[Problem]:
                 Severity.WARNING, rule="too-many-paths"))
             break
         reached |= fit & anywhere
-        lacking = [dep for dep, m in zip(places, masks, strict=True) if not fit & m]
+        lacking = lacking_for.get(fit)
+        if lacking is None:
+            lacking = lacking_for[fit] = [dep for dep, m in zip(places, masks, strict=True) if not fit & m]
         if lacking and not outcome.allow_empty:
             empty += 1
             if empty <= MAX_REPORTED_PATHS:
