@@ -209,12 +209,13 @@ def _numbered(entry: tuple[Action, tuple[str, ...], dict[int, Action]], number: 
 
 
 def _contact_line(tree: Tree, contact_id: str, numbers: tuple[int, ...]) -> ContactLine:
-    """The line of « Qui contacter » of a contact, its name and reach memoised on the tree."""
+    """The line of « Qui contacter » of a contact for actions ``numbers``, memoised on the tree."""
     memo = tree.memo.setdefault("plan-contacts", {})
-    found = memo.get(contact_id)
+    found = memo.get((contact_id, numbers))
     if found is None:
-        found = memo[contact_id] = (contact_name(tree, contact_id), reach(tree, contact_id))
-    return ContactLine(contact_id, found[0], found[1], numbers)
+        found = memo[(contact_id, numbers)] = ContactLine(contact_id, contact_name(tree, contact_id),
+                                                          reach(tree, contact_id), numbers)
+    return found
 
 
 def _priority(entry: tuple[Action, tuple[str, ...], dict[int, Action]]) -> int:
