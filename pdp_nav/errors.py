@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import errno
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -205,6 +206,18 @@ SHOWN_MAX = 80
 """Longest value quoted whole in a message; longer ones are cut with « … »."""
 
 
+def _items(start: str, items: Iterator[str], end: str, limit: int | None) -> str:
+    """``start``, the ``items`` separated by commas, ``end``; only as far as :func:`shown` shows
+    it once longer than its limit (a list of 150,000 numbers is not written out to show 80)."""
+    limit = SHOWN_MAX if limit is None else limit
+    text = start
+    for n, item in enumerate(items):
+        text += ", " + item if n else item
+        if len(text) > limit >= 1:  # cut by shown at limit - 1 characters: the rest is not shown
+            return text
+    return text + end
+
+
 def shown(value: object, limit: int | None = None) -> str:
     """``value`` as a user would have written it in YAML (never a Python repr), cut at SHOWN_MAX."""
     if isinstance(value, bool):
@@ -212,9 +225,9 @@ def shown(value: object, limit: int | None = None) -> str:
     elif value is None:
         text = "null"
     elif isinstance(value, dict):
-        text = "{" + ", ".join(f"{shown(k)}: {shown(v)}" for k, v in value.items()) + "}"
+        text = _items("{", (f"{shown(k)}: {shown(v)}" for k, v in value.items()), "}", limit)
     elif isinstance(value, (list, tuple)):
-        text = "[" + ", ".join(shown(v) for v in value) + "]"
+        text = _items("[", (shown(v) for v in value), "]", limit)
     else:
         text = value.isoformat() if hasattr(value, "isoformat") else str(value)
     text = text.replace("\r", "⏎").replace("\n", "⏎")

@@ -350,7 +350,7 @@ def path_classes(tree) -> PathClasses:  # noqa: ANN001 - a Tree
     The grouping depends on the routing and the catalogue's conditions only, the same with every
     overlay: the walk is shared by the département variants of a tree (memoised on them).
     """
-    from pdp_nav.core.engine import fit_mask, walk
+    from pdp_nav.core.engine import walk_fits
 
     nodes = tuple(dict.fromkeys(
         a.node for d in tree.dispositifs.values()
@@ -364,8 +364,8 @@ def path_classes(tree) -> PathClasses:  # noqa: ANN001 - a Tree
         counts: dict[tuple[Any, ...], int] = {}
         sample = []
         count = 0
-        for count, (_, answers, outcome) in enumerate(walk(tree), 1):
-            key = (outcome.id, fit_mask(tree, answers), *map(answers.get, nodes))
+        for count, (_, answers, outcome, fit) in enumerate(walk_fits(tree), 1):  # fit: engine.fit_mask
+            key = (outcome.id, fit, *map(answers.get, nodes))
             if key in counts:
                 counts[key] += 1
             else:

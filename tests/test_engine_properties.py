@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pdp_nav.core.engine import Navigation, iter_paths, replay
+from pdp_nav.core.engine import Navigation, fit_mask, iter_paths, replay, walk, walk_fits
 from pdp_nav.errors import TreeInvalidError
 from pdp_nav.content.load import load_tree
 
@@ -110,3 +110,16 @@ def test_every_path_of_a_valid_tree_proposes_a_dispositif(files: dict) -> None:
         state, unused = replay(tree, path.answers)
         assert state.done and not unused and state.outcome is path.outcome
         assert state.result().proposals
+
+
+@SETTINGS
+@given(trees())
+def test_the_walk_with_bits_gives_each_path_its_fit_mask(files: dict) -> None:
+    """``walk_fits`` (siblings share the bits of the conditions that do not read their last
+    question) gives every path, in the same order, the bits ``fit_mask`` gives it alone."""
+    tree = load(files)
+    if tree is None:
+        return
+    alone = [(list(steps), dict(answers), outcome, fit_mask(tree, answers)) for steps, answers, outcome in walk(tree)]
+    tree.memo.clear()  # from an empty memo too, as a fresh tree
+    assert [(list(steps), dict(answers), outcome, fit) for steps, answers, outcome, fit in walk_fits(tree)] == alone

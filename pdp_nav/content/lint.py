@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ..core.departements import code
-from ..core.engine import fit_mask, place_mask, walk
+from ..core.engine import place_mask, walk_fits
 from ..core.model import Confidence, Tree
 from ..errors import Problem, Severity
 from .files import Sources, is_placeholder
@@ -229,15 +229,18 @@ def _paths(tree: Tree, src: Sources) -> list[Problem]:
         anywhere |= m
     problems, empty, reached = [], 0, 0
     count = 0
-    for count, (steps, answers, outcome) in enumerate(walk(tree), 1):
+    lacking_for: dict[int, list[str]] = {}  # paths share their bits: 100,000 paths, 5,000 masks
+    # fit: the one eligibility rule (fit_mask), as bits
+    for count, (steps, _, outcome, fit) in enumerate(walk_fits(tree), 1):
         if count > MAX_PATHS:
             problems.append(Problem(src.loc("arbre"), (
                 f"plus de {MAX_PATHS} parcours : les vérifications par parcours se sont arrêtées là"),
                 Severity.WARNING, rule="too-many-paths"))
             break
-        fit = fit_mask(tree, answers)  # the one eligibility rule, as bits
         reached |= fit & anywhere
-        lacking = [dep for dep, m in zip(places, masks, strict=True) if not fit & m]
+        lacking = lacking_for.get(fit)
+        if lacking is None:
+            lacking = lacking_for[fit] = [dep for dep, m in zip(places, masks, strict=True) if not fit & m]
         if lacking and not outcome.allow_empty:
             empty += 1
             if empty <= MAX_REPORTED_PATHS:

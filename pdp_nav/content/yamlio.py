@@ -117,6 +117,8 @@ class _Composer:
         self.doc = Document(name, None)
         self.problems: list[Problem] = []
         self.resolver = yaml.resolver.Resolver()
+        self.tags: dict[tuple[str, Any], str] = {}
+        """The implicit tag of each short plain scalar: the resolver's answer depends on nothing else."""
         self.constructor = yaml.constructor.SafeConstructor()
 
     def _problem(self, mark: Any, message: str) -> None:
@@ -260,15 +262,22 @@ class _Composer:
         if tag in (None, "!"):
             if not event.implicit[0]:  # quoted: always text
                 return event.value
-            tag = self.resolver.resolve(yaml.ScalarNode, event.value, event.implicit)
+            value = event.value
+            if len(value) > 32:
+                tag = self.resolver.resolve(yaml.ScalarNode, value, event.implicit)
+            elif (tag := self.tags.get((value, event.implicit))) is None:  # ids, numbers, yes/no repeat
+                tag = self.tags[(value, event.implicit)] = self.resolver.resolve(
+                    yaml.ScalarNode, value, event.implicit)
         if tag == _STR:  # what the constructor would return for text, without building a node
             return event.value
-        if event.tag in (None, "!"):
-            if (tag.endswith(":timestamp") or tag.endswith(":int") and not _DECIMAL.match(event.value)
-                    or tag.endswith(":float") and ("_" in event.value or ":" in event.value)):
-                return event.value
-        node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
         try:
+            if event.tag in (None, "!"):
+                if tag == _INT:  # plain decimal digits or text: int() is what PyYAML would return
+                    return int(event.value) if _DECIMAL.match(event.value) else event.value
+                if (tag.endswith(":timestamp") or tag.endswith(":int") and not _DECIMAL.match(event.value)
+                        or tag.endswith(":float") and ("_" in event.value or ":" in event.value)):
+                    return event.value
+            node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
             return self.constructor.construct_object(node)
         except (yaml.YAMLError, ValueError, TypeError):
             kind = tag.rsplit(":", 1)[-1]
@@ -281,6 +290,7 @@ _KINDS = {"int": "nombre entier", "float": "nombre", "bool": "booléen", "null":
 
 
 _STR = "tag:yaml.org,2002:str"
+_INT = "tag:yaml.org,2002:int"
 _COLLECTION_STARTS = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
 _COLLECTION_ENDS = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
 

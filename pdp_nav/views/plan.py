@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 from ..core.engine import Result
 from ..core.legal import label, link, text_with_link
 from ..core.model import WHEN, Confidence, Dispositif, Outcome, Tree
+from .typography import wrapped
 from .wording import NBSP, channel_text, confidence_note, describe_reason, wrap
 
 MAIN = 7
@@ -175,9 +176,10 @@ def _reads(tree: Tree, d: Dispositif) -> tuple[str, ...]:
     return found
 
 
-def _action(tree: Tree, d: Dispositif, answers: Mapping[str, str]) -> tuple[Action, tuple[str, ...]]:
-    """The action of ``d`` (numbered 0) and its contacts, memoised on the tree by the answers to
-    :func:`_reads`: the only ones they depend on, shared by thousands of paths."""
+def _action(tree: Tree, d: Dispositif, answers: Mapping[str, str]) -> tuple[Action, tuple[str, ...], dict[int, Action]]:
+    """The action of ``d`` (numbered 0), its contacts and its numbered copies (filled by
+    :func:`_numbered`), memoised on the tree by the answers to :func:`_reads`: the only ones
+    they depend on, shared by thousands of paths."""
     memo = tree.memo.setdefault("plan-actions", {})
     key = (d.id, *map(answers.get, _reads(tree, d)))
     found = memo.get(key)
@@ -193,8 +195,35 @@ def _action(tree: Tree, d: Dispositif, answers: Mapping[str, str]) -> tuple[Acti
                            else contact_name(tree, contacts[0]))
         uncertain = d.confidence is not Confidence.HIGH or bool(d.to_confirm)
         found = memo[key] = (Action(0, d.id, spec.short, when, priority, key_fact, who, d.confidence, uncertain),
-                             contacts)
+                             contacts, {})
     return found
+
+
+def _numbered(entry: tuple[Action, tuple[str, ...], dict[int, Action]], number: int) -> Action:
+    """The action of an :func:`_action` entry numbered ``number`` (made once per number)."""
+    action, _, copies = entry
+    found = copies.get(number)
+    if found is None:
+        found = copies[number] = replace(action, number=number)
+    return found
+
+
+def _contact_line(tree: Tree, contact_id: str, numbers: tuple[int, ...]) -> ContactLine:
+    """The line of « Qui contacter » of a contact for actions ``numbers``, memoised on the tree."""
+    memo = tree.memo.setdefault("plan-contacts", {})
+    found = memo.get((contact_id, numbers))
+    if found is None:
+        found = memo[(contact_id, numbers)] = ContactLine(contact_id, contact_name(tree, contact_id),
+                                                          reach(tree, contact_id), numbers)
+    return found
+
+
+def _priority(entry: tuple[Action, tuple[str, ...], dict[int, Action]]) -> int:
+    return entry[0].priority
+
+
+def _when(entry: tuple[Action, tuple[str, ...], dict[int, Action]]) -> int:
+    return WHEN.index(entry[0].when)
 
 
 def build_plan(tree: Tree, outcome: Outcome, dispositif_ids: Sequence[str],
@@ -206,19 +235,20 @@ def build_plan(tree: Tree, outcome: Outcome, dispositif_ids: Sequence[str],
     main actions. Depends on nothing else than the arguments (callers may memoise).
     """
     ranked = sorted((_action(tree, tree.dispositifs[did], answers) for did in dispositif_ids),
-                    key=lambda a: a[0].priority)  # stable: result order among equals
-    main = sorted(ranked[:MAIN], key=lambda a: WHEN.index(a[0].when))
-    numbered = [(replace(a, number=n), contacts) for n, (a, contacts) in enumerate((*main, *ranked[MAIN:]), 1)]
-    main_n, others = [a for a, _ in numbered[:len(main)]], tuple(a for a, _ in numbered[len(main):])
-    groups = tuple(Group(w, GROUPS[w], tuple(a for a in main_n if a.when == w))
-                   for w in WHEN if any(a.when == w for a in main_n))
+                    key=_priority)  # stable: result order among equals
+    main = sorted(ranked[:MAIN], key=_when)
+    main_n = [_numbered(entry, n) for n, entry in enumerate(main, 1)]
+    others = tuple(_numbered(entry, n) for n, entry in enumerate(ranked[MAIN:], len(main) + 1))
+    by_when: dict[str, list[Action]] = {}
+    for a in main_n:
+        by_when.setdefault(a.when, []).append(a)
+    groups = tuple(Group(w, GROUPS[w], tuple(by_when[w])) for w in WHEN if w in by_when)
     uses: dict[str, list[int]] = {}
-    for a, contacts in numbered[:len(main)]:
+    for a, (_, contacts, _) in zip(main_n, main, strict=True):
         for cid in contacts:
             if cid != SELF:
                 uses.setdefault(cid, []).append(a.number)
-    contacts_lines = tuple(ContactLine(cid, contact_name(tree, cid), reach(tree, cid), tuple(ns))
-                           for cid, ns in uses.items())
+    contacts_lines = tuple(_contact_line(tree, cid, tuple(ns)) for cid, ns in uses.items())
     return Plan(outcome.title, key_message(outcome), groups, others, contacts_lines)
 
 
@@ -284,26 +314,26 @@ def plan_lines(plan: Plan, width: int = 80, *, others: bool = True) -> list[str]
 
     The terminal, the accessible mode, ``run`` in a pipe and the ``.txt`` summary print these.
     """
-    lines = wrap(plan.title, width) + wrap(plan.message, width)
+    lines = [*wrapped(plan.title, width, "", ""), *wrapped(plan.message, width, "", "")]
     if not plan.groups:
-        lines += ["", *wrap("Aucun dispositif ne correspond à cette situation.", width)]
+        lines += ["", *wrapped("Aucun dispositif ne correspond à cette situation.", width, "", "")]
     for group in plan.groups:
-        lines += ["", group.title]
+        lines += ("", group.title)
         for a in group.actions:
-            lines += wrap(a.line, width, f"{a.number:>2}. ", "    ")
+            lines += wrapped(a.line, width, f"{a.number:>2}. ", "    ")
     if plan.others and others:
         # each entry kept whole on its line: its spaces do not break
         # (one longer than a line keeps its ordinary spaces: it wraps rather than overflow)
         entries = " · ".join(entry.replace(" ", NBSP) if len(entry) <= width - 6 else entry
                              for entry in (f"{a.number}. {a.short}" for a in plan.others))
-        lines += ["", *wrap(f"Autres dispositifs possibles ({len(plan.others)}) : {entries}", width, "", "    ")]
+        lines += ["", *wrapped(f"Autres dispositifs possibles ({len(plan.others)}) : {entries}", width, "", "    ")]
     if plan.contacts:
-        lines += ["", "Qui contacter"]
+        lines += ("", "Qui contacter")
         for c in plan.contacts:
             if c.how:
-                lines += wrap(c.joined(NBSP), width, "  - ", "    ")
+                lines += wrapped(c.joined(NBSP), width, "  - ", "    ")
         if known := [c for c in plan.contacts if not c.how]:  # the employer, the médecin traitant…
             also = "Aussi : " if len(known) < len(plan.contacts) else ""
-            lines += wrap(also + " · ".join(f"{c.name}{NBSP}({f',{NBSP}'.join(map(str, c.actions))})"
-                                                   for c in known), width, "  - ", "    ")
+            lines += wrapped(also + " · ".join(f"{c.name}{NBSP}({f',{NBSP}'.join(map(str, c.actions))})"
+                                               for c in known), width, "  - ", "    ")
     return lines

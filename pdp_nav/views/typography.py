@@ -30,8 +30,10 @@ def french(text: str) -> str:
     return _AFTER.sub(r"\1" + NBSP, _BEFORE.sub(NBSP + r"\1", text))
 
 
-@functools.lru_cache(maxsize=4096)
-def _wrapped(text: str, width: int, indent: str, hang: str) -> tuple[str, ...]:
+@functools.lru_cache(maxsize=16384)
+def wrapped(text: str, width: int, indent: str, hang: str) -> tuple[str, ...]:
+    """The lines of :func:`wrap` (``hang`` given), as one tuple shared by every call with the
+    same arguments: memoised, since a result view draws the same lines again and again."""
     return tuple(textwrap.wrap(french(text), width, initial_indent=indent, subsequent_indent=hang,
                                break_long_words=False, break_on_hyphens=False)) or (indent.rstrip(),)
 
@@ -39,7 +41,7 @@ def _wrapped(text: str, width: int, indent: str, hang: str) -> tuple[str, ...]:
 def wrap(text: str, width: int, indent: str = "", hang: str | None = None) -> list[str]:
     """``text`` in lines of at most ``width`` characters, never breaking a word (a word longer
     than a line stays whole), with French non-breaking spaces (:func:`french`)."""
-    return list(_wrapped(text, width, indent, indent if hang is None else hang))  # plans repeat lines
+    return list(wrapped(text, width, indent, indent if hang is None else hang))
 
 
 def spans(text: str, width: int, hang: int = 0, first: int = 0) -> list[tuple[int, int]]:
