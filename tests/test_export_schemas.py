@@ -138,7 +138,8 @@ class TestShippedTree:
         shipped = shipped_tree_or_skip()
         departements = sorted(p.stem for p in (shipped / "departements").glob("*.yaml"))
         validators = [output_validator("catalogue"), output_validator("page-data")]
-        documents = [(v, Unseen(v.schema["properties"]), make) for v, make in zip(validators, (catalogue_dict, page_data))]
+        documents = [(v, Unseen(v.schema["properties"]), make)
+                     for v, make in zip(validators, (catalogue_dict, page_data), strict=True)]
         for dep in [None, *departements]:
             tree = load_tree(shipped, dep)
             for validator, unseen, make in documents:
