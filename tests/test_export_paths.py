@@ -20,7 +20,7 @@ import pytest
 from pdp_nav.cli import main
 from pdp_nav.core.engine import iter_paths, replay
 from pdp_nav.export import paths as export_paths
-from pdp_nav.content.load import gc_paused, load_tree
+from pdp_nav.content.load import load_tree
 
 from .helpers import (CONDITIONAL_CONTACTS, CONDITIONAL_CONTACTS_CONTACTS, LOCAL_DISPOSITIFS, OVERLAY, big_dag_tree,
                       invoke, output_validator, write_tree)
@@ -95,6 +95,7 @@ class TestFormats:
             assert {c for r in records for c in r["contacts"]} >= {"spst-bis", "cap-emploi"}
 
     @pytest.mark.slow
+    @pytest.mark.usefixtures("no_gc")
     def test_fast_json_is_the_records_for_every_selection(self, tmp_path: Path,
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
         """json_records (cached fragments, shared prefixes) encodes exactly what records() gives.
@@ -202,9 +203,7 @@ class TestFormats:
             del leaves[sel]
 
         leaves: dict[export_paths.Selection, list[export_paths.Leaf]] = {}
-        # the collector paused: the leaves and the memo hold ~10^5 objects without cycles, which
-        # each full collection walked again while ~10^6 records were made (a fifth of the time)
-        with monkeypatch.context() as patch, gc_paused():
+        with monkeypatch.context() as patch:
             patch.setattr(export_paths, "proposed", memoised)
             patch.setattr(export_paths, "iter_selected", lambda tree, sel: iter(leaves[sel]))
             for tree in trees:
