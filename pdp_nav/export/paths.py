@@ -115,26 +115,22 @@ def records(tree: Tree, sel: Selection) -> Iterator[dict[str, Any]]:
     for all of them, and each step's dict once per option, shared by the records of the paths
     through it (read the records, do not change them in place).
     """
-    made: dict[int, dict[str, str]] = {}
-
-    def step(question: Any, option: Any) -> dict[str, str]:
-        found = made.get(id(option))
-        if found is None:
-            found = made[id(option)] = {"question": question.id, "text": question.text, "answer": option.id,
-                                        "label": option.label}
-        return found
+    made = {id(o): {"question": q.id, "text": q.text, "answer": o.id, "label": o.label}
+            for q in tree.questions.values() for o in q.options}
+    step = made.__getitem__
 
     last_prefix: tuple[Pair, ...] | None = None
     head_answers: dict[str, str] = {}
     head_steps: list[dict[str, str]] = []
     for index, (prefix, last, outcome, ids, contacts) in enumerate(iter_selected(tree, sel), 1):
         if prefix is not last_prefix:
-            head_answers, head_steps = {q.id: o.id for q, o in prefix}, [step(q, o) for q, o in prefix]
+            head_answers, head_steps = {q.id: o.id for q, o in prefix}, [step(id(o)) for _, o in prefix]
             last_prefix = prefix
         if last is None:  # the path ends with its prefix
             answers, steps = dict(head_answers), list(head_steps)
         else:
-            answers, steps = {**head_answers, last[0].id: last[1].id}, [*head_steps, step(*last)]
+            question, option = last
+            answers, steps = {**head_answers, question.id: option.id}, [*head_steps, step(id(option))]
         yield {
             "index": index,
             "answers": answers,
