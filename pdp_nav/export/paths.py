@@ -166,12 +166,13 @@ def json_records(tree: Tree, sel: Selection, lead: str = "") -> Iterator[str]:
             head_answers, head_steps = "".join(a + "," for a, _ in parts), "".join(s + "," for _, s in parts)
             last_prefix = prefix
         if last is None:  # the path ends with its prefix
-            answers, encoded = head_answers[:-1], head_steps[:-1]
-        else:
+            answer, step = head_answers[:-1], head_steps[:-1]
+            yield (f'{{{lead}"index":{index},"answers":{{{answer}}},"steps":[{step}],'
+                   f'"outcome":{outcomes[outcome.id]},{lists(ids, contacts)}}}')
+        else:  # the prefix and the last step written straight into the line (no copy of the prefix)
             answer, step = steps[id(last[1])]
-            answers, encoded = head_answers + answer, head_steps + step
-        yield (f'{{{lead}"index":{index},"answers":{{{answers}}},"steps":[{encoded}],'
-               f'"outcome":{outcomes[outcome.id]},{lists(ids, contacts)}}}')
+            yield (f'{{{lead}"index":{index},"answers":{{{head_answers}{answer}}},"steps":[{head_steps}{step}],'
+                   f'"outcome":{outcomes[outcome.id]},{lists(ids, contacts)}}}')
 
 
 def header(tree: Tree, sel: Selection) -> dict[str, Any]:
