@@ -175,11 +175,11 @@ def test_no_placeholder_on_any_path(placeholders: Path) -> None:
     (3) the HTML export holds the whole tree.
 
     The terminal, the slowest, draws every card of one path of each tree (the one with the
-    fewest) and the plan of every path, but a card only where it shows what no card drawn
-    before in that tree showed (:class:`Shows`: a (dispositif, contact) pair, or with a
-    département what its overlay changes): a card is drawn from its dispositif and its
-    contacts, so the terminal still draws every pair; the other formats render every card of
-    every path of the sample.
+    fewest) and the plan of every path, but of the other cards only the fewest (chosen
+    greedily) that show the rest of what the sample's cards show (:class:`Shows`: its
+    (dispositif, contact) pairs, or with a département what its overlay changes): a card is
+    drawn from its dispositif and its contacts, so the terminal still draws every pair; the
+    other formats render every card of every path of the sample.
     """
     trees = placeholders
     national = load_tree(trees)
@@ -192,13 +192,17 @@ def test_no_placeholder_on_any_path(placeholders: Path) -> None:
         shown, shows, drawn = set(), Shows(tree, None if departement is None else national), set()
         results = [replay(tree, answers)[0].result() for answers in sample]
         cards = [[(card, shows(shows.index[card.id], r.answers)) for card in result_cards(r)] for r in results]
-        whole = min(range(len(results)), key=lambda n: len(cards[n]))  # drawn with every card first
-        for n in (whole, *(n for n in range(len(results)) if n != whole)):
-            result = results[n]
+        whole = min(range(len(results)), key=lambda n: len(cards[n]))  # drawn with every card
+        left = set().union(*(keys for each in cards for _, keys in each)).difference(*(k for _, k in cards[whole]))
+        candidates = [(n, k, keys) for n, each in enumerate(cards) for k, (_, keys) in enumerate(each, 1)]
+        while left:  # the fewest other cards (greedily) that show the rest
+            n, k, keys = max(candidates, key=lambda c: len(c[2] & left))
+            drawn.add((n, k))
+            left -= keys
+        for n, result in enumerate(results):
             shown |= {(p.dispositif.id, u.contact.id) for u in result.contacts for p in result.proposals
                       if p.dispositif.id in u.dispositifs}
-            draw = None if n == whole else [(k, card) for k, (card, keys) in enumerate(cards[n], 1) if keys - drawn]
-            drawn.update(*(keys for _, keys in cards[n]))
+            draw = None if n == whole else [(k, card) for k, (card, _) in enumerate(cards[n], 1) if (n, k) in drawn]
             assert "COMPLÉTER" not in outputs(result, draw).upper(), (departement, result.answers)
         assert "COMPLÉTER" not in build_html(tree).upper(), departement
         local = {(did, cid) for did, cids in tree.local_contacts.items() for cid in cids
