@@ -12,6 +12,8 @@ from pdp_nav.core import engine
 from pdp_nav.content.load import load_tree
 from pdp_nav.validate import check
 
+from .helpers import big_dag_tree
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -47,16 +49,23 @@ def test_generated_layered_tree_has_width_power_layers_paths(tmp_path: Path) -> 
 @pytest.mark.parametrize("memo_size", [1, 7, 4096])
 def test_memoised_proposals_equal_the_explained_result(memo_size: int, tmp_path: Path, tree_dir: Path,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    """proposed_ids (memoised, the table emptied when full) gives evaluate()'s ids on every path."""
+    """proposed_ids (memoised, the tables emptied when full) gives evaluate()'s ids on every path.
+
+    The DAG leaves its middle question uncited (the memo on the cited answers is used); the
+    other trees cite every question (it is left out).
+    """
     monkeypatch.setattr(engine, "_PROPOSED_MEMO", memo_size)
-    for directory in (tree_dir, gen.write_layered_tree(tmp_path / "l", layers=4, width=4)):
+    dag = big_dag_tree(tmp_path / "dag", 3, 3)
+    for directory in (tree_dir, gen.write_layered_tree(tmp_path / "l", layers=4, width=4), dag):
         tree = load_tree(directory)
         for _ in range(2):  # the second pass is served from the memo
             for path in engine.iter_paths(tree):
                 state, _ = engine.replay(tree, path.answers)
                 expected = tuple(state.result().dispositif_ids)
                 assert engine.proposed_ids(tree, path.answers, path.outcome) == expected
-        assert len(tree.memo["proposed"][1]) <= memo_size
+        _, table, _, made = tree.memo["proposed"]  # the first memo is left out when every question is cited
+        assert (table is None or len(table) <= memo_size) and len(made) <= memo_size
+        assert (table is not None) == (directory == dag)
 
 
 def test_outcome_order_applies_to_memoised_results(tree_dir: Path) -> None:

@@ -6,7 +6,7 @@ import difflib
 from pathlib import Path
 from typing import Any
 
-from ..core.engine import Navigation, NavigationError, Result, replay
+from ..core.engine import Navigation, NavigationError, Result, replay, step_table
 from ..core.model import Question, Tree
 from ..errors import MAX_REPORTED, InputError, Problem, Severity, at_most, shown
 from .yamlio import Document, read_yaml
@@ -98,8 +98,8 @@ def resolve(tree: Tree, answers: dict[str, str], doc: Document, base: tuple[Any,
         InputError: unknown question or option, an answer off the path, or a missing answer —
             each with its position in ``doc``.
     """
-    unknown = [qid for qid, oid in answers.items()
-               if qid not in tree.questions or tree.questions[qid].option(oid) is None]
+    table = step_table(tree)
+    unknown = [qid for qid, oid in answers.items() if oid not in table.get(qid, ())]
     if unknown:  # the messages (and their close matches) of the first ones only: there may be 10^5
         problems = [_unknown(tree, qid, answers[qid], doc, base) for qid in unknown[:MAX_REPORTED]]
         raise InputError(at_most(problems, doc.loc(base), len(unknown)))
@@ -108,7 +108,7 @@ def resolve(tree: Tree, answers: dict[str, str], doc: Document, base: tuple[Any,
     except NavigationError as exc:  # pragma: no cover - options were checked above
         raise InputError(Problem(doc.loc(base), str(exc))) from None
     unused = list(left)
-    trail = " → ".join(f"{s.question.id}={s.option.id}" for s in state.steps) or tree.root
+    trail = (" → ".join(f"{s.question.id}={s.option.id}" for s in state.steps) or tree.root) if unused else ""
     problems = [Problem(doc.loc((*base, qid), key=True), (
         f"la question « {qid} » n'est pas posée sur ce parcours ({trail}) : supprimez cette réponse "
         "ou corrigez une réponse précédente"), rule="off-path") for qid in unused[:MAX_REPORTED]]

@@ -175,18 +175,31 @@ def follow(state: Navigation, answers: Mapping[str, str]) -> tuple[Navigation, d
     pending = dict(answers)
     tree, steps = state.tree, list(state.steps)
     node = state.current_id
+    table = step_table(tree)
     # the moves of :meth:`Navigation.answer`, without a state built at each step (replaying every
-    # path of a tree is ~2 times faster)
-    while (question := tree.questions.get(node)) is not None and question.id in pending:
-        option_id = pending.pop(question.id)
-        option = question.option(option_id)
-        if option is None:
-            raise _unknown_option(question, option_id)
-        steps.append(Step(question, option))
-        node = option.next
+    # path of a tree is ~2 times faster), each step taken from the tree's table (~2 times again)
+    while (choices := table.get(node)) is not None and node in pending:
+        option_id = pending.pop(node)
+        step = choices.get(option_id)
+        if step is None:
+            raise _unknown_option(tree.questions[node], option_id)
+        steps.append(step)
+        node = step.option.next
     if len(steps) != len(state.steps):
         state = Navigation(tree, tuple(steps))
     return state, pending
+
+
+def step_table(tree: Tree) -> dict[str, dict[str, Step]]:
+    """Question id -> option id -> the :class:`Step` that answers it (memoised on the tree).
+
+    A step is immutable: a replay takes it from here instead of building it again (and instead
+    of looking its option up among the question's).
+    """
+    table = tree.memo.get("steps")
+    if table is None:
+        table = tree.memo["steps"] = {qid: {o.id: Step(q, o) for o in q.options} for qid, q in tree.questions.items()}
+    return table
 
 
 def replay(tree: Tree, answers: Mapping[str, str]) -> tuple[Navigation, dict[str, str]]:
@@ -355,23 +368,31 @@ def proposed(tree: Tree, answers: Mapping[str, str],
     of them (issue #7). When every question is cited somewhere, few paths share those answers;
     the result is then also memoised on what it is made of: the dispositifs that fit
     (:func:`fit_mask`, itself memoised per condition), the outcome's order and the answers the
-    conditional contacts read, which thousands of paths share.
+    conditional contacts read, which thousands of paths share. The first memo is then left out:
+    no two paths have the same answers to every question, so it never helped a walk and cost more
+    than half of each call (``trees/``).
     """
     memo = tree.memo.get("proposed")
     if memo is None:
         read = dict.fromkeys(a.node for d in tree.dispositifs.values() for _, c in d.contact_when for a in c.atoms())
-        table: dict[tuple[str | None, ...], dict[str, tuple[tuple[str, ...], tuple[str, ...]]]] = {}
+        cited_ids = tuple(cited_questions(tree))
+        table: dict[tuple[str | None, ...], dict[str, tuple[tuple[str, ...], tuple[str, ...]]]] | None = \
+            None if set(tree.questions) <= set(cited_ids) else {}
         made: dict[tuple[Any, ...], tuple[tuple[str, ...], tuple[str, ...]]] = {}
-        memo = tree.memo["proposed"] = (tuple(cited_questions(tree)), table, tuple(read), made)
+        memo = tree.memo["proposed"] = (cited_ids, table, tuple(read), made)
     cited, table, nodes, made = memo
-    key = tuple(map(answers.get, cited))
-    ordered = table.get(key)
-    if ordered is None:
-        if len(table) >= _PROPOSED_MEMO:
-            table.clear()
-        ordered = table[key] = {}
     order = outcome.id if outcome.first else ""
-    found = ordered.get(order)
+    if table is None:
+        ordered = None
+        found = None
+    else:
+        key = tuple(map(answers.get, cited))
+        ordered = table.get(key)
+        if ordered is None:
+            if len(table) >= _PROPOSED_MEMO:
+                table.clear()
+            ordered = table[key] = {}
+        found = ordered.get(order)
     if found is None:
         mask = fit_mask(tree, answers) & place_mask(tree)
         parts = (mask, order, *map(answers.get, nodes))
@@ -384,7 +405,8 @@ def proposed(tree: Tree, answers: Mapping[str, str],
                 rank = {did: i for i, did in enumerate(outcome.first)}
                 ids = tuple(sorted(ids, key=lambda did: rank.get(did, len(rank))))
             found = made[parts] = (ids, tuple(_contact_uses(tree, (tree.dispositifs[did] for did in ids), answers)))
-        ordered[order] = found
+        if ordered is not None:
+            ordered[order] = found
     return found
 
 

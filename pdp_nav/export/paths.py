@@ -115,26 +115,22 @@ def records(tree: Tree, sel: Selection) -> Iterator[dict[str, Any]]:
     for all of them, and each step's dict once per option, shared by the records of the paths
     through it (read the records, do not change them in place).
     """
-    made: dict[int, dict[str, str]] = {}
-
-    def step(question: Any, option: Any) -> dict[str, str]:
-        found = made.get(id(option))
-        if found is None:
-            found = made[id(option)] = {"question": question.id, "text": question.text, "answer": option.id,
-                                        "label": option.label}
-        return found
+    made = {id(o): {"question": q.id, "text": q.text, "answer": o.id, "label": o.label}
+            for q in tree.questions.values() for o in q.options}
+    step = made.__getitem__
 
     last_prefix: tuple[Pair, ...] | None = None
     head_answers: dict[str, str] = {}
     head_steps: list[dict[str, str]] = []
     for index, (prefix, last, outcome, ids, contacts) in enumerate(iter_selected(tree, sel), 1):
         if prefix is not last_prefix:
-            head_answers, head_steps = {q.id: o.id for q, o in prefix}, [step(q, o) for q, o in prefix]
+            head_answers, head_steps = {q.id: o.id for q, o in prefix}, [step(id(o)) for _, o in prefix]
             last_prefix = prefix
         if last is None:  # the path ends with its prefix
             answers, steps = dict(head_answers), list(head_steps)
         else:
-            answers, steps = {**head_answers, last[0].id: last[1].id}, [*head_steps, step(*last)]
+            question, option = last
+            answers, steps = {**head_answers, question.id: option.id}, [*head_steps, step(id(option))]
         yield {
             "index": index,
             "answers": answers,
@@ -170,12 +166,13 @@ def json_records(tree: Tree, sel: Selection, lead: str = "") -> Iterator[str]:
             head_answers, head_steps = "".join(a + "," for a, _ in parts), "".join(s + "," for _, s in parts)
             last_prefix = prefix
         if last is None:  # the path ends with its prefix
-            answers, encoded = head_answers[:-1], head_steps[:-1]
-        else:
+            answer, step = head_answers[:-1], head_steps[:-1]
+            yield (f'{{{lead}"index":{index},"answers":{{{answer}}},"steps":[{step}],'
+                   f'"outcome":{outcomes[outcome.id]},{lists(ids, contacts)}}}')
+        else:  # the prefix and the last step written straight into the line (no copy of the prefix)
             answer, step = steps[id(last[1])]
-            answers, encoded = head_answers + answer, head_steps + step
-        yield (f'{{{lead}"index":{index},"answers":{{{answers}}},"steps":[{encoded}],'
-               f'"outcome":{outcomes[outcome.id]},{lists(ids, contacts)}}}')
+            yield (f'{{{lead}"index":{index},"answers":{{{head_answers}{answer}}},"steps":[{head_steps}{step}],'
+                   f'"outcome":{outcomes[outcome.id]},{lists(ids, contacts)}}}')
 
 
 def header(tree: Tree, sel: Selection) -> dict[str, Any]:
