@@ -91,9 +91,22 @@ def rich_tree(tmp_path: Path):
 
 
 def hook_output(dom: str):
+    """What the page's test hook wrote, its long texts put back in place (see ``testOutput`` in page.js)."""
     found = re.search(r'<pre id="pdp-test-output" hidden="(?:hidden)?">(.*?)</pre>', dom, re.S)
     assert found, dom[-2000:]
-    return json.loads(html.unescape(found.group(1)))
+    written = json.loads(html.unescape(found.group(1)))
+    strings = written["strings"]
+
+    def expand(value):
+        if isinstance(value, str):
+            return strings[int(value[1:])] if value.startswith("\0") else value
+        if isinstance(value, list):
+            return [expand(v) for v in value]
+        if isinstance(value, dict):
+            return {k: expand(v) for k, v in value.items()}
+        return value
+
+    return expand(written["value"])
 
 
 def section(dom: str) -> str:
