@@ -80,13 +80,16 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.Temp
                 "PDP_NAV_NO_CACHE", "PDP_NAV_CACHE_DIR", "COLUMNS", "LINES"):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("PDP_NAV_TODAY", "2026-11-29")
-    cache_home = tmp_path_factory.mktemp("cache")
+    home = tmp_path_factory.mktemp("home")  # one numbered directory per test (each mktemp lists them all)
+    cache_home, config_home = home / "cache", home / "config"
+    cache_home.mkdir()
+    config_home.mkdir()
     if request.node.get_closest_marker("cold_cache") is None:
         seed = request.getfixturevalue("shipped_cache")
         if seed is not None:
             shutil.copytree(seed, cache_home / "pdp-nav", copy_function=_copy_writable)
     monkeypatch.setenv("XDG_CACHE_HOME", str(cache_home))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("config")))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(config_home))
 
 
 def _copy_writable(source: str, target: str) -> None:

@@ -100,7 +100,10 @@ def _part(module: str) -> str:
     return parts[1] if len(parts) > 1 else "__init__"
 
 
-GRAPH = {name: {m for m, _, _ in _imports(name) if m in MODULES and m != name} for name in MODULES}
+@functools.cache  # made by the first test that needs it, not by every worker's collection
+def graph() -> dict[str, set[str]]:
+    """Each module of the package and the modules of the package it imports."""
+    return {name: {m for m, _, _ in _imports(name) if m in MODULES and m != name} for name in MODULES}
 
 
 def test_the_import_graph_has_no_cycle() -> None:
@@ -112,16 +115,16 @@ def test_the_import_graph_has_no_cycle() -> None:
             pytest.fail("cycle d'imports : " + " -> ".join([*stack[stack.index(name):], name]))
         if name in done:
             return
-        for dep in sorted(GRAPH[name]):
+        for dep in sorted(graph()[name]):
             walk(dep, [*stack, name])
         done.add(name)
 
-    for name in sorted(GRAPH):
+    for name in sorted(graph()):
         walk(name, [])
 
 
 def test_each_part_imports_only_the_layers_below() -> None:
-    wrong = [f"{name} imports {dep}" for name, deps in GRAPH.items() for dep in sorted(deps)
+    wrong = [f"{name} imports {dep}" for name, deps in graph().items() for dep in sorted(deps)
              if _part(dep) != _part(name) and _part(dep) not in LAYERS[_part(name)]]
     assert not wrong
     assert set(LAYERS) == {_part(name) for name in MODULES}, "a new part of pdp_nav needs its row in LAYERS"
