@@ -278,8 +278,9 @@ def _sound(tree: Tree, seen: set[int]) -> bool:
 
 
 _TYPES = {"str": str, "bool": bool, "dt.date": dt.date}
-_FIELDS: dict[type, tuple[tuple[str, Any], ...]] = {}
-"""Per model class: each field, and its type when it is a text, flag, date or tuple of texts."""
+_FIELDS: dict[type, tuple[tuple[str, Any], ...] | None] = {}
+"""Per model class: each field, and its type when it is a text, flag, date or tuple of texts;
+None for any other type met (a text, a number…)."""
 
 
 def _typed(tree: Tree, seen: set[int]) -> bool:
@@ -291,10 +292,11 @@ def _typed(tree: Tree, seen: set[int]) -> bool:
     stack: list[Any] = [tree]
     while stack:
         value = stack.pop()
-        checks = _FIELDS.get(type(value))
-        if checks is None and is_dataclass(value):
+        checks = _FIELDS.get(type(value), ())
+        if checks == ():  # a type met for the first time
             checks = _FIELDS[type(value)] = tuple(
-                (f.name, "texts" if f.type == "tuple[str, ...]" else _TYPES.get(str(f.type))) for f in fields(value))
+                (f.name, "texts" if f.type == "tuple[str, ...]" else _TYPES.get(str(f.type)))
+                for f in fields(value)) if is_dataclass(value) else None
         if checks is None and not isinstance(value, (tuple, list, dict)):
             continue
         if id(value) in seen:
