@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import compileall
 import fcntl
+import gc
+import importlib
 import os
 import shutil
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,16 +19,32 @@ from .helpers import SHIPPED, write_tree
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Compile pdp_nav's modules once, before the xdist workers start (issue #12).
+    """Before the xdist workers start, in the main process (issue #12: the suite's wall time).
 
-    The tests start pdp-nav about 120 times (terminals, signals, pipes, Chromium aside). Where
-    PYTHONDONTWRITEBYTECODE is set (this machine and CI set it), nothing writes the bytecode of an
-    editable install, and each of those processes compiled the package again: about 50 ms each.
+    - Compile pdp_nav's modules once. The tests start pdp-nav about 120 times (terminals, signals,
+      pipes). Where PYTHONDONTWRITEBYTECODE is set (this machine and CI set it), nothing writes the
+      bytecode of an editable install, and each of those processes compiled the package again:
+      about 50 ms each.
+    - Import hypothesis in the background. Its pytest plugin imports it in this process only for
+      the final summary, after the last test: a second of the run's end, while this process is idle
+      now, waiting for the workers to collect the tests.
     """
     if not hasattr(config, "workerinput"):
         import pdp_nav
 
         compileall.compile_dir(Path(pdp_nav.__file__).parent, quiet=1)
+        threading.Thread(target=importlib.import_module, args=("hypothesis.internal.observability",),
+                         daemon=True).start()
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """In an xdist worker, once pytest's own last checks are done (its unraisable-exception hook
+    collects garbage first): freeze the objects still held, so that the interpreter's final
+    collection does not walk the millions the tests over every path left in memos before the
+    process ends (a second or more of the run's end, measured)."""
+    if hasattr(config, "workerinput"):
+        gc.freeze()
 
 
 @pytest.fixture(scope="session")
