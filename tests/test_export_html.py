@@ -12,7 +12,7 @@ import pytest
 
 from pdp_nav.cli import main
 from pdp_nav.content.load import load_tree
-from pdp_nav.core.engine import iter_paths, replay
+from pdp_nav.core.engine import replay, walk
 from pdp_nav.export.html import build_html, script_json
 from pdp_nav.views.summary import result_dict
 
@@ -161,10 +161,10 @@ class TestInChromium:
     def python_results(tree, every: int = 1) -> list[dict]:
         """What the page's self-test computes, computed by the Python engine."""
         expected = []
-        for i, path in enumerate(iter_paths(tree)):
+        for i, (_, answers, _) in enumerate(walk(tree)):  # the paths of iter_paths, without a tuple each
             if i % every:
                 continue
-            data = result_dict(replay(tree, path.answers)[0].result())
+            data = result_dict(replay(tree, dict(answers))[0].result())
             expected.append({
                 "answers": [[a["question"], a["answer"]] for a in data["answers"]],
                 "outcome": data["outcome"]["id"],
