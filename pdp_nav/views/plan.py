@@ -312,28 +312,58 @@ def meta_line(tree: Tree) -> str:
 def plan_lines(plan: Plan, width: int = 80, *, others: bool = True) -> list[str]:
     """The plan as plain lines of at most ``width`` characters (no word is ever cut).
 
-    The terminal, the accessible mode, ``run`` in a pipe and the ``.txt`` summary print these.
+    The terminal, the accessible mode, ``run`` in a pipe and the ``.txt`` summary print these:
+    the lines of :func:`plan_blocks`, one block after the other.
     """
-    lines = [*wrapped(plan.title, width, "", ""), *wrapped(plan.message, width, "", "")]
-    if not plan.groups:
-        lines += ["", *wrapped("Aucun dispositif ne correspond à cette situation.", width, "", "")]
-    for group in plan.groups:
-        lines += ("", group.title)
-        for a in group.actions:
-            lines += wrapped(a.line, width, f"{a.number:>2}. ", "    ")
+    return [line for block in plan_blocks(plan, width, others=others) for line in block]
+
+
+def plan_blocks(plan: Plan, width: int = 80, *, others: bool = True) -> list[tuple[str, ...]]:
+    """The lines of :func:`plan_lines` in blocks, each drawn from one part of the plan alone:
+    the title and message (with the line saying that nothing fits when no group), then each
+    group, the other dispositifs, « Qui contacter ». Each block is memoised by its part: plans
+    that share a group or their contacts draw it once."""
+    blocks = [_head_block(plan.title, plan.message, not plan.groups, width)]
+    blocks += [_group_block(group, width) for group in plan.groups]
     if plan.others and others:
-        # each entry kept whole on its line: its spaces do not break
-        # (one longer than a line keeps its ordinary spaces: it wraps rather than overflow)
-        entries = " · ".join(entry.replace(" ", NBSP) if len(entry) <= width - 6 else entry
-                             for entry in (f"{a.number}. {a.short}" for a in plan.others))
-        lines += ["", *wrapped(f"Autres dispositifs possibles ({len(plan.others)}) : {entries}", width, "", "    ")]
+        blocks.append(_others_block(tuple(f"{a.number}. {a.short}" for a in plan.others), width))
     if plan.contacts:
-        lines += ("", "Qui contacter")
-        for c in plan.contacts:
-            if c.how:
-                lines += wrapped(c.joined(NBSP), width, "  - ", "    ")
-        if known := [c for c in plan.contacts if not c.how]:  # the employer, the médecin traitant…
-            also = "Aussi : " if len(known) < len(plan.contacts) else ""
-            lines += wrapped(also + " · ".join(f"{c.name}{NBSP}({f',{NBSP}'.join(map(str, c.actions))})"
-                                               for c in known), width, "  - ", "    ")
+        blocks.append(_contacts_block(plan.contacts, width))
+    return blocks
+
+
+@functools.lru_cache(maxsize=1024)
+def _head_block(title: str, message: str, empty: bool, width: int) -> tuple[str, ...]:
+    lines = (*wrapped(title, width, "", ""), *wrapped(message, width, "", ""))
+    if empty:
+        lines += ("", *wrapped("Aucun dispositif ne correspond à cette situation.", width, "", ""))
+    return lines
+
+
+@functools.lru_cache(maxsize=16384)
+def _group_block(group: Group, width: int) -> tuple[str, ...]:
+    lines: tuple[str, ...] = ("", group.title)
+    for a in group.actions:
+        lines += wrapped(a.line, width, f"{a.number:>2}. ", "    ")
+    return lines
+
+
+@functools.lru_cache(maxsize=4096)
+def _others_block(entries: tuple[str, ...], width: int) -> tuple[str, ...]:
+    # each entry kept whole on its line: its spaces do not break
+    # (one longer than a line keeps its ordinary spaces: it wraps rather than overflow)
+    text = " · ".join(entry.replace(" ", NBSP) if len(entry) <= width - 6 else entry for entry in entries)
+    return ("", *wrapped(f"Autres dispositifs possibles ({len(entries)}) : {text}", width, "", "    "))
+
+
+@functools.lru_cache(maxsize=16384)
+def _contacts_block(contacts: tuple[ContactLine, ...], width: int) -> tuple[str, ...]:
+    lines: tuple[str, ...] = ("", "Qui contacter")
+    for c in contacts:
+        if c.how:
+            lines += wrapped(c.joined(NBSP), width, "  - ", "    ")
+    if known := [c for c in contacts if not c.how]:  # the employer, the médecin traitant…
+        also = "Aussi : " if len(known) < len(contacts) else ""
+        lines += wrapped(also + " · ".join(f"{c.name}{NBSP}({f',{NBSP}'.join(map(str, c.actions))})"
+                                           for c in known), width, "  - ", "    ")
     return lines
