@@ -80,7 +80,7 @@ def test_every_path_fits_on_one_screen(departement):
     plan of every path of its class. Each distinct plan is drawn and its lines are counted; the
     other checks read lines, and run once per distinct block of lines: ``plan_lines`` is the
     blocks of ``plan_blocks`` one after the other (asserted on a plan in 97), at 80 and 60
-    columns the same blocks (title and message, each group, the others, the contacts). A line
+    columns the same blocks (title and message, each group, the others, each contact). A line
     too wide, a placeholder or a forbidden start is in one block, and the words of a plan are
     those of its blocks in turn: if they differ at 60 columns, they differ in a pair of blocks.
     The checks of a pair read nothing else, so a pair already checked (``CHECKED_BLOCKS``, for
