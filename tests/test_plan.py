@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 import pytest
@@ -41,9 +42,20 @@ def one_by_one(tree, answers, outcome):
 
 def in_order(tree, mask, outcome):
     """The ids of the dispositifs of ``mask`` (bits in catalogue order), in the outcome's order."""
-    rank = {did: i for i, did in enumerate(outcome.first)}
-    fit = [did for i, did in enumerate(tree.dispositifs) if mask >> i & 1]
-    return tuple(sorted(fit, key=lambda did: rank.get(did, len(rank))))
+    ids, fit = list(tree.dispositifs), []
+    while mask:  # one turn per bit set
+        low = mask & -mask
+        fit.append(ids[low.bit_length() - 1])
+        mask ^= low
+    return tuple(sorted(fit, key=ranks(outcome.first)))
+
+
+@functools.cache
+def ranks(first):
+    """The rank of a dispositif id in an outcome's ``first`` (those not in it after them, as
+    they come): a sort key."""
+    rank = {did: i for i, did in enumerate(first)}
+    return lambda did: rank.get(did, len(rank))
 
 
 CHECKED_BLOCKS: set = set()
