@@ -9,6 +9,7 @@ content (``plan:`` in the catalogue, see ``trees/README.md``). Pure: no printing
 from __future__ import annotations
 
 import functools
+import operator
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -165,65 +166,67 @@ def _contacts(tree: Tree, d: Dispositif, answers: Mapping[str, str]) -> tuple[st
     return tuple(c for c in tree.contacts_of(d, answers) if c in tree.contacts)
 
 
-def _reads(tree: Tree, d: Dispositif) -> tuple[str, ...]:
+class _Entry(NamedTuple):
+    """A dispositif's action for some answers (numbered 0), with what ranks it, its contacts
+    and its numbered copies (filled by :func:`_numbered`)."""
+
+    priority: int
+    when: int
+    """The rank of ``action.when`` in :data:`WHEN`."""
+    action: Action
+    contacts: tuple[str, ...]
+    copies: dict[int, Action]
+
+
+class _Memo(NamedTuple):
+    """What the plans of a tree share, memoised on it (``tree.memo["plan"]``)."""
+
+    reads: dict[str, tuple[str, ...]]
+    """By dispositif: the questions its line of the plan reads beside whether it fits, its
+    conditional contacts and its plan cases (:func:`_reads`)."""
+    actions: dict[tuple[str | None, ...], _Entry]
+    """By dispositif id and answers to its ``reads``: the only ones its action depends on,
+    shared by thousands of paths."""
+    contacts: dict[tuple[str, tuple[int, ...]], ContactLine]
+    """By contact and action numbers: its line of « Qui contacter »."""
+
+
+def _memo(tree: Tree) -> _Memo:
+    found = tree.memo.get("plan")
+    if found is None:
+        found = tree.memo["plan"] = _Memo({}, {}, {})
+    return found
+
+
+def _reads(d: Dispositif) -> tuple[str, ...]:
     """The questions ``d``'s line of the plan reads beside whether it fits: its conditional
-    contacts and its plan cases (memoised on the tree)."""
-    memo = tree.memo.setdefault("plan-reads", {})
-    found = memo.get(d.id)
+    contacts and its plan cases."""
+    conditions = (*(c for _, c in d.contact_when), *(case.condition for case in d.plan_spec().cases))
+    return tuple(dict.fromkeys(a.node for cond in conditions for a in cond.atoms()))
+
+
+def _action(tree: Tree, d: Dispositif, answers: Mapping[str, str]) -> _Entry:
+    """The entry of ``d`` for ``answers`` (see :class:`_Entry`)."""
+    spec = d.plan_spec()
+    when, priority, key_fact = spec.when, spec.priority, spec.key_fact
+    case = next((c for c in spec.cases if c.condition.matches(answers)), None)
+    if case is not None:
+        when, priority = case.when or when, case.priority or priority
+        key_fact = case.key_fact or key_fact
+    contacts = _contacts(tree, d, answers)
+    who = spec.who or ("" if not contacts else "vous (SPST)" if contacts[0] == SELF
+                       else contact_name(tree, contacts[0]))
+    uncertain = d.confidence is not Confidence.HIGH or bool(d.to_confirm)
+    action = Action(0, d.id, spec.short, when, priority, key_fact, who, d.confidence, uncertain)
+    return _Entry(priority, WHEN.index(when), action, contacts, {})
+
+
+def _numbered(entry: _Entry, number: int) -> Action:
+    """The action of an entry numbered ``number`` (made once per number)."""
+    found = entry.copies.get(number)
     if found is None:
-        conditions = (*(c for _, c in d.contact_when), *(case.condition for case in d.plan_spec().cases))
-        found = memo[d.id] = tuple(dict.fromkeys(a.node for cond in conditions for a in cond.atoms()))
+        found = entry.copies[number] = replace(entry.action, number=number)
     return found
-
-
-def _action(tree: Tree, d: Dispositif, answers: Mapping[str, str]) -> tuple[Action, tuple[str, ...], dict[int, Action]]:
-    """The action of ``d`` (numbered 0), its contacts and its numbered copies (filled by
-    :func:`_numbered`), memoised on the tree by the answers to :func:`_reads`: the only ones
-    they depend on, shared by thousands of paths."""
-    memo = tree.memo.setdefault("plan-actions", {})
-    key = (d.id, *map(answers.get, _reads(tree, d)))
-    found = memo.get(key)
-    if found is None:
-        spec = d.plan_spec()
-        when, priority, key_fact = spec.when, spec.priority, spec.key_fact
-        case = next((c for c in spec.cases if c.condition.matches(answers)), None)
-        if case is not None:
-            when, priority = case.when or when, case.priority or priority
-            key_fact = case.key_fact or key_fact
-        contacts = _contacts(tree, d, answers)
-        who = spec.who or ("" if not contacts else "vous (SPST)" if contacts[0] == SELF
-                           else contact_name(tree, contacts[0]))
-        uncertain = d.confidence is not Confidence.HIGH or bool(d.to_confirm)
-        found = memo[key] = (Action(0, d.id, spec.short, when, priority, key_fact, who, d.confidence, uncertain),
-                             contacts, {})
-    return found
-
-
-def _numbered(entry: tuple[Action, tuple[str, ...], dict[int, Action]], number: int) -> Action:
-    """The action of an :func:`_action` entry numbered ``number`` (made once per number)."""
-    action, _, copies = entry
-    found = copies.get(number)
-    if found is None:
-        found = copies[number] = replace(action, number=number)
-    return found
-
-
-def _contact_line(tree: Tree, contact_id: str, numbers: tuple[int, ...]) -> ContactLine:
-    """The line of « Qui contacter » of a contact for actions ``numbers``, memoised on the tree."""
-    memo = tree.memo.setdefault("plan-contacts", {})
-    found = memo.get((contact_id, numbers))
-    if found is None:
-        found = memo[(contact_id, numbers)] = ContactLine(contact_id, contact_name(tree, contact_id),
-                                                          reach(tree, contact_id), numbers)
-    return found
-
-
-def _priority(entry: tuple[Action, tuple[str, ...], dict[int, Action]]) -> int:
-    return entry[0].priority
-
-
-def _when(entry: tuple[Action, tuple[str, ...], dict[int, Action]]) -> int:
-    return WHEN.index(entry[0].when)
 
 
 def build_plan(tree: Tree, outcome: Outcome, dispositif_ids: Sequence[str],
@@ -234,9 +237,19 @@ def build_plan(tree: Tree, outcome: Outcome, dispositif_ids: Sequence[str],
     when they happen; the others follow; « Qui contacter » lists only the contacts of the
     main actions. Depends on nothing else than the arguments (callers may memoise).
     """
-    ranked = sorted((_action(tree, tree.dispositifs[did], answers) for did in dispositif_ids),
-                    key=_priority)  # stable: result order among equals
-    main = sorted(ranked[:MAIN], key=_when)
+    memo = _memo(tree)
+    ranked = []
+    for did in dispositif_ids:
+        reads = memo.reads.get(did)
+        if reads is None:
+            reads = memo.reads[did] = _reads(tree.dispositifs[did])
+        key = (did, *map(answers.get, reads))
+        entry = memo.actions.get(key)
+        if entry is None:
+            entry = memo.actions[key] = _action(tree, tree.dispositifs[did], answers)
+        ranked.append(entry)
+    ranked.sort(key=_BY_PRIORITY)  # stable: result order among equals
+    main = sorted(ranked[:MAIN], key=_BY_WHEN)
     main_n = [_numbered(entry, n) for n, entry in enumerate(main, 1)]
     others = tuple(_numbered(entry, n) for n, entry in enumerate(ranked[MAIN:], len(main) + 1))
     by_when: dict[str, list[Action]] = {}
@@ -244,12 +257,22 @@ def build_plan(tree: Tree, outcome: Outcome, dispositif_ids: Sequence[str],
         by_when.setdefault(a.when, []).append(a)
     groups = tuple(Group(w, GROUPS[w], tuple(by_when[w])) for w in WHEN if w in by_when)
     uses: dict[str, list[int]] = {}
-    for a, (_, contacts, _) in zip(main_n, main, strict=True):
-        for cid in contacts:
+    for n, entry in enumerate(main, 1):
+        for cid in entry.contacts:
             if cid != SELF:
-                uses.setdefault(cid, []).append(a.number)
-    contacts_lines = tuple(_contact_line(tree, cid, tuple(ns)) for cid, ns in uses.items())
-    return Plan(outcome.title, key_message(outcome), groups, others, contacts_lines)
+                uses.setdefault(cid, []).append(n)
+    lines = []
+    for cid, ns in uses.items():
+        numbers = tuple(ns)
+        line = memo.contacts.get((cid, numbers))
+        if line is None:
+            line = memo.contacts[(cid, numbers)] = ContactLine(cid, contact_name(tree, cid), reach(tree, cid), numbers)
+        lines.append(line)
+    return Plan(outcome.title, key_message(outcome), groups, others, tuple(lines))
+
+
+_BY_PRIORITY = operator.attrgetter("priority")
+_BY_WHEN = operator.attrgetter("when")
 
 
 def result_plan(result: Result) -> Plan:
@@ -312,28 +335,60 @@ def meta_line(tree: Tree) -> str:
 def plan_lines(plan: Plan, width: int = 80, *, others: bool = True) -> list[str]:
     """The plan as plain lines of at most ``width`` characters (no word is ever cut).
 
-    The terminal, the accessible mode, ``run`` in a pipe and the ``.txt`` summary print these.
+    The terminal, the accessible mode, ``run`` in a pipe and the ``.txt`` summary print these:
+    the lines of :func:`plan_blocks`, one block after the other.
     """
-    lines = [*wrapped(plan.title, width, "", ""), *wrapped(plan.message, width, "", "")]
-    if not plan.groups:
-        lines += ["", *wrapped("Aucun dispositif ne correspond à cette situation.", width, "", "")]
-    for group in plan.groups:
-        lines += ("", group.title)
-        for a in group.actions:
-            lines += wrapped(a.line, width, f"{a.number:>2}. ", "    ")
+    return [line for block in plan_blocks(plan, width, others=others) for line in block]
+
+
+def plan_blocks(plan: Plan, width: int = 80, *, others: bool = True) -> list[tuple[str, ...]]:
+    """The lines of :func:`plan_lines` in blocks, each drawn from one part of the plan alone:
+    the title and message (with the line saying that nothing fits when no group), then each
+    group, the other dispositifs, the title of « Qui contacter », each contact that says how to
+    reach it, and those known without (with whether others came before). Each block is memoised
+    by its part: plans that share a group or a contact draw it once."""
+    blocks = [_head_block(plan.title, plan.message, not plan.groups, width)]
+    blocks += [_group_block(group, width) for group in plan.groups]
     if plan.others and others:
-        # each entry kept whole on its line: its spaces do not break
-        # (one longer than a line keeps its ordinary spaces: it wraps rather than overflow)
-        entries = " · ".join(entry.replace(" ", NBSP) if len(entry) <= width - 6 else entry
-                             for entry in (f"{a.number}. {a.short}" for a in plan.others))
-        lines += ["", *wrapped(f"Autres dispositifs possibles ({len(plan.others)}) : {entries}", width, "", "    ")]
+        blocks.append(_others_block(tuple(f"{a.number}. {a.short}" for a in plan.others), width))
     if plan.contacts:
-        lines += ("", "Qui contacter")
-        for c in plan.contacts:
-            if c.how:
-                lines += wrapped(c.joined(NBSP), width, "  - ", "    ")
-        if known := [c for c in plan.contacts if not c.how]:  # the employer, the médecin traitant…
-            also = "Aussi : " if len(known) < len(plan.contacts) else ""
-            lines += wrapped(also + " · ".join(f"{c.name}{NBSP}({f',{NBSP}'.join(map(str, c.actions))})"
-                                               for c in known), width, "  - ", "    ")
+        blocks.append(("", "Qui contacter"))
+        blocks += [_contact_block(c, width) for c in plan.contacts if c.how]
+        if known := tuple(c for c in plan.contacts if not c.how):  # the employer, the médecin traitant…
+            blocks.append(_known_block(known, len(known) < len(plan.contacts), width))
+    return blocks
+
+
+@functools.lru_cache(maxsize=1024)
+def _head_block(title: str, message: str, empty: bool, width: int) -> tuple[str, ...]:
+    lines = (*wrapped(title, width, "", ""), *wrapped(message, width, "", ""))
+    if empty:
+        lines += ("", *wrapped("Aucun dispositif ne correspond à cette situation.", width, "", ""))
     return lines
+
+
+@functools.lru_cache(maxsize=16384)
+def _group_block(group: Group, width: int) -> tuple[str, ...]:
+    lines: tuple[str, ...] = ("", group.title)
+    for a in group.actions:
+        lines += wrapped(a.line, width, f"{a.number:>2}. ", "    ")
+    return lines
+
+
+@functools.lru_cache(maxsize=4096)
+def _others_block(entries: tuple[str, ...], width: int) -> tuple[str, ...]:
+    # each entry kept whole on its line: its spaces do not break
+    # (one longer than a line keeps its ordinary spaces: it wraps rather than overflow)
+    text = " · ".join(entry.replace(" ", NBSP) if len(entry) <= width - 6 else entry for entry in entries)
+    return ("", *wrapped(f"Autres dispositifs possibles ({len(entries)}) : {text}", width, "", "    "))
+
+
+@functools.lru_cache(maxsize=4096)
+def _contact_block(contact: ContactLine, width: int) -> tuple[str, ...]:
+    return wrapped(contact.joined(NBSP), width, "  - ", "    ")
+
+
+@functools.lru_cache(maxsize=4096)
+def _known_block(known: tuple[ContactLine, ...], also: bool, width: int) -> tuple[str, ...]:
+    return wrapped(("Aussi : " if also else "") + " · ".join(f"{c.name}{NBSP}({f',{NBSP}'.join(map(str, c.actions))})"
+                                                            for c in known), width, "  - ", "    ")

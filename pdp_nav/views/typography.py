@@ -14,9 +14,11 @@ import textwrap
 from typing import Any
 
 NBSP = "\u00a0"
-_BEFORE = re.compile(r" ([?:;!»·›])")
-_AFTER = re.compile(r"(«|\bTél\.) ")
-"""After « and after the « Tél. » of a contact line: a line never ends with « Tél. » alone."""
+_BEFORE = tuple((" " + mark, NBSP + mark) for mark in "?:;!»·›")
+"""The space before each of these marks becomes a non-breaking one (each a plain replacement:
+a space is never a mark, so no replacement makes or hides a pair for another)."""
+_TEL = re.compile(r"\bTél\. ")
+"""After the « Tél. » of a contact line: a line never ends with « Tél. » alone."""
 
 
 def french(text: str) -> str:
@@ -27,7 +29,11 @@ def french(text: str) -> str:
 
     The result has the length of ``text``: character offsets (styles in a Rich text) still hold.
     """
-    return _AFTER.sub(r"\1" + NBSP, _BEFORE.sub(NBSP + r"\1", text))
+    if " " not in text:
+        return text
+    for pair in _BEFORE:
+        text = text.replace(*pair)
+    return _TEL.sub("Tél." + NBSP, text.replace("« ", "«" + NBSP))
 
 
 @functools.lru_cache(maxsize=16384)
