@@ -243,11 +243,18 @@ def fit_mask(tree: Tree, answers: Mapping[str, str]) -> int:
     for key_of, members, known, _ in groups:
         key = key_of(values)
         bits = known.get(key)
-        if bits is None:
-            dispositifs = tuple(tree.dispositifs.values())
-            bits = known[key] = sum(1 << i for i in members if dispositifs[i].when.matches(answers))
-        mask |= bits
+        mask |= _group_bits(tree, members, known, key, answers) if bits is None else bits
     return mask
+
+
+def _group_bits(tree: Tree, members: tuple[int, ...], known: dict[Any, int], key: Any,
+                answers: Mapping[str, str]) -> int:
+    """The bits of a group's dispositifs whose condition holds on ``answers``, kept in the group's
+    memo under ``key`` (the answers to its questions): what :func:`fit_mask` and :func:`walk_fits`
+    compute when the memo does not have it yet."""
+    dispositifs = tuple(tree.dispositifs.values())
+    bits = known[key] = sum(1 << i for i in members if dispositifs[i].when.matches(answers))
+    return bits
 
 
 _Group = tuple[Callable[[list[str | None]], Any], tuple[int, ...], dict[Any, int], tuple[int, ...]]
@@ -512,15 +519,12 @@ def walk_fits(tree: Tree) -> Iterator[tuple[list[Pair], dict[str, str], Outcome,
     """
     read, groups, always = _when_groups(tree)
     at = {node: n for n, node in enumerate(read)}
-    dispositifs = tuple(tree.dispositifs.values())
 
     def bits(group: _Group, values: list[str | None], answers: dict[str, str]) -> int:
         key_of, members, known, _ = group
         key = key_of(values)
         found = known.get(key)
-        if found is None:
-            found = known[key] = sum(1 << i for i in members if dispositifs[i].when.matches(answers))
-        return found
+        return _group_bits(tree, members, known, key, answers) if found is None else found
 
     visiting, shared, pos = 0, 0, None
     values: list[str | None] = []
@@ -541,8 +545,9 @@ def walk_fits(tree: Tree) -> Iterator[tuple[list[Pair], dict[str, str], Outcome,
             values[pos] = option.id
         mask = shared
         for key_of, members, known, _ in own:  # bits(), inlined: this runs for every path
-            found = known.get(key_of(values))
-            mask |= bits((key_of, members, known, ()), values, answers) if found is None else found
+            key = key_of(values)
+            found = known.get(key)
+            mask |= _group_bits(tree, members, known, key, answers) if found is None else found
         yield steps, answers, outcome, mask
         steps.pop()
         del answers[question.id]
