@@ -165,14 +165,14 @@ def json_records(tree: Tree, sel: Selection, lead: str = "") -> Iterator[str]:
             parts = [steps[id(o)] for _, o in prefix]
             head_answers, head_steps = "".join(a + "," for a, _ in parts), "".join(s + "," for _, s in parts)
             last_prefix = prefix
-        if last is None:  # the path ends with its prefix
+        if last is None:  # the path ends with its prefix: its last comma dropped
+            before_answer = before_step = ""
             answer, step = head_answers[:-1], head_steps[:-1]
-            yield (f'{{{lead}"index":{index},"answers":{{{answer}}},"steps":[{step}],'
-                   f'"outcome":{outcomes[outcome.id]},{lists(ids, contacts)}}}')
         else:  # the prefix and the last step written straight into the line (no copy of the prefix)
+            before_answer, before_step = head_answers, head_steps
             answer, step = steps[id(last[1])]
-            yield (f'{{{lead}"index":{index},"answers":{{{head_answers}{answer}}},"steps":[{head_steps}{step}],'
-                   f'"outcome":{outcomes[outcome.id]},{lists(ids, contacts)}}}')
+        yield (f'{{{lead}"index":{index},"answers":{{{before_answer}{answer}}},"steps":[{before_step}{step}],'
+               f'"outcome":{outcomes[outcome.id]},{lists(ids, contacts)}}}')
 
 
 def header(tree: Tree, sel: Selection) -> dict[str, Any]:
