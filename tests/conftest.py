@@ -37,6 +37,25 @@ def pytest_configure(config: pytest.Config) -> None:
                          daemon=True).start()
 
 
+COLLECTED = pytest.StashKey[list[str]]()
+"""The node ids of every test collected in this process, before ``-k``, ``-m`` or ``--deselect``."""
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Keep the ids of every collected test, before any selection, for :func:`collected_ids`."""
+    config.stash[COLLECTED] = [item.nodeid for item in items]
+
+
+def collected_ids(config: pytest.Config) -> list[str] | None:
+    """Every test id this run collected, when it collected whole directories (``pytest``,
+    ``pytest tests``): then each module in them was collected whole. None when the run named
+    files or tests, or collected nothing yet."""
+    if any("::" in arg or not (config.invocation_params.dir / arg).is_dir() for arg in config.args):
+        return None
+    return config.stash.get(COLLECTED, None)
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_unconfigure(config: pytest.Config) -> None:
     """In an xdist worker, once pytest's own last checks are done (its unraisable-exception hook
