@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import json
 import random
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,7 @@ import pytest
 
 from pdp_nav.content import schema
 from pdp_nav.content.files import data_dir
-from pdp_nav.content.schema_accept import compile_schemas, is_valid
+from pdp_nav.content.schema_accept import FORMATS, compile_schemas, is_valid
 from pdp_nav.content.yamlio import read_yaml
 
 TREES = data_dir()
@@ -126,8 +127,31 @@ def test_a_schema_with_an_unknown_keyword_is_not_compiled() -> None:
     """A keyword the compiler does not know leaves that schema to jsonschema alone."""
     schemas = {"a": {"$id": "https://x/a.json", "type": "object", "dependentRequired": {"x": ["y"]}},
                "b": {"$id": "https://x/b.json", "type": "object", "properties": {"y": {"$ref": "a.json"}}}}
-    assert compile_schemas(schemas, jsonschema.Draft202012Validator.FORMAT_CHECKER) == {}
-    assert compile_schemas({"c": {"$id": "https://x/c.json", "$dynamicRef": "#x"}}, None) == {}
+    assert compile_schemas(schemas) == {}
+    assert compile_schemas({"c": {"$id": "https://x/c.json", "$dynamicRef": "#x"}}) == {}
+
+
+DATES = ["2026-11-29", "2024-02-29", "2025-02-29", "2026-02-30", "2026-13-01", "2026-00-10", "2026-01-00",
+         "0000-01-01", "0001-01-01", "9999-12-31", "2026-1-01", "26-01-01", "20260101", "2026-W01-1",
+         "2026-11-29\n", " 2026-11-29", "2026-11-29T10:00", "2026/11/29", "２０２６-１１-２９", "2026-11-2٩",
+         "", "x", "2026-11-29 "]
+
+
+def test_the_compiled_formats_are_jsonschemas_own() -> None:
+    """Each compiled ``format`` gives jsonschema's answer, on real days, impossible days and near misses
+    (a valid file is then checked without importing jsonschema); an unknown format is not compiled."""
+    checker = jsonschema.Draft202012Validator.FORMAT_CHECKER
+    assert set(FORMATS) == {"date"}  # the only format the published schemas use: see below
+    used = {f for s in schema._schemas().values() for f in re.findall(r'"format": "([^"]+)"', json.dumps(s))}
+    assert used <= set(FORMATS)
+    for name, conforms in FORMATS.items():
+        answers = {value: conforms(value) for value in DATES}
+        assert answers == {value: checker.conforms(value, name) for value in DATES}
+        assert True in answers.values() and False in answers.values()
+    dated = {"$id": "https://x/d.json", "type": "object", "properties": {"d": {"format": "date"}}}
+    check = compile_schemas({"d": dated})["d"]
+    assert [check({"d": v}) for v in ("2026-11-29", "2026-02-30", 20261129, None)] == [True, False, True, True]
+    assert compile_schemas({"e": {**dated, "properties": {"d": {"format": "email"}}}}) == {}
 
 
 def test_an_invalid_file_still_gets_every_french_message(tmp_path: Path) -> None:

@@ -20,7 +20,7 @@ from .yamlio import Document
 def _check_top(doc: Document, schema: str) -> list[Problem]:
     if doc.data is None:
         return [Problem(doc.loc(), "fichier vide : il doit contenir « format_version: 1 » et ses sections")]
-    from .schema import schema_problems  # jsonschema only for a cold load
+    from .schema import schema_problems  # start-up: schemas are checked on a cold load only
 
     return list(doc.problems) + schema_problems(doc, schema)
 

@@ -1,8 +1,8 @@
 """JSON Schema checks of the YAML files, with French messages placed at file:line:column.
 
 The schemas are the published ones (``trees/schema/*.schema.json``, shipped as
-``pdp_nav/trees/schema``). jsonschema is imported lazily: only a cold load, ``validate``
-and scenario files pay for it.
+``pdp_nav/trees/schema``). A valid file is recognised by the compiled check
+(``schema_accept``); jsonschema is imported only to word the errors of an invalid one.
 """
 
 from __future__ import annotations
@@ -31,17 +31,15 @@ def _schemas() -> dict[str, Any]:
 
 @cache
 def _accept_checks() -> dict[str, Any]:
-    """The compiled yes/no checks (``schema_accept``), with the same format checker as jsonschema."""
-    import jsonschema  # start-up: only a cold load checks schemas
+    """The compiled yes/no checks (``schema_accept``)."""
+    from .schema_accept import compile_schemas  # start-up: compiled on a cold load only
 
-    from .schema_accept import compile_schemas
-
-    return compile_schemas(_schemas(), jsonschema.Draft202012Validator.FORMAT_CHECKER)
+    return compile_schemas(_schemas())
 
 
 @cache
 def _validators() -> dict[str, Any]:
-    import jsonschema  # lazy: only cold loads and `validate` pay for it
+    import jsonschema  # start-up: only the errors of an invalid file are worded by jsonschema
     from referencing import Registry, Resource
 
     schemas = _schemas()
