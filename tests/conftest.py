@@ -8,6 +8,7 @@ import gc
 import importlib
 import os
 import shutil
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +17,12 @@ import pytest
 
 from .chromium import Pages
 from .helpers import SHIPPED, write_tree
+
+# Issue #12: keep pytest's rewritten bytecode of the test modules (tests/__pycache__, as pytest does
+# by default) even where PYTHONDONTWRITEBYTECODE is set (this machine and CI set it): every test
+# process rewrote and compiled every test module again, about 2 s of CPU each. Set here, before
+# the test modules are collected; pdp_nav's own bytecode is written by pytest_configure.
+sys.dont_write_bytecode = False
 
 
 def pytest_configure(config: pytest.Config) -> None:
