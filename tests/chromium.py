@@ -1,7 +1,7 @@
 """One headless Chromium per test process, driven over its DevTools pipe (fixture ``chromium``).
 
 The offline page's JavaScript (tests/test_export_html.py) and the printed summary
-(tests/test_plan_formats.py) run in it: a launch costs seconds of CPU, a page milliseconds.
+(tests/test_plan_formats.py) run in it: a launch costs seconds of CPU, a page a fraction of one.
 """
 
 from __future__ import annotations
@@ -30,9 +30,9 @@ A4 = {"paperWidth": 210 / 25.4, "paperHeight": 297 / 25.4}
 class Browser:
     """One headless Chromium for the whole module, driven over its DevTools pipe.
 
-    A launch costs seconds of CPU; a page costs milliseconds. Each page still starts as with
-    ``--dump-dom`` in a fresh profile: its own browser context (no storage, no history shared)
-    and a new tab, closed after.
+    A launch costs seconds of CPU, a page a fraction of one. The pages are loaded one after the
+    other in one tab, in a browser context of its own, each after a blank page and with an emptied
+    history (see :meth:`_tab`).
     """
 
     FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -57,6 +57,11 @@ class Browser:
         self._buffer = b""
         self._events: list[dict] = []
         self._id = 0
+        self._session: str | None = None
+        profile.mkdir(parents=True, exist_ok=True)
+        blank = profile / "blank.html"  # what each page follows (see _tab)
+        blank.write_text("<!DOCTYPE html><title></title>", encoding="utf-8")
+        self._blank = blank.as_uri()
 
     def send(self, method: str, session: str | None = None, timeout: float = 120, **params) -> dict:
         """Send one command and return its result (events met meanwhile are kept)."""
@@ -121,31 +126,43 @@ class Browser:
             self.send("Page.printToPDF", session, displayHeaderFooter=False, **A4)["data"]))()
 
     def _tab(self, url: str, read: Callable[[str], Any]) -> Callable[[], Any]:
-        """Start loading ``url`` in a new tab of a fresh browser context (no storage, no history
-        shared); the function returned waits for the load, then gives ``read(session)``."""
-        context = self.send("Target.createBrowserContext")["browserContextId"]
-        session = None
+        """Start loading ``url`` in the tab; the function returned waits for the load, then gives
+        ``read(session)``.
+
+        The tab is made once, in a browser context of its own (no storage shared with any other
+        profile; the page keeps none). Each page then starts as in a new tab: after a blank page,
+        with an emptied history, so that its back button never reaches an earlier page. A new tab
+        and context per page cost a renderer process each: about twice the CPU (issue #12). A load
+        is recognised by its navigation's id, so that a page left loading by a failed test is never
+        taken for the next one.
+        """
+        if self._session is None:
+            context = self.send("Target.createBrowserContext")["browserContextId"]
+            target = self.send("Target.createTarget", url="about:blank", browserContextId=context)["targetId"]
+            self._session = self.send("Target.attachToTarget", targetId=target, flatten=True)["sessionId"]
+            self.send("Page.enable", self._session)
+            self.send("Page.setLifecycleEventsEnabled", self._session, enabled=True)
+        session = self._session
+
+        def navigate(to: str) -> Callable[[], None]:
+            started = self.send("Page.navigate", session, url=to)
+            assert "errorText" not in started, (to, started)
+            loader = started["loaderId"]
+            return lambda: self._next(lambda m: m.get("method") == "Page.lifecycleEvent" and m.get("sessionId") == session
+                                      and m["params"]["name"] == "load" and m["params"]["loaderId"] == loader,
+                                      120, "loading " + to)
+
+        navigate(self._blank)()
+        self.send("Page.resetNavigationHistory", session)
+        loaded = navigate(url)
 
         def finish() -> Any:
             try:
-                assert session is not None
-                self._next(lambda m: m.get("method") == "Page.loadEventFired" and m.get("sessionId") == session,
-                           120, "loading " + url)
+                loaded()
                 return read(session)
             finally:
-                if self.process.poll() is None:  # else the assertion above says what happened
-                    self.send("Target.disposeBrowserContext", browserContextId=context)
                 self._events = [e for e in self._events if e.get("sessionId") not in (None, session)]
 
-        try:
-            target = self.send("Target.createTarget", url="about:blank", browserContextId=context)["targetId"]
-            session = self.send("Target.attachToTarget", targetId=target, flatten=True)["sessionId"]
-            self.send("Page.enable", session)
-            self.send("Page.navigate", session, url=url)
-        except BaseException:
-            if self.process.poll() is None:
-                self.send("Target.disposeBrowserContext", browserContextId=context)
-            raise
         return finish
 
     def close(self) -> None:

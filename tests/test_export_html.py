@@ -178,6 +178,19 @@ class TestInChromium:
             })
         return expected
 
+    def test_each_page_starts_as_in_a_new_tab(self, chromium, tmp_path: Path) -> None:
+        """The pages share one tab (tests/chromium.py), yet each starts with a history of its own
+        (a blank page, then itself: its back button reaches no earlier page), and a page left
+        loading by a failed test is never taken for the next one."""
+        page = tmp_path / "history.html"
+        page.write_text("<!DOCTYPE html><title>x</title><script>document.title = 'entrées ' + history.length"
+                        " + ' ' + location.hash</script>", encoding="utf-8")
+        assert "<title>entrées 2 #a</title>" in chromium(page, "#a")
+        left = tmp_path / "left.html"
+        left.write_text("<!DOCTYPE html><title>abandonnée</title>", encoding="utf-8")
+        chromium.open(left, "")  # never read, as when a test fails before reading its page
+        assert "<title>entrées 2 #b</title>" in chromium(page, "#b")
+
     def test_javascript_equals_python_on_every_path(self, chromium, rich_tree, tmp_path: Path) -> None:
         """Same paths in the same order; same dispositifs, order, reasons, exclusions and contacts."""
         page = tmp_path / "page.html"
