@@ -26,7 +26,8 @@ sys.dont_write_bytecode = False
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Before the xdist workers start, in the main process (issue #12: the suite's wall time).
+    """In each test process, the garbage collector's thresholds; before the xdist workers start, in
+    the main process (issue #12: the suite's wall time):
 
     - Compile pdp_nav's modules once. The tests start pdp-nav about 120 times (terminals, signals,
       pipes). Where PYTHONDONTWRITEBYTECODE is set (this machine and CI set it), nothing writes the
@@ -36,6 +37,10 @@ def pytest_configure(config: pytest.Config) -> None:
       the final summary, after the last test: a second of the run's end, while this process is idle
       now, waiting for the workers to collect the tests.
     """
+    # The collector runs every 50,000 allocations instead of every 700: the tests over every path
+    # allocate tens of millions of acyclic objects (paths, memos) and each full collection walked
+    # everything alive. Measured: about 5.5 s of CPU in the collector per run, now under 2 s.
+    gc.set_threshold(50_000, 10, 10)
     if not hasattr(config, "workerinput"):
         import pdp_nav
 
