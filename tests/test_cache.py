@@ -131,6 +131,20 @@ def test_stale_entries_are_ignored(change: str, tmp_path: Path, cache_root: Path
     assert len(entries(cache_root)) == 1  # one slot per tree directory
 
 
+def test_the_code_stamp_covers_every_module_and_schema() -> None:
+    """The key of an entry holds the size and date of every module of the package, sub-packages
+    included, and of every published schema (issue #12): a changed check makes entries stale."""
+    import pdp_nav
+    from pdp_nav.content.files import data_dir
+
+    package = Path(pdp_nav.__file__).resolve().parent
+    stamp = {name: (size, mtime) for name, size, mtime in cache._code_stamp()}
+    modules = {p.relative_to(package).as_posix(): p for p in package.rglob("*.py")}
+    schemas = {p.name: p for p in (data_dir() / "schema").glob("*.json")}
+    assert "core/engine.py" in modules and "content/cache.py" in modules and "arbre.schema.json" in schemas
+    assert stamp == {name: (p.stat().st_size, p.stat().st_mtime_ns) for name, p in {**modules, **schemas}.items()}
+
+
 def test_a_tree_broken_after_caching_is_reported(tmp_path: Path, cache_root: Path) -> None:
     """The cache never hides an error introduced since the last run."""
     tree_dir = write_tree(tmp_path)

@@ -139,15 +139,22 @@ def _code_stamp() -> list[Any]:
     process: the code a process runs is the code it imported.
     """
 
-    package = Path(__file__).resolve().parent.parent  # every module, sub-packages included
+    package = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))  # every module, sub-packages included
+    named: list[tuple[str, str]] = []  # (name in the stamp, path); os.walk: a fifth of rglob's time
+    for folder, subfolders, files in os.walk(package):
+        subfolders[:] = sorted(d for d in subfolders if d != "__pycache__")
+        where = os.path.relpath(folder, package).replace(os.sep, "/")
+        named += [(name if where == "." else f"{where}/{name}", os.path.join(folder, name))
+                  for name in files if name.endswith(".py")]
+    schemas = data_dir() / "schema"
+    named += [(path.name, str(path)) for path in schemas.glob("*.json")]
     stamp: list[Any] = []
-    for path in sorted([*package.rglob("*.py"), *(data_dir() / "schema").glob("*.json")]):
+    for name, path in sorted(named):
         try:
-            st = path.stat()
+            st = os.stat(path)
         except OSError:
             continue
-        stamp.append([path.relative_to(package).as_posix() if path.is_relative_to(package) else path.name,
-                      st.st_size, st.st_mtime_ns])
+        stamp.append([name, st.st_size, st.st_mtime_ns])
     return stamp
 
 
