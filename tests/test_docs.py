@@ -108,11 +108,11 @@ def test_readme_counts_the_bad_input_cases_of_each_table(request: pytest.Fixture
     files = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "tests").glob("test_bad_inputs*.py"))
     ids = collected_ids(request.config)
     if ids is None or not set(files) <= {i.split("::")[0] for i in ids}:
-        # a run of some files only: collect those (in this process: no xdist workers, and without
+        # a run of some files only: collect those (in one process: no xdist workers, and without
         # the hypothesis plugin, whose import is most of the time of this collection)
         ids = subprocess.run(
             [sys.executable, "-m", "pytest", "--collect-only", "-q", "-n0", "-p", "no:cacheprovider",
-             "-p", "no:randomly", "-p", "no:hypothesispytest", *files],
+             "-p", "no:hypothesispytest", *files],
             cwd=ROOT, capture_output=True, text=True, timeout=300, check=True).stdout.splitlines()
     counts: dict[str, int] = {}
     for line in ids:
