@@ -10,7 +10,6 @@ import os
 import shutil
 import sys
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -161,17 +160,3 @@ def chromium(tmp_path_factory: pytest.TempPathFactory):
     pages = Pages(lambda: tmp_path_factory.mktemp("chromium"))
     yield pages
     pages.close()
-
-
-@pytest.fixture
-def no_gc() -> Iterator[None]:
-    """The cyclic garbage collector paused during the test (``pdp_nav.content.load.gc_paused``).
-
-    The tests over every path of the shipped tree hold 10^4 to 10^5 objects without cycles (leaves,
-    classes, memos) while they make millions of short-lived ones: each full collection walked the
-    long-lived ones again, 10 to 20 % of their time. Nothing is lost: it runs again afterwards.
-    """
-    from pdp_nav.content.load import gc_paused
-
-    with gc_paused():
-        yield

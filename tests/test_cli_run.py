@@ -298,7 +298,6 @@ def test_unknown_departement(tree_dir: Path, tmp_path: Path, capsys: pytest.Capt
 
 
 @pytest.mark.slow
-@pytest.mark.usefixtures("no_gc")
 def test_every_path_of_the_shipped_tree(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Every root-to-outcome path of trees/ replays as an answers file and proposes a dispositif.
 

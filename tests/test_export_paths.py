@@ -95,7 +95,6 @@ class TestFormats:
             assert {c for r in records for c in r["contacts"]} >= {"spst-bis", "cap-emploi"}
 
     @pytest.mark.slow
-    @pytest.mark.usefixtures("no_gc")
     def test_fast_json_is_the_records_for_every_selection(self, tmp_path: Path,
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
         """json_records (cached fragments, shared prefixes) encodes exactly what records() gives.

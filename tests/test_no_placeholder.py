@@ -154,7 +154,6 @@ def covering_answers(tree, national=None) -> list[dict[str, str]]:  # noqa: ANN0
 
 
 @pytest.mark.slow
-@pytest.mark.usefixtures("no_gc")
 def test_no_placeholder_on_any_path(placeholders: Path) -> None:
     """Every path, with no département, every shipped overlay and an overlay left entirely unfilled.
 
