@@ -274,8 +274,7 @@ class _Composer:
             if event.tag in (None, "!"):
                 if tag == _INT:  # plain decimal digits or text: int() is what PyYAML would return
                     return int(event.value) if _DECIMAL.match(event.value) else event.value
-                if (tag.endswith(":timestamp") or tag.endswith(":int") and not _DECIMAL.match(event.value)
-                        or tag.endswith(":float") and ("_" in event.value or ":" in event.value)):
+                if tag.endswith(":timestamp") or tag.endswith(":float") and ("_" in event.value or ":" in event.value):
                     return event.value
             node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
             return self.constructor.construct_object(node)
