@@ -6,6 +6,7 @@ import compileall
 import fcntl
 import gc
 import importlib
+import itertools
 import os
 import shutil
 import sys
@@ -116,8 +117,7 @@ def shipped_cache(tmp_path_factory: pytest.TempPathFactory) -> Path | None:
 
 
 @pytest.fixture(autouse=True)
-def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory,
-                  request: pytest.FixtureRequest) -> None:
+def _isolated_env(monkeypatch: pytest.MonkeyPatch, _homes: Path, request: pytest.FixtureRequest) -> None:
     """Tests never read the user's config/cache nor a département set in the environment.
 
     Each test has its own cache directory, holding a copy of the shipped tree's entry
@@ -129,22 +129,35 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.Temp
                 "PDP_NAV_NO_CACHE", "PDP_NAV_CACHE_DIR", "COLUMNS", "LINES"):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("PDP_NAV_TODAY", "2026-11-29")
-    home = tmp_path_factory.mktemp("home")  # one numbered directory per test (each mktemp lists them all)
+    home = _homes / str(next(_HOME_NUMBERS))
     cache_home, config_home = home / "cache", home / "config"
-    cache_home.mkdir()
+    cache_home.mkdir(parents=True)
     config_home.mkdir()
     if request.node.get_closest_marker("cold_cache") is None:
         seed = request.getfixturevalue("shipped_cache")
         if seed is not None:
-            shutil.copytree(seed, cache_home / "pdp-nav", copy_function=_copy_writable)
+            (cache_home / "pdp-nav").mkdir(mode=0o700)  # as the cache makes it
+            for entry in os.scandir(seed):  # the seed's entries, each a private copy (0600, as the cache writes them)
+                target = cache_home / "pdp-nav" / entry.name
+                shutil.copyfile(entry.path, target)
+                target.chmod(0o600)
     monkeypatch.setenv("XDG_CACHE_HOME", str(cache_home))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(config_home))
 
 
-def _copy_writable(source: str, target: str) -> None:
-    """A private copy (0600, as the cache writes them) of a read-only seed entry."""
-    shutil.copyfile(source, target)
-    os.chmod(target, 0o600)
+_HOME_NUMBERS = itertools.count()
+
+
+@pytest.fixture(scope="session")
+def _homes(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The directory of this test process's homes (``homes/0``, ``homes/1``…, one per test).
+
+    Numbered here rather than by ``mktemp``: each ``mktemp`` lists the directory it numbers in,
+    and a worker makes about 600 homes (issue #12: 3 ms per test, the listing growing with each).
+    """
+    homes = tmp_path_factory.getbasetemp() / "homes"
+    homes.mkdir()
+    return homes
 
 
 @pytest.fixture
