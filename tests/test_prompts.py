@@ -119,6 +119,31 @@ class TestMenuKeys:
         keys(LEFT + ENTER)
         assert prompts.select("Où ?", ITEMS) == "arret"
 
+    def test_the_menus_of_a_session_share_one_application(self, keys, monkeypatch) -> None:
+        """prompt_toolkit's application (its default key bindings, ~10 ms to load) is made once per
+        terminal session; each menu still brings its own keys (← only where going back is
+        offered), and a menu after a Ctrl-C or a help reads keys again. Another session (another
+        terminal) gets its own."""
+        from prompt_toolkit.application import Application
+
+        made = []
+        init = Application.__init__
+        monkeypatch.setattr(Application, "__init__", lambda app, *a, **k: (made.append(app), init(app, *a, **k))[1])
+        keys(LEFT)
+        assert prompts.select("Où ?", ITEMS, back="back") == "back"
+        keys(CTRL_C)
+        with pytest.raises(Interrupted):
+            prompts.select("Où ?", ITEMS, back="back")
+        keys(LEFT + DOWN + "?" + ENTER)
+        assert prompts.select("Où ?", ITEMS, on_help=lambda: None) == "reprise"
+        keys(LEFT + ENTER)
+        assert prompts.select("Où ?", ITEMS) == "arret"
+        assert len(made) == 1
+        with create_pipe_input() as pipe, create_app_session(input=pipe, output=DummyOutput()):
+            pipe.send_text("3" + ENTER)
+            assert prompts.select("Où ?", ITEMS) == "poste"
+        assert len(made) == 2 and made[1] is not made[0]
+
     @pytest.mark.parametrize("key", [CTRL_C, CTRL_D])
     def test_ctrl_c_and_ctrl_d_interrupt(self, keys, key: str) -> None:
         """Ctrl-C and Ctrl-D raise Interrupted with the French message."""
