@@ -42,15 +42,20 @@ def terminal_signals() -> None:
 
 
 class Child(pexpect.spawn):
-    """pexpect's ``spawn`` without its fixed sleeps, which add up over the suite.
+    """pexpect's ``spawn`` without its fixed sleeps, which add up over the suite, and reading all
+    the output that is there at once.
 
     None before each ``send`` (0.05 s by default): the tests send keys once they have seen the
     prompt's text, never by time. After the end of the output, :meth:`close` waits for the
     child's own exit instead of sleeping 0.1 s then killing it if it is still there.
+
+    Reads of up to 64 KB, not 2,000 bytes: a screen drawn at once (the plan printed, then the menu
+    under it) is read at once, so that :meth:`Session.display` right after the menu's hint never
+    shows the menu cut in the middle of a word (it did when the menu came just after the plan).
     """
 
     def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, maxread=65536, **kwargs)
         self.delaybeforesend = None
 
     def close(self, force: bool = True) -> None:
