@@ -123,9 +123,9 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, _homes: Path, request: pytest
 
     Each test has its own cache directory, holding a copy of the shipped tree's entry
     (:func:`shipped_cache`), except the tests marked ``cold_cache``, which start from an empty one.
-    Its home is removed once it has passed, as its ``tmp_path`` is (``tmp_path_retention_policy``
-    in pyproject.toml): a run no longer leaves ~10,000 files that pytest removed at the end of a
-    later run, alone (issue #12: about 3 s of the run's end).
+    Its home is removed once it has passed (kept otherwise), as its ``tmp_path`` is
+    (``tmp_path_retention_policy`` in pyproject.toml): a run no longer leaves ~10,000 files that
+    pytest removed at the end of a later run, alone (issue #12: about 3 s of the run's end).
     """
     # COLUMNS and LINES: pytest-xdist's workers set them (80×24), and Rich would take them over
     # the size of the terminal a test opens
@@ -148,7 +148,7 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, _homes: Path, request: pytest
     monkeypatch.setenv("XDG_CACHE_HOME", str(cache_home))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(config_home))
     yield
-    if all(request.node.stash.get(PASSED, {}).values()):  # kept for a failed test, as its tmp_path
+    if all(request.node.stash.get(PASSED, {}).values()):  # kept for a failed or skipped test, as its tmp_path
         shutil.rmtree(home, ignore_errors=True)
 
 
