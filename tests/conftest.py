@@ -120,7 +120,8 @@ def shipped_cache(tmp_path_factory: pytest.TempPathFactory) -> Path | None:
 
 
 @pytest.fixture(autouse=True)
-def _isolated_env(monkeypatch: pytest.MonkeyPatch, _homes: Path, request: pytest.FixtureRequest) -> Iterator[None]:
+def _isolated_env(monkeypatch: pytest.MonkeyPatch, _homes: Iterator[Path],
+                  request: pytest.FixtureRequest) -> Iterator[None]:
     """Tests never read the user's config/cache nor a département set in the environment.
 
     Each test has its own cache directory, holding a copy of the shipped tree's entry
@@ -135,7 +136,7 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, _homes: Path, request: pytest
                 "PDP_NAV_NO_CACHE", "PDP_NAV_CACHE_DIR", "COLUMNS", "LINES"):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("PDP_NAV_TODAY", "2026-11-29")
-    home = _homes / str(next(_HOME_NUMBERS))
+    home = next(_homes)
     cache_home, config_home = home / "cache", home / "config"
     cache_home.mkdir(parents=True)
     config_home.mkdir()
@@ -154,7 +155,6 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, _homes: Path, request: pytest
         shutil.rmtree(home, ignore_errors=True)
 
 
-_HOME_NUMBERS = itertools.count()
 PASSED = pytest.StashKey[dict[str, bool]]()
 """Whether each phase of a test (setup, call) passed, once reported."""
 
@@ -169,15 +169,15 @@ def pytest_runtest_makereport(item: pytest.Item,
 
 
 @pytest.fixture(scope="session")
-def _homes(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The directory of this test process's homes (``homes/0``, ``homes/1``…, one per test).
+def _homes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The homes of this test process's tests, one after the other (``homes/0``, ``homes/1``…).
 
     Numbered here rather than by ``mktemp``: each ``mktemp`` lists the directory it numbers in,
     and a worker makes about 600 homes (issue #12: 3 ms per test, the listing growing with each).
     """
-    homes = tmp_path_factory.getbasetemp() / "homes"
-    homes.mkdir()
-    return homes
+    root = tmp_path_factory.getbasetemp() / "homes"
+    root.mkdir()
+    return (root / str(n) for n in itertools.count())
 
 
 @pytest.fixture
