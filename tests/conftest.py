@@ -10,6 +10,7 @@ import itertools
 import os
 import shutil
 import sys
+import tempfile
 import threading
 from collections.abc import Generator, Iterator
 from pathlib import Path
@@ -24,6 +25,50 @@ from .helpers import SHIPPED, write_tree
 # process rewrote and compiled every test module again, about 2 s of CPU each. Set here, before
 # the test modules are collected; pdp_nav's own bytecode is written by pytest_configure.
 sys.dont_write_bytecode = False
+
+MEMORY = Path("/dev/shm")
+"""Where the suite's temporary files go, when :func:`memory_tempdir` allows it."""
+MEMORY_FREE = 2 << 30
+"""Room a memory file system must have free for the suite to use it (a run holds about 100 MB at
+most: a test of huge files writes one of 50 MB)."""
+
+
+def memory_tempdir(environ: dict[str, str], mounts: str, free: int) -> Path | None:
+    """:data:`MEMORY`, when the suite's temporary files should go there rather than to the disk.
+
+    Each test writes its home (cache and configuration), trees, summaries and exports, and pytest
+    removes them as it passes: tens of thousands of creations and removals of files and
+    directories per run, which a memory file system does 10 to 20 times faster than this machine's
+    ext4 (issue #12: 3 to 4 s of the run's wall time). Only where /dev/shm is a tmpfs with
+    :data:`MEMORY_FREE` free and no TMPDIR says where temporary files go; ``--basetemp`` still
+    takes precedence, as always. ``mounts`` is the text of /proc/self/mounts; ``free`` the bytes
+    free on :data:`MEMORY` (0 when it cannot be read).
+    """
+    if environ.get("TMPDIR") or free < MEMORY_FREE:
+        return None
+    tmpfs = any(fields[1:3] == [str(MEMORY), "tmpfs"] for fields in map(str.split, mounts.splitlines()))
+    return MEMORY if tmpfs and os.access(MEMORY, os.W_OK | os.X_OK) else None
+
+
+def _free(path: Path) -> int:
+    try:
+        found = os.statvfs(path)
+    except OSError:
+        return 0
+    return found.f_bavail * found.f_frsize
+
+
+def _mounts() -> str:
+    try:
+        return Path("/proc/self/mounts").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
+
+
+# Set at import, in the main process and each worker, before pytest makes its base temporary
+# directory (pytest-of-USER/pytest-N under tempfile.gettempdir()) and before any test asks for one.
+if (_memory := memory_tempdir(dict(os.environ), _mounts(), _free(MEMORY))) is not None:
+    tempfile.tempdir = str(_memory)
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -1,0 +1,45 @@
+"""The suite's own set-up (tests/conftest.py): where its temporary files go."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from .conftest import MEMORY, MEMORY_FREE, _free, _mounts, memory_tempdir
+
+SHM = "tmpfs /dev/shm tmpfs rw,nosuid,nodev,inode64 0 0\n"
+DISK = "/dev/vda / ext4 rw,relatime 0 0\n"
+writable = pytest.mark.skipif(not os.access(MEMORY, os.W_OK | os.X_OK), reason=f"{MEMORY} absent ou non inscriptible")
+
+
+@writable
+def test_a_memory_file_system_with_room_is_used() -> None:
+    assert memory_tempdir({}, DISK + SHM, MEMORY_FREE) == MEMORY
+
+
+@pytest.mark.parametrize(("environ", "mounts", "free"), [
+    ({"TMPDIR": "/var/tmp"}, DISK + SHM, MEMORY_FREE),  # the user says where
+    ({}, DISK + SHM, MEMORY_FREE - 1),  # too little room (e.g. a container's 64 MB /dev/shm)
+    ({}, DISK, MEMORY_FREE),  # /dev/shm is not mounted apart: it is on the disk
+    ({}, DISK + "/dev/vdb /dev/shm ext4 rw 0 0\n", MEMORY_FREE),  # mounted, but not in memory
+    ({}, "", MEMORY_FREE),  # no /proc (another system)
+])
+def test_otherwise_the_usual_temporary_directory(environ: dict[str, str], mounts: str, free: int) -> None:
+    assert memory_tempdir(environ, mounts, free) is None
+
+
+def test_this_run_follows_the_rule(tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    """This run's files are where the rule says: the tests' tmp_path and tempfile's own directory
+    (``--basetemp``, when given, places the tmp_path)."""
+    chosen = memory_tempdir(dict(os.environ), _mounts(), _free(MEMORY))
+    if request.config.option.basetemp:
+        assert tmp_path.is_relative_to(Path(request.config.option.basetemp).resolve())
+    elif chosen is None:
+        assert not tmp_path.is_relative_to(MEMORY) or os.environ.get("TMPDIR", "").startswith(str(MEMORY))
+    else:
+        assert tmp_path.is_relative_to(chosen)
+    if chosen is not None:
+        assert tempfile.gettempdir() == str(chosen)
