@@ -9,11 +9,13 @@ import importlib
 import itertools
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import threading
 from collections.abc import Generator, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -79,6 +81,7 @@ def pytest_configure(config: pytest.Config) -> None:
       pipes). Where PYTHONDONTWRITEBYTECODE is set (this machine and CI set it), nothing writes the
       bytecode of an editable install, and each of those processes compiled the package again:
       about 50 ms each.
+    - Start making the shipped tree's seed cache entry, in a process of its own (:func:`_start_seed`).
     - Import hypothesis in the background. Its pytest plugin imports it in this process only for
       the final summary, after the last test: a second of the run's end, while this process is idle
       now, waiting for the workers to collect the tests.
@@ -93,6 +96,7 @@ def pytest_configure(config: pytest.Config) -> None:
         import pdp_nav
 
         compileall.compile_dir(Path(pdp_nav.__file__).parent, quiet=1)
+        _start_seed(config)
         threading.Thread(target=importlib.import_module, args=("hypothesis.internal.observability",),
                          daemon=True).start()
 
@@ -124,44 +128,85 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     process ends (a second or more of the run's end, measured)."""
     if hasattr(config, "workerinput"):
         gc.freeze()
+    elif SEED in config.stash:  # the main process: the seed entry's process and directory go
+        root, process = config.stash[SEED]
+        process.kill()  # long ended, unless the run was shorter than making the entry
+        process.wait()
+        shutil.rmtree(root, ignore_errors=True)
+
+
+SEED = pytest.StashKey[tuple[Path, subprocess.Popen[bytes]]]()
+"""In the main process: the directory of the shipped tree's seed cache entry, and the process making it."""
+SEED_SCRIPT = """
+import sys
+from pathlib import Path
+from pdp_nav.content import cache
+from pdp_nav.content.load import load_tree
+from pdp_nav.errors import PdpNavError
+trees, root = map(Path, sys.argv[1:])
+try:
+    load_tree(trees)
+except PdpNavError:
+    sys.exit(3)  # an invalid tree: the tests that load it say why
+made = cache.entry_path(trees)
+assert made is not None and made.is_file(), 'the shipped tree was not cached'
+made.chmod(0o400)
+(root / 'making' / 'pdp-nav').rename(root / 'pdp-nav')
+"""
+
+
+def _start_seed(config: pytest.Config) -> None:
+    """Start making the shipped tree's seed entry (:func:`shipped_cache`), in a process of its own.
+
+    Started by the main process as it configures, so that the entry is made while the workers
+    start and collect the tests (a core was idle then), not by the first worker that needs it
+    while the other one waited for it (issue #12: about 1.1 s of a core at every run's start).
+    The process holds a lock on ``lock`` until it ends; its errors go to ``errors.txt``.
+    """
+    if config.option.collectonly or not all((SHIPPED / name).is_file()
+                                            for name in ("arbre.yaml", "catalogue.yaml", "contacts.yaml")):
+        return
+    root = Path(tempfile.mkdtemp(prefix="pdp-nav-seed-"))
+    env = {name: value for name, value in os.environ.items() if name not in ("PDP_NAV_NO_CACHE", "PDP_NAV_CACHE_DIR")}
+    with open(root / "lock", "w") as lock, open(root / "errors.txt", "wb") as errors:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # held by the process (it inherits the descriptor) until it ends
+        process = subprocess.Popen([sys.executable, "-c", SEED_SCRIPT, str(SHIPPED), str(root)],
+                                   env={**env, "XDG_CACHE_HOME": str(root / "making")}, pass_fds=(lock.fileno(),),
+                                   cwd=SHIPPED.parent,  # the pdp_nav of this checkout, as the tests import
+                                   stdin=subprocess.DEVNULL, stdout=errors, stderr=errors)
+    config.stash[SEED] = (root, process)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    """Each xdist worker is told where the seed entry is made (``workerinput``)."""
+    if SEED in node.config.stash:
+        node.workerinput["pdp_nav_seed"] = str(node.config.stash[SEED][0])
 
 
 @pytest.fixture(scope="session")
-def shipped_cache(tmp_path_factory: pytest.TempPathFactory) -> Path | None:
+def shipped_cache(pytestconfig: pytest.Config) -> Path | None:
     """A read-only cache entry of the shipped tree, made once by a cold load (checked: schema, lint).
 
-    A cold load of trees/ costs seconds (YAML, JSON Schema, lint of every path); each test
-    starts with its own cache directory, so without this every test that loads the shipped
-    tree would pay it again. The entry is made once per run, shared by the pytest-xdist
-    workers (under a lock), and copied into each test's cache directory by :func:`_isolated_env`.
-    None while trees/ is not all there.
+    A cold load of trees/ costs a second or more (YAML, JSON Schema, lint of every path); each
+    test starts with its own cache directory, so without this every test that loads the shipped
+    tree would pay it again. The entry is made once per run, by a process the main process starts
+    (:func:`_start_seed`), and copied into each test's cache directory by :func:`_isolated_env`.
+    None while trees/ is not all there, or when it is not a valid tree.
     """
-    if not all((SHIPPED / name).is_file() for name in ("arbre.yaml", "catalogue.yaml", "contacts.yaml")):
+    where = getattr(pytestconfig, "workerinput", {}).get("pdp_nav_seed")
+    if where is None and SEED in pytestconfig.stash:
+        where = pytestconfig.stash[SEED][0]
+    if where is None:
         return None
-    shared = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        shared = shared.parent  # the directory of this run, above each worker's own
-    seed = shared / "shipped-cache"
-    with open(shared / "shipped-cache.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not (seed / "pdp-nav").is_dir():
-            with pytest.MonkeyPatch.context() as env:
-                for var in ("PDP_NAV_NO_CACHE", "PDP_NAV_CACHE_DIR"):
-                    env.delenv(var, raising=False)
-                env.setenv("XDG_CACHE_HOME", str(seed / "making"))
-                from pdp_nav.content import cache
-                from pdp_nav.content.load import load_tree
-                from pdp_nav.errors import PdpNavError
-
-                try:
-                    load_tree(SHIPPED)
-                except PdpNavError:
-                    return None  # an invalid tree: the tests that load it say why
-                made = cache.entry_path(SHIPPED)
-                assert made is not None and made.is_file(), "the shipped tree was not cached"
-                made.chmod(0o400)
-                (seed / "making" / "pdp-nav").rename(seed / "pdp-nav")
-    return seed / "pdp-nav"
+    root = Path(where)
+    with open(root / "lock") as lock:
+        fcntl.flock(lock, fcntl.LOCK_SH)  # until the entry is made
+    if (root / "pdp-nav").is_dir():
+        return root / "pdp-nav"
+    errors = (root / "errors.txt").read_text(encoding="utf-8", errors="replace")
+    assert not errors, f"the shipped tree's cache entry could not be made:\n{errors}"
+    return None  # an invalid tree: the tests that load it say why
 
 
 @pytest.fixture(autouse=True)
