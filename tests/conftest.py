@@ -209,6 +209,48 @@ def shipped_cache(pytestconfig: pytest.Config) -> Path | None:
     return None  # an invalid tree: the tests that load it say why
 
 
+# COLUMNS and LINES: pytest-xdist's workers set them (80×24), and Rich would take them over the size
+# of the terminal a test opens
+UNSET = ("PDP_NAV_DEPARTEMENT", "PDP_NAV_ARBRE", "PDP_NAV_DEBUG", "ACCESSIBLE", "NO_COLOR", "PDP_NAV_NO_CACHE",
+         "PDP_NAV_CACHE_DIR", "COLUMNS", "LINES")
+"""What the user's environment may set and no test reads."""
+
+
+def _isolate(env: pytest.MonkeyPatch, home: Path, seed: Path | None) -> None:
+    """No variable of :data:`UNSET`, a fixed today, and cache and configuration directories in
+    ``home``, the cache holding a private copy of each entry of ``seed`` (none without it)."""
+    for var in UNSET:
+        # set, then deleted: undone, the variable is absent again even if the code under test set it
+        # meanwhile (`main(["--no-cache", …])` sets PDP_NAV_NO_CACHE for its whole process), where
+        # delenv alone records nothing for an absent variable, and the value then stayed for the rest of
+        # the process (a module's fixture then loaded the shipped tree without its cache: 0.9 s)
+        env.setenv(var, "")
+        env.delenv(var)
+    env.setenv("PDP_NAV_TODAY", "2026-11-29")
+    cache_home, config_home = home / "cache", home / "config"
+    cache_home.mkdir(parents=True)
+    config_home.mkdir()
+    if seed is not None:
+        (cache_home / "pdp-nav").mkdir(mode=0o700)  # as the cache makes it
+        for entry in os.scandir(seed):  # each a private copy (0600, as the cache writes them)
+            target = cache_home / "pdp-nav" / entry.name
+            shutil.copyfile(entry.path, target)
+            target.chmod(0o600)
+    env.setenv("XDG_CACHE_HOME", str(cache_home))
+    env.setenv("XDG_CONFIG_HOME", str(config_home))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _process_env(tmp_path_factory: pytest.TempPathFactory, shipped_cache: Path | None) -> Iterator[None]:
+    """What a fixture wider than a test sees (a module's tree, built before any test's own
+    environment): the same isolation as a test's, in a home of the test process (``process-home``),
+    its cache seeded. Without it, such a fixture read the user's cache and configuration: a module
+    of tests loaded the shipped tree cold, and could have cached it for the user."""
+    with pytest.MonkeyPatch.context() as env:
+        _isolate(env, tmp_path_factory.getbasetemp() / "process-home", shipped_cache)
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _isolated_env(monkeypatch: pytest.MonkeyPatch, _homes: Iterator[Path],
                   request: pytest.FixtureRequest) -> Iterator[None]:
@@ -220,26 +262,9 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, _homes: Iterator[Path],
     (``tmp_path_retention_policy`` in pyproject.toml): a run no longer leaves ~10,000 files that
     pytest removed at the end of a later run, alone (issue #12: about 3 s of the run's end).
     """
-    # COLUMNS and LINES: pytest-xdist's workers set them (80×24), and Rich would take them over
-    # the size of the terminal a test opens
-    for var in ("PDP_NAV_DEPARTEMENT", "PDP_NAV_ARBRE", "PDP_NAV_DEBUG", "ACCESSIBLE", "NO_COLOR",
-                "PDP_NAV_NO_CACHE", "PDP_NAV_CACHE_DIR", "COLUMNS", "LINES"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setenv("PDP_NAV_TODAY", "2026-11-29")
     home = next(_homes)
-    cache_home, config_home = home / "cache", home / "config"
-    cache_home.mkdir(parents=True)
-    config_home.mkdir()
-    if request.node.get_closest_marker("cold_cache") is None:
-        seed = request.getfixturevalue("shipped_cache")
-        if seed is not None:
-            (cache_home / "pdp-nav").mkdir(mode=0o700)  # as the cache makes it
-            for entry in os.scandir(seed):  # the seed's entries, each a private copy (0600, as the cache writes them)
-                target = cache_home / "pdp-nav" / entry.name
-                shutil.copyfile(entry.path, target)
-                target.chmod(0o600)
-    monkeypatch.setenv("XDG_CACHE_HOME", str(cache_home))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(config_home))
+    cold = request.node.get_closest_marker("cold_cache") is not None
+    _isolate(monkeypatch, home, None if cold else request.getfixturevalue("shipped_cache"))
     yield
     if all(request.node.stash.get(PASSED, {}).values()):  # kept for a failed or skipped test, as its tmp_path
         shutil.rmtree(home, ignore_errors=True)

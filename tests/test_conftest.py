@@ -1,4 +1,4 @@
-"""The suite's own set-up (tests/conftest.py): where its temporary files go."""
+"""The suite's own set-up (tests/conftest.py): where its temporary files go, what a fixture sees."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import MEMORY, MEMORY_FREE, _free, _mounts, memory_tempdir
+from .conftest import MEMORY, MEMORY_FREE, UNSET, _free, _mounts, memory_tempdir
 
 SHM = "tmpfs /dev/shm tmpfs rw,nosuid,nodev,inode64 0 0\n"
 DISK = "/dev/vda / ext4 rw,relatime 0 0\n"
@@ -43,3 +43,20 @@ def test_this_run_follows_the_rule(tmp_path: Path, request: pytest.FixtureReques
         assert tmp_path.is_relative_to(chosen)
     if chosen is not None:
         assert tempfile.gettempdir() == str(chosen)
+
+
+@pytest.fixture(scope="module")
+def module_environ() -> dict[str, str]:
+    """The environment a module's fixture sees: set up before any test's own."""
+    return dict(os.environ)
+
+
+def test_a_module_fixture_never_sees_the_users_environment(module_environ: dict[str, str], shipped_cache: Path | None,
+                                                           tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Cache and configuration of the test process (the cache seeded), none of the user's variables."""
+    base = tmp_path_factory.getbasetemp()
+    cache, config = Path(module_environ["XDG_CACHE_HOME"]), Path(module_environ["XDG_CONFIG_HOME"])
+    assert cache.is_relative_to(base) and config.is_relative_to(base)
+    assert set(UNSET) & set(module_environ) == set() and module_environ["PDP_NAV_TODAY"] == "2026-11-29"
+    if shipped_cache is not None:
+        assert {e.name for e in (cache / "pdp-nav").iterdir()} == {e.name for e in shipped_cache.iterdir()}
