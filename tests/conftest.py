@@ -69,8 +69,10 @@ def _mounts() -> str:
 
 # Set at import, in the main process and each worker, before pytest makes its base temporary
 # directory (pytest-of-USER/pytest-N under tempfile.gettempdir()) and before any test asks for one.
-if (_memory := memory_tempdir(dict(os.environ), _mounts(), _free(MEMORY))) is not None:
-    tempfile.tempdir = str(_memory)
+IN_MEMORY = memory_tempdir(dict(os.environ), _mounts(), _free(MEMORY))
+"""What :func:`memory_tempdir` decided as this test process started (None: the usual directory)."""
+if IN_MEMORY is not None:
+    tempfile.tempdir = str(IN_MEMORY)
 
 
 def pytest_configure(config: pytest.Config) -> None:

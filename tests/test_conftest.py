@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import MEMORY, MEMORY_FREE, UNSET, _free, _mounts, memory_tempdir
+from .conftest import IN_MEMORY, MEMORY, MEMORY_FREE, UNSET, memory_tempdir
 
 SHM = "tmpfs /dev/shm tmpfs rw,nosuid,nodev,inode64 0 0\n"
 DISK = "/dev/vda / ext4 rw,relatime 0 0\n"
@@ -32,17 +32,16 @@ def test_otherwise_the_usual_temporary_directory(environ: dict[str, str], mounts
 
 
 def test_this_run_follows_the_rule(tmp_path: Path, request: pytest.FixtureRequest) -> None:
-    """This run's files are where the rule says: the tests' tmp_path and tempfile's own directory
-    (``--basetemp``, when given, places the tmp_path)."""
-    chosen = memory_tempdir(dict(os.environ), _mounts(), _free(MEMORY))
+    """This run's files are where the rule decided as the process started (:data:`IN_MEMORY`): the
+    tests' tmp_path (unless ``--basetemp`` places it) and tempfile's own directory."""
     if request.config.option.basetemp:
         assert tmp_path.is_relative_to(Path(request.config.option.basetemp).resolve())
-    elif chosen is None:
+    elif IN_MEMORY is None:
         assert not tmp_path.is_relative_to(MEMORY) or os.environ.get("TMPDIR", "").startswith(str(MEMORY))
     else:
-        assert tmp_path.is_relative_to(chosen)
-    if chosen is not None:
-        assert tempfile.gettempdir() == str(chosen)
+        assert tmp_path.is_relative_to(IN_MEMORY)
+    if IN_MEMORY is not None:
+        assert tempfile.gettempdir() == str(IN_MEMORY)
 
 
 @pytest.fixture(scope="module")
