@@ -169,11 +169,12 @@ def _start_seed(config: pytest.Config) -> None:
                                             for name in ("arbre.yaml", "catalogue.yaml", "contacts.yaml")):
         return
     root = Path(tempfile.mkdtemp(prefix="pdp-nav-seed-"))
-    env = {name: value for name, value in os.environ.items() if name not in ("PDP_NAV_NO_CACHE", "PDP_NAV_CACHE_DIR")}
+    env = {name: value for name, value in os.environ.items() if name not in UNSET}  # as a test's (_isolate)
+    env |= {"PDP_NAV_TODAY": TODAY, "XDG_CONFIG_HOME": str(root / "config"), "XDG_CACHE_HOME": str(root / "making")}
     with open(root / "lock", "w") as lock, open(root / "errors.txt", "wb") as errors:
         fcntl.flock(lock, fcntl.LOCK_EX)  # held by the process (it inherits the descriptor) until it ends
         process = subprocess.Popen([sys.executable, "-c", SEED_SCRIPT, str(SHIPPED), str(root)],
-                                   env={**env, "XDG_CACHE_HOME": str(root / "making")}, pass_fds=(lock.fileno(),),
+                                   env=env, pass_fds=(lock.fileno(),),
                                    cwd=SHIPPED.parent,  # the pdp_nav of this checkout, as the tests import
                                    stdin=subprocess.DEVNULL, stdout=errors, stderr=errors)
     config.stash[SEED] = (root, process)
@@ -216,6 +217,8 @@ def shipped_cache(pytestconfig: pytest.Config) -> Path | None:
 UNSET = ("PDP_NAV_DEPARTEMENT", "PDP_NAV_ARBRE", "PDP_NAV_DEBUG", "ACCESSIBLE", "NO_COLOR", "PDP_NAV_NO_CACHE",
          "PDP_NAV_CACHE_DIR", "COLUMNS", "LINES")
 """What the user's environment may set and no test reads."""
+TODAY = "2026-11-29"
+"""Today for every test (``PDP_NAV_TODAY``): dates are checked against a fixed day."""
 
 
 def _isolate(env: pytest.MonkeyPatch, home: Path, seed: Path | None) -> None:
@@ -228,7 +231,7 @@ def _isolate(env: pytest.MonkeyPatch, home: Path, seed: Path | None) -> None:
         # the process (a module's fixture then loaded the shipped tree without its cache: 0.9 s)
         env.setenv(var, "")
         env.delenv(var)
-    env.setenv("PDP_NAV_TODAY", "2026-11-29")
+    env.setenv("PDP_NAV_TODAY", TODAY)
     cache_home, config_home = home / "cache", home / "config"
     cache_home.mkdir(parents=True)
     config_home.mkdir()
