@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from .chromium import Pages
-from .helpers import SHIPPED, write_tree
+from .helpers import SHIPPED, shipped_tree_complete, write_tree
 
 # Issue #12: keep pytest's rewritten bytecode of the test modules (tests/__pycache__, as pytest does
 # by default) even where PYTHONDONTWRITEBYTECODE is set (this machine and CI set it): every test
@@ -165,8 +165,7 @@ def _start_seed(config: pytest.Config) -> None:
     while the other one waited for it (issue #12: about 1.1 s of a core at every run's start).
     The process holds a lock on ``lock`` until it ends; its errors go to ``errors.txt``.
     """
-    if config.option.collectonly or not all((SHIPPED / name).is_file()
-                                            for name in ("arbre.yaml", "catalogue.yaml", "contacts.yaml")):
+    if config.option.collectonly or not shipped_tree_complete():
         return
     root = Path(tempfile.mkdtemp(prefix="pdp-nav-seed-"))
     env = {name: value for name, value in os.environ.items() if name not in UNSET}  # as a test's (_isolate)

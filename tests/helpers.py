@@ -220,11 +220,16 @@ def write_tree(root: Path, *, arbre: str = ARBRE, catalogue: str = CATALOGUE,
 SHIPPED = Path(__file__).resolve().parent.parent / "trees"
 
 
+def shipped_tree_complete() -> bool:
+    """Whether trees/ holds its three files (arbre, catalogue, contacts)."""
+    return all((SHIPPED / name).is_file() for name in ("arbre.yaml", "catalogue.yaml", "contacts.yaml"))
+
+
 def shipped_tree_or_skip() -> Path:
     """The shipped trees/ directory; skips the test while its content is not all there."""
     import pytest
 
-    if not all((SHIPPED / name).is_file() for name in ("arbre.yaml", "catalogue.yaml", "contacts.yaml")):
+    if not shipped_tree_complete():
         pytest.skip("le contenu de trees/ (arbre, catalogue, contacts) n'est pas encore complet")
     return SHIPPED
 
