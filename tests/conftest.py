@@ -245,13 +245,13 @@ def _isolate(env: pytest.MonkeyPatch, home: Path, seed: Path | None) -> None:
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _process_env(tmp_path_factory: pytest.TempPathFactory, shipped_cache: Path | None) -> Iterator[None]:
+def _process_env(_homes: Iterator[Path], shipped_cache: Path | None) -> Iterator[None]:
     """What a fixture wider than a test sees (a module's tree, built before any test's own
-    environment): the same isolation as a test's, in a home of the test process (``process-home``),
+    environment): the same isolation as a test's, in the test process's first home (``homes/0``),
     its cache seeded. Without it, such a fixture read the user's cache and configuration: a module
     of tests loaded the shipped tree cold, and could have cached it for the user."""
     with pytest.MonkeyPatch.context() as env:
-        _isolate(env, tmp_path_factory.getbasetemp() / "process-home", shipped_cache)
+        _isolate(env, next(_homes), shipped_cache)
         yield
 
 
