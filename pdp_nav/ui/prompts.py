@@ -325,19 +325,18 @@ def _application() -> Any:
     and it was made at every question: a navigation to a result and one card now runs 22 % fewer
     instructions (issue #12). A new session (a test's pipe) gets a new application.
     """
-    from prompt_toolkit.application import Application, get_app_session  # start-up: only when a menu is drawn
+    from prompt_toolkit.application import get_app_session  # start-up: only when a menu is drawn
+
+    return _application_of(get_app_session())
+
+
+@functools.lru_cache(maxsize=1)
+def _application_of(session: Any) -> Any:
+    """The application of :func:`_application` for ``session`` (the last session's only)."""
+    from prompt_toolkit.application import Application  # start-up: only when a menu is drawn
     from prompt_toolkit.styles import Style
 
-    session = get_app_session()
-    if _APPLICATION and _APPLICATION[0] is session:
-        return _APPLICATION[1]
-    app: Any = Application(style=Style.from_dict(STYLE), output=_output())
-    _APPLICATION[:] = [session, app]
-    return app
-
-
-_APPLICATION: list[Any] = []
-"""The session and the application of :func:`_application`, once made."""
+    return Application(style=Style.from_dict(STYLE), output=_output())
 
 
 def _output() -> Any:
