@@ -101,7 +101,20 @@ def test_scripted_commands_never_import_prompts(command: list[str], tree_dir: Pa
     assert done.returncode == 0, done.stderr[-2000:]
     assert not tops(modules) & (INTERACTIVE | {"pydantic"})
     if command[0] == "paths":
-        assert not tops(modules) & {"rich", "jsonschema"}
+        assert not tops(modules) & {"rich", "jsonschema", "yaml"}
+
+
+def test_a_warm_load_imports_no_yaml(tree_dir: Path, tmp_path: Path) -> None:
+    """A tree read from the cache needs no YAML parser: PyYAML is imported to read a file only
+    (the first load, an answers file, a scenario), not by navigate, paths, fiche… on a cached tree."""
+    load = f"from pathlib import Path; from pdp_nav.content.load import load_tree; load_tree(Path({str(tree_dir)!r}))"
+    runs = [subprocess.run([sys.executable, "-X", "importtime", "-c", load], cwd=tmp_path, capture_output=True,
+                           text=True, timeout=120) for _ in range(2)]
+    cold, warm = ({line.rsplit("|", 1)[1].strip() for line in run.stderr.splitlines() if line.startswith("import time:")}
+                  for run in runs)
+    assert [run.returncode for run in runs] == [0, 0], runs[-1].stderr[-2000:]
+    assert "yaml" in cold and "pdp_nav.content.lint" in cold  # the first load reads and checks the files
+    assert not warm & {"yaml", "pdp_nav.content.yamlio", "pdp_nav.content.lint"}
 
 
 def test_every_fast_path_command_is_registered_by_its_module() -> None:

@@ -9,7 +9,8 @@ from typing import Any
 from ..core.engine import Navigation, NavigationError, Result, replay, step_table
 from ..core.model import Question, Tree
 from ..errors import MAX_REPORTED, InputError, Problem, Severity, at_most, shown
-from .yamlio import Document, read_yaml
+from .document import Document
+from .yamlio import read_yaml
 
 MAX_BYTES = 1024 * 1024
 """Largest answers file: a path of a few dozen questions takes a few hundred bytes (issue #11)."""

@@ -22,8 +22,8 @@ from ..core.model import (
     Source,
     Tree,
 )
+from .document import Document
 from .files import Sources, is_placeholder
-from .yamlio import Document
 
 
 def _date(value: Any) -> dt.date:

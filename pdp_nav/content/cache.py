@@ -42,8 +42,8 @@ from ..system.atomic import temporary_beside
 from ..system.reading import MAX_BYTES, read_bounded
 from ..system.settings import user_dir
 from .build import apply_overlay, build_tree
+from .document import Document
 from .files import FILES, Sources, data_dir
-from .yamlio import Document
 
 if TYPE_CHECKING:
     from ..core.model import Tree

@@ -12,7 +12,7 @@ from typing import Any
 
 from ..core.departements import code, invalid_message
 from ..errors import InputError, Location, Problem, display_path
-from .yamlio import Document, read_yaml
+from .document import Document
 
 FILES = {"arbre": "arbre.yaml", "catalogue": "catalogue.yaml", "contacts": "contacts.yaml"}
 PLACEHOLDER = "À COMPLÉTER"
@@ -46,6 +46,8 @@ class Sources:
 
 
 def read_sources(tree_dir: Path) -> tuple[Sources, list[Problem]]:
+    from .yamlio import read_yaml  # start-up: a warm load (from the cache) reads no YAML, imports no PyYAML
+
     sources, unreadable = Sources(), []
     if not tree_dir.is_dir():
         raise InputError(Problem(Location(display_path(tree_dir)), (

@@ -12,9 +12,9 @@ from ..core.model import Tree
 from ..errors import InputError, Problem, TreeInvalidError
 from . import cache
 from .build import apply_overlay, build_tree
+from .document import Document
 from .files import FILES, Sources, default_tree_dir, overlay_doc, read_sources
 from .texts import TEXT_RULES, text_problems
-from .yamlio import Document
 
 
 def _check_top(doc: Document, schema: str) -> list[Problem]:

@@ -16,8 +16,8 @@ from urllib.parse import urldefrag, urljoin
 
 from ..core.legal import item_problem
 from ..errors import Problem, shown
+from .document import Document
 from .files import data_dir
-from .yamlio import Document
 
 
 @cache

@@ -6,7 +6,7 @@ from typing import Any
 
 from ..errors import Problem
 from ..system.textsafe import BIDI, unsafe_char
-from .yamlio import Document
+from .document import Document
 
 TEXT_RULES = ("control-character", "text-length")
 """The rules of :func:`text_problems`: findings that do not keep the tree from being built."""

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +17,7 @@ import yaml
 
 from ..errors import InputError, Location, Problem, display_path, shown
 from ..system.reading import MAX_BYTES, read_bounded
+from .document import Document, YamlPath
 
 try:  # the C parser is about 4x faster; fall back when libyaml is absent
     _Loader: type = yaml.CSafeLoader
@@ -26,8 +26,6 @@ except AttributeError:  # pragma: no cover - depends on the PyYAML build
 
 MAX_DEPTH = 64
 """Deepest nesting of mappings and lists accepted."""
-
-YamlPath = tuple[str | int, ...]
 
 _ALLOWED_TAGS = {
     f"tag:yaml.org,2002:{name}"
@@ -38,40 +36,6 @@ _DECIMAL = re.compile(r"[-+]?(0|[1-9][0-9]*)\Z")
 """Plain numbers as people write them; YAML 1.1's octal (010), hexadecimal, 1_000, 1:30 and
 unquoted dates stay text as written, so that a value where text or an id is expected is that
 text, and `checked` is read (and checked as a real date) by the schema."""
-
-@dataclass
-class Document:
-    """A YAML file read as plain data, with the position of every value and key."""
-
-    file: str
-    """The path as shown in messages."""
-    data: Any
-    marks: dict[YamlPath, tuple[int, int]] = field(default_factory=dict)
-    key_marks: dict[YamlPath, tuple[int, int]] = field(default_factory=dict)
-    problems: list[Problem] = field(default_factory=list)
-    """Non-fatal findings (duplicate keys: the first value is kept), for the linter."""
-    digest: str = ""
-    """sha256 of the file's bytes."""
-    written: dict[YamlPath, str] = field(default_factory=dict)
-    """How each value YAML read as a boolean, number or null was written (``yes``, ``~``…)."""
-
-    def shown(self, path: YamlPath, value: Any) -> str:
-        """The value at ``path`` as written in the file, for a message (cut if long)."""
-        return shown(self.written.get(tuple(path), value))
-
-    def loc(self, path: YamlPath = (), *, key: bool = False) -> Location:
-        """Location of the value at ``path`` (of its key with ``key=True``), or its nearest parent."""
-        table = self.key_marks if key else self.marks
-        if key and path not in table:
-            table = self.marks
-        p = tuple(path)
-        while p:
-            if p in table:
-                return Location(self.file, *table[p])
-            p = p[:-1]
-        line, col = self.marks.get((), (1, 1))
-        return Location(self.file, line, col)
-
 
 def read_yaml(path: Path, limit: int = MAX_BYTES, *, streams: bool = False) -> Document:
     """Read and parse ``path`` (see :func:`read_bounded` for ``limit`` and ``streams``).

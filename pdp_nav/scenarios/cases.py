@@ -17,9 +17,10 @@ from typing import Any
 
 from ..content.answers import resolve
 from ..content.build import apply_overlay
+from ..content.document import Document
 from ..content.files import PLACEHOLDER, overlay_doc
 from ..content.texts import text_problems
-from ..content.yamlio import Document, read_yaml
+from ..content.yamlio import read_yaml
 from ..core.engine import Navigation, Result
 from ..core.model import Tree
 from ..errors import InputError, Location, Problem, Severity, display_path
