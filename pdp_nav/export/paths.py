@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import difflib
 import functools
+import io
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -212,17 +213,40 @@ def csv_columns(tree: Tree, sel: Selection) -> list[str]:
 
 
 def write_csv(tree: Tree, sel: Selection, out: IO[str], delimiter: str = ",") -> int:
-    """One row per path; lists of ids are joined with « ; », answers as « question=option »."""
+    """One row per path; lists of ids are joined with « ; », answers as « question=option ».
+
+    A row is the text of its cells joined by the delimiter: csv.writer quotes each cell on its
+    own. So the four cells of a step are made text once (:func:`records` shares a step's dict
+    between the paths through it) and each row joins them; the steps kept are one per option of
+    the tree, whatever the number of paths. Written cell by cell, the 10^5 rows of the shipped tree
+    (39 cells each) took 12 s, three times its JSON Lines; now half that.
+    """
     columns = csv_columns(tree, sel)
-    writer = csv.writer(out, lineterminator="\n", delimiter=delimiter)
-    writer.writerow(columns)
+    line = io.StringIO()
+    # the file's own line end: csv.writer quotes a cell that holds one of its characters
+    writer = csv.writer(line, lineterminator="\n", delimiter=delimiter)
+
+    def cells(row: list[Any]) -> str:
+        """``row`` as csv.writer writes it (formulas made text: :func:`csv_row`), without its line end."""
+        line.seek(0)
+        line.truncate()
+        writer.writerow(csv_row(row))
+        return line.getvalue()[:-1]
+
+    out.write(cells(columns) + "\n")
+    steps: dict[int, tuple[dict[str, str], str]] = {}  # id -> the step (kept: no id reused) and its cells
+    pad = len(columns) - len(CSV_FIXED)
     count = 0
     for count, r in enumerate(records(tree, sel), 1):  # noqa: B007 - the count is read after the loop
-        row = [FORMAT_VERSION, r["index"], ";".join(f"{q}={o}" for q, o in r["answers"].items()),
-               r["outcome"]["id"], r["outcome"]["title"], ";".join(r["dispositifs"]), ";".join(r["contacts"])]
+        parts = [cells([FORMAT_VERSION, r["index"], ";".join(f"{q}={o}" for q, o in r["answers"].items()),
+                        r["outcome"]["id"], r["outcome"]["title"], ";".join(r["dispositifs"]),
+                        ";".join(r["contacts"])])]
         for step in r["steps"]:
-            row += [step[name] for name in CSV_STEP]
-        writer.writerow(csv_row(row + [""] * (len(columns) - len(row))))
+            found = steps.get(id(step))
+            if found is None:
+                found = steps[id(step)] = (step, cells([step[name] for name in CSV_STEP]))
+            parts.append(found[1])
+        out.write(delimiter.join(parts) + delimiter * (pad - len(CSV_STEP) * len(r["steps"])) + "\n")
     return count
 
 
