@@ -20,11 +20,11 @@ import pytest
 from pdp_nav.cli import main
 from pdp_nav.core.engine import iter_paths, replay
 from pdp_nav.export import paths as export_paths
-from pdp_nav.system.textsafe import csv_row
 from pdp_nav.content.load import load_tree
+from pdp_nav.system.textsafe import csv_row
 
-from .helpers import (ARBRE, CONDITIONAL_CONTACTS, CONDITIONAL_CONTACTS_CONTACTS, LOCAL_DISPOSITIFS, OVERLAY, big_dag_tree,
-                      invoke, output_validator, write_tree)
+from .helpers import (ARBRE, CONDITIONAL_CONTACTS, CONDITIONAL_CONTACTS_CONTACTS, LOCAL_DISPOSITIFS, OVERLAY,
+                      big_dag_tree, invoke, output_validator, write_tree)
 from .terminal import terminal_signals
 
 ALL = [  # the six paths of helpers.ARBRE, depth first: answers, outcome, dispositifs, contacts
@@ -268,14 +268,15 @@ class TestFormats:
     def test_csv_rows_are_csv_writer_rows(self, tmp_path: Path, delimiter: str) -> None:
         """write_csv joins cells made text once per step: each row is what csv.writer writes cell by
         cell (the oracle below), with texts that need quoting (the delimiters, quotes, a line break)
-        or would be formulas, from the root and from a question deeper down (more padding)."""
+        or would be formulas, from the root, from a question deeper down (more padding) and from an
+        outcome (a path without steps)."""
         arbre = (ARBRE.replace('"Où en est la personne ?"', '"Où en est-elle ? (arrêt, reprise; « \\"poste\\" »)"')
                  .replace('"Pendant l\'arrêt"', '"=SOMME(A1;A2), pendant l\'arrêt"')
                  .replace('"Plus de 30 jours"', '"-30 jours\\nou plus"')
                  .replace('"Oui"', '"+ Oui, \\"reconnue\\""'))
         tree = load_tree(write_tree(tmp_path, arbre=arbre))
         texts = []
-        for sel in (export_paths.select(tree), export_paths.select(tree, start="rqth")):
+        for sel in [export_paths.select(tree, start=start) for start in ("phase", "rqth", "synthese")]:
             expected = io.StringIO()
             writer = csv.writer(expected, lineterminator="\n", delimiter=delimiter)
             columns = export_paths.csv_columns(tree, sel)
@@ -290,9 +291,10 @@ class TestFormats:
             assert export_paths.write_csv(tree, sel, out, delimiter) == len(records)
             assert out.getvalue() == expected.getvalue()
             texts.append(out.getvalue())
-        root, rqth = texts  # each hostile cell quoted as a whole and, for a formula, made text
+        root, rqth, outcome = texts  # each hostile cell quoted as a whole and, for a formula, made text
         assert '""poste""' in root and "'=SOMME" in root and "\"'-30 jours\nou plus\"" in root
         assert "\"'+ Oui, \"\"reconnue\"\"\"" in rqth and "phase" not in rqth
+        assert outcome.splitlines()[1] == delimiter.join(["1", "1", "", "synthese", "Préparer le maintien", "", ""])
 
     def test_markdown(self, tree_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
         """markdown: a readable list with format_version, steps, outcome, dispositifs, contacts."""

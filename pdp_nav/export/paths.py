@@ -227,10 +227,10 @@ def write_csv(tree: Tree, sel: Selection, out: IO[str], delimiter: str = ",") ->
     writer = csv.writer(line, lineterminator="\n", delimiter=delimiter)
 
     def cells(row: list[Any]) -> str:
-        """``row`` as csv.writer writes it (formulas made text: :func:`csv_row`), without its line end."""
+        """``row`` as csv.writer writes it, without its line end."""
         line.seek(0)
         line.truncate()
-        writer.writerow(csv_row(row))
+        writer.writerow(row)
         return line.getvalue()[:-1]
 
     out.write(cells(columns) + "\n")
@@ -238,13 +238,13 @@ def write_csv(tree: Tree, sel: Selection, out: IO[str], delimiter: str = ",") ->
     pad = len(columns) - len(CSV_FIXED)
     count = 0
     for count, r in enumerate(records(tree, sel), 1):  # noqa: B007 - the count is read after the loop
-        parts = [cells([FORMAT_VERSION, r["index"], ";".join(f"{q}={o}" for q, o in r["answers"].items()),
-                        r["outcome"]["id"], r["outcome"]["title"], ";".join(r["dispositifs"]),
-                        ";".join(r["contacts"])])]
+        parts = [cells(csv_row([FORMAT_VERSION, r["index"], ";".join(f"{q}={o}" for q, o in r["answers"].items()),
+                                r["outcome"]["id"], r["outcome"]["title"], ";".join(r["dispositifs"]),
+                                ";".join(r["contacts"])]))]  # formulas made text (csv_row)
         for step in r["steps"]:
             found = steps.get(id(step))
             if found is None:
-                found = steps[id(step)] = (step, cells([step[name] for name in CSV_STEP]))
+                found = steps[id(step)] = (step, cells(csv_row([step[name] for name in CSV_STEP])))
             parts.append(found[1])
         out.write(delimiter.join(parts) + delimiter * (pad - len(CSV_STEP) * len(r["steps"])) + "\n")
     return count
