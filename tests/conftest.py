@@ -6,13 +6,16 @@ import compileall
 import fcntl
 import gc
 import importlib
+import importlib.metadata
 import itertools
+import json
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
 import threading
+import urllib.parse
 from collections.abc import Generator, Iterator
 from pathlib import Path
 from typing import Any
@@ -75,6 +78,37 @@ if IN_MEMORY is not None:
     tempfile.tempdir = str(IN_MEMORY)
 
 
+REPO = Path(__file__).resolve().parent.parent
+"""This checkout: the code the tests import, and the one the pdp-nav they start must run."""
+
+
+def installed_elsewhere(direct_url: str | None, checkout: Path) -> str | None:
+    """Where the installed pdp-nav takes its code from, when that is not ``checkout``; None when
+    it is (or when pdp-nav is not installed: the tests of the program are then skipped).
+
+    ``direct_url``: the installed distribution's ``direct_url.json`` (PEP 610). The tests start
+    that install (``pdp-nav``, ``python -m pdp_nav`` outside the checkout): another clone's code
+    behaves as its own commit does, and its cache entries carry another code stamp than the test
+    process's, which failed the cache tests with no word of why.
+    """
+    if direct_url is None:
+        return None
+    info = json.loads(direct_url)
+    url = urllib.parse.urlparse(info.get("url", ""))
+    if not info.get("dir_info", {}).get("editable") or url.scheme != "file":
+        return f"a copy that is not this checkout ({info.get('url') or 'installed from an index'})"
+    where = Path(urllib.parse.unquote(url.path))
+    return None if where.resolve() == checkout else str(where)
+
+
+def _direct_url() -> str | None:
+    try:
+        found = importlib.metadata.distribution("pdp-nav")
+    except importlib.metadata.PackageNotFoundError:
+        return None
+    return found.read_text("direct_url.json") or '{"url": ""}'
+
+
 def pytest_configure(config: pytest.Config) -> None:
     """In each test process, no automatic garbage collection; before the xdist workers start, in
     the main process (issue #12: the suite's wall time):
@@ -95,6 +129,12 @@ def pytest_configure(config: pytest.Config) -> None:
     # same (about 175 MB each).
     gc.disable()
     if not hasattr(config, "workerinput"):
+        elsewhere = installed_elsewhere(_direct_url(), REPO)
+        if elsewhere is not None:
+            raise pytest.UsageError(
+                f"the pdp-nav installed for {sys.executable} runs {elsewhere}, not this checkout ({REPO}): "
+                "the tests would start that code. Install this checkout first: "
+                "python3 -m pip install -c constraints.txt -e '.[test]'")
         import pdp_nav
 
         compileall.compile_dir(Path(pdp_nav.__file__).parent, quiet=1)

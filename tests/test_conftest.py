@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import IN_MEMORY, MEMORY, MEMORY_FREE, UNSET, memory_tempdir
+from .conftest import IN_MEMORY, MEMORY, MEMORY_FREE, REPO, UNSET, _direct_url, installed_elsewhere, memory_tempdir
 
 SHM = "tmpfs /dev/shm tmpfs rw,nosuid,nodev,inode64 0 0\n"
 DISK = "/dev/vda / ext4 rw,relatime 0 0\n"
@@ -59,3 +59,21 @@ def test_a_module_fixture_never_sees_the_users_environment(module_environ: dict[
     assert set(UNSET) & set(module_environ) == set() and module_environ["PDP_NAV_TODAY"] == "2026-11-29"
     if shipped_cache is not None:
         assert {e.name for e in (cache / "pdp-nav").iterdir()} == {e.name for e in shipped_cache.iterdir()}
+
+
+@pytest.mark.parametrize(("direct_url", "found"), [
+    ('{"dir_info": {"editable": true}, "url": "file:///work/main"}', None),  # this checkout, editable
+    ('{"dir_info": {"editable": true}, "url": "file:///tmp/other%20clone"}', "/tmp/other clone"),
+    ('{"dir_info": {}, "url": "file:///work/main"}', "a copy that is not this checkout (file:///work/main)"),
+    ('{"url": ""}', "a copy that is not this checkout (installed from an index)"),
+    (None, None),  # not installed: the tests of the installed program are skipped
+])
+def test_the_installed_pdp_nav_must_run_this_checkout(direct_url: str | None, found: str | None) -> None:
+    """After .ci/run or `pip install -e .` in another clone, the run stops at once and says so,
+    instead of cache tests failing with no word of why (a code stamp from the other clone)."""
+    assert installed_elsewhere(direct_url, Path("/work/main")) == found
+
+
+def test_this_run_starts_this_checkout() -> None:
+    """The check on this run's own install: the pdp-nav the tests start runs this checkout."""
+    assert installed_elsewhere(_direct_url(), REPO) is None
