@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 
 from .chromium import Pages
-from .helpers import SHIPPED, shipped_tree_complete, write_tree
+from .helpers import REPO, SHIPPED, shipped_tree_complete, write_tree
 
 # Issue #12: keep pytest's rewritten bytecode of the test modules (tests/__pycache__, as pytest does
 # by default) even where PYTHONDONTWRITEBYTECODE is set (this machine and CI set it): every test
@@ -76,10 +76,6 @@ IN_MEMORY = memory_tempdir(dict(os.environ), _mounts(), _free(MEMORY))
 """What :func:`memory_tempdir` decided as this test process started (None: the usual directory)."""
 if IN_MEMORY is not None:
     tempfile.tempdir = str(IN_MEMORY)
-
-
-REPO = Path(__file__).resolve().parent.parent
-"""This checkout: the code the tests import, and the one the pdp-nav they start must run."""
 
 
 def installed_elsewhere(direct_url: str | None, checkout: Path) -> str | None:

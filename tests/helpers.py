@@ -217,7 +217,9 @@ def write_tree(root: Path, *, arbre: str = ARBRE, catalogue: str = CATALOGUE,
     return tree
 
 
-SHIPPED = Path(__file__).resolve().parent.parent / "trees"
+REPO = Path(__file__).resolve().parent.parent
+"""This checkout."""
+SHIPPED = REPO / "trees"
 
 
 def shipped_tree_complete() -> bool:
@@ -313,7 +315,7 @@ def output_validator(name: str):  # -> jsonschema.Draft202012Validator
 
     import jsonschema
 
-    path = Path(__file__).resolve().parent.parent / "docs" / "schema" / f"{name}.schema.json"
+    path = REPO / "docs" / "schema" / f"{name}.schema.json"
     schema = json.loads(path.read_text(encoding="utf-8"))
     jsonschema.Draft202012Validator.check_schema(schema)
     return jsonschema.Draft202012Validator(schema)

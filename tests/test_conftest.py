@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import IN_MEMORY, MEMORY, MEMORY_FREE, REPO, UNSET, _direct_url, installed_elsewhere, memory_tempdir
+from .conftest import IN_MEMORY, MEMORY, MEMORY_FREE, UNSET, _direct_url, installed_elsewhere, memory_tempdir
+from .helpers import REPO
 
 SHM = "tmpfs /dev/shm tmpfs rw,nosuid,nodev,inode64 0 0\n"
 DISK = "/dev/vda / ext4 rw,relatime 0 0\n"
