@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 from ..core.engine import Pair, cited_questions, iter_leaves, proposed, remaining_bounds
-from ..core.model import Outcome, Tree
+from ..core.model import Option, Outcome, Question, Tree
 from ..errors import UsageError
 from ..system.textsafe import csv_row
 from ..system.textsafe import markdown as _md
@@ -116,8 +116,7 @@ def records(tree: Tree, sel: Selection) -> Iterator[dict[str, Any]]:
     for all of them, and each step's dict once per option, shared by the records of the paths
     through it (read the records, do not change them in place).
     """
-    made = {id(o): {"question": q.id, "text": q.text, "answer": o.id, "label": o.label}
-            for q in tree.questions.values() for o in q.options}
+    made = {id(o): _step(q, o) for q in tree.questions.values() for o in q.options}
     step = made.__getitem__
 
     last_prefix: tuple[Pair, ...] | None = None
@@ -150,8 +149,7 @@ def json_records(tree: Tree, sel: Selection, lead: str = "") -> Iterator[str]:
     times faster than ``json.dumps`` on each record, with bounded caches. ``lead`` is written
     first in each object (e.g. ``"kind":"path",``).
     """
-    steps = {id(o): (f"{_dumps(q.id)}:{_dumps(o.id)}",
-                     _dumps({"question": q.id, "text": q.text, "answer": o.id, "label": o.label}))
+    steps = {id(o): (f"{_dumps(q.id)}:{_dumps(o.id)}", _dumps(_step(q, o)))
              for q in tree.questions.values() for o in q.options}
     outcomes = {oid: _dumps({"id": oid, "title": o.title}) for oid, o in tree.outcomes.items()}
 
@@ -174,6 +172,11 @@ def json_records(tree: Tree, sel: Selection, lead: str = "") -> Iterator[str]:
             answer, step = steps[id(last[1])]
         yield (f'{{{lead}"index":{index},"answers":{{{before_answer}{answer}}},"steps":[{before_step}{step}],'
                f'"outcome":{outcomes[outcome.id]},{lists(ids, contacts)}}}')
+
+
+def _step(question: Question, option: Option) -> dict[str, str]:
+    """A step of a path record (the ``step`` object of the schemas; its keys are ``CSV_STEP``)."""
+    return {"question": question.id, "text": question.text, "answer": option.id, "label": option.label}
 
 
 def header(tree: Tree, sel: Selection) -> dict[str, Any]:
@@ -216,10 +219,9 @@ def write_csv(tree: Tree, sel: Selection, out: IO[str], delimiter: str = ",") ->
     """One row per path; lists of ids are joined with « ; », answers as « question=option ».
 
     A row is the text of its cells joined by the delimiter: csv.writer quotes each cell on its
-    own. So the four cells of a step are made text once (:func:`records` shares a step's dict
-    between the paths through it) and each row joins them; the steps kept are one per option of
-    the tree, whatever the number of paths. Written cell by cell, the 10^5 rows of the shipped tree
-    (39 cells each) took 12 s, three times its JSON Lines; now half that.
+    own. So the four cells of each step (an option of the tree) are made text once, and each row
+    joins them. Written cell by cell, the 10^5 rows of the shipped tree (39 cells each) took 12 s,
+    three times its JSON Lines; now half that.
     """
     columns = csv_columns(tree, sel)
     line = io.StringIO()
@@ -234,18 +236,15 @@ def write_csv(tree: Tree, sel: Selection, out: IO[str], delimiter: str = ",") ->
         return line.getvalue()[:-1]
 
     out.write(cells(columns) + "\n")
-    steps: dict[int, tuple[dict[str, str], str]] = {}  # id -> the step (kept: no id reused) and its cells
+    steps = {(q.id, o.id): cells(csv_row([_step(q, o)[name] for name in CSV_STEP]))
+             for q in tree.questions.values() for o in q.options}
     pad = len(columns) - len(CSV_FIXED)
     count = 0
     for count, r in enumerate(records(tree, sel), 1):  # noqa: B007 - the count is read after the loop
         parts = [cells(csv_row([FORMAT_VERSION, r["index"], ";".join(f"{q}={o}" for q, o in r["answers"].items()),
                                 r["outcome"]["id"], r["outcome"]["title"], ";".join(r["dispositifs"]),
                                 ";".join(r["contacts"])]))]  # formulas made text (csv_row)
-        for step in r["steps"]:
-            found = steps.get(id(step))
-            if found is None:
-                found = steps[id(step)] = (step, cells(csv_row([step[name] for name in CSV_STEP])))
-            parts.append(found[1])
+        parts += [steps[step["question"], step["answer"]] for step in r["steps"]]
         out.write(delimiter.join(parts) + delimiter * (pad - len(CSV_STEP) * len(r["steps"])) + "\n")
     return count
 
