@@ -210,7 +210,7 @@ def _start_seed(config: pytest.Config) -> None:
         fcntl.flock(lock, fcntl.LOCK_EX)  # held by the process (it inherits the descriptor) until it ends
         process = subprocess.Popen([sys.executable, "-c", SEED_SCRIPT, str(SHIPPED), str(root)],
                                    env=env, pass_fds=(lock.fileno(),),
-                                   cwd=SHIPPED.parent,  # the pdp_nav of this checkout, as the tests import
+                                   cwd=REPO,  # the pdp_nav of this checkout, as the tests import
                                    stdin=subprocess.DEVNULL, stdout=errors, stderr=errors)
     config.stash[SEED] = (root, process)
 

@@ -223,8 +223,10 @@ SHIPPED = REPO / "trees"
 
 
 def shipped_tree_complete() -> bool:
-    """Whether trees/ holds its three files (arbre, catalogue, contacts)."""
-    return all((SHIPPED / name).is_file() for name in ("arbre.yaml", "catalogue.yaml", "contacts.yaml"))
+    """Whether trees/ holds its three files (``files.FILES``: arbre, catalogue, contacts)."""
+    from pdp_nav.content.files import FILES
+
+    return all((SHIPPED / name).is_file() for name in FILES.values())
 
 
 def shipped_tree_or_skip() -> Path:

@@ -24,9 +24,13 @@ def imported(*args: str, cwd: Path) -> tuple[set[str], subprocess.CompletedProce
     """The modules `python -X importtime -m pdp_nav ARGS` imported, and the finished process."""
     done = subprocess.run([sys.executable, "-X", "importtime", "-m", "pdp_nav", *args], cwd=cwd,
                           capture_output=True, text=True, timeout=120, env={**os.environ, "COLUMNS": "100"})
-    modules = {line.rsplit("|", 1)[1].strip() for line in done.stderr.splitlines()
-               if line.startswith("import time:") and "|" in line}
-    return modules, done
+    return modules_of(done.stderr), done
+
+
+def modules_of(importtime: str) -> set[str]:
+    """The modules named in the output of ``python -X importtime``."""
+    return {line.rsplit("|", 1)[1].strip() for line in importtime.splitlines()
+            if line.startswith("import time:") and "|" in line}
 
 
 def tops(modules: set[str]) -> set[str]:
@@ -110,8 +114,7 @@ def test_a_warm_load_imports_no_yaml(tree_dir: Path, tmp_path: Path) -> None:
     load = f"from pathlib import Path; from pdp_nav.content.load import load_tree; load_tree(Path({str(tree_dir)!r}))"
     runs = [subprocess.run([sys.executable, "-X", "importtime", "-c", load], cwd=tmp_path, capture_output=True,
                            text=True, timeout=120) for _ in range(2)]
-    cold, warm = ({line.rsplit("|", 1)[1].strip() for line in run.stderr.splitlines()
-                   if line.startswith("import time:")} for run in runs)
+    cold, warm = (modules_of(run.stderr) for run in runs)
     assert [run.returncode for run in runs] == [0, 0], runs[-1].stderr[-2000:]
     assert "yaml" in cold and "pdp_nav.content.lint" in cold  # the first load reads and checks the files
     assert not warm & {"yaml", "pdp_nav.content.yamlio", "pdp_nav.content.lint"}
